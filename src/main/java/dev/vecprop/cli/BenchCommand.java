@@ -1,0 +1,192 @@
+package dev.vecprop.cli;
+
+import dev.vecprop.concurrent.WorkerPool;
+import dev.vecprop.kernel.Layout;
+import dev.vecprop.kernel.Panels;
+import dev.vecprop.kernel.Sgemm;
+import dev.vecprop.kernel.Epilogue;
+import dev.vecprop.simd.FmaPeak;
+import dev.vecprop.simd.GemmTiling;
+import dev.vecprop.simd.Simd;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * {@code vecprop bench gemm}: a quick GEMM GFLOP/s table next to the FMA peak measured in the same
+ * run. One thread is timed in per-thread CPU time (steadier on a shared machine), two threads in
+ * wall time. Reports medians of several timed blocks. The JMH benchmarks ({@code ./vecprop jmh})
+ * are the reference; this is the fast look.
+ */
+final class BenchCommand {
+    private BenchCommand() {}
+
+    /** name, m, k, n, A layout, B layout, C layout, beta. */
+    record Shape(String name, int m, int k, int n, Layout a, Layout b, Layout c, float beta) {
+        long flops() {
+            return 2L * m * n * k;
+        }
+    }
+
+    static final List<Shape> SHAPES = List.of(
+            new Shape("fwd1 64x784.784x256 (X.W1^T, packed W)", 64, 784, 256, Layout.ROW_MAJOR, Layout.PANELS, Layout.ROW_MAJOR, 0f),
+            new Shape("fwd2 64x256.256x128 (X.W2^T, packed W)", 64, 256, 128, Layout.ROW_MAJOR, Layout.PANELS, Layout.ROW_MAJOR, 0f),
+            new Shape("dW1  784x64.64x256 (X^T.dY, beta 1)", 784, 64, 256, Layout.TRANSPOSED, Layout.ROW_MAJOR, Layout.PANELS, 1f),
+            new Shape("dX2  64x256.256x784 (dY.W)", 64, 256, 784, Layout.ROW_MAJOR, Layout.PANELS_TRANSPOSED, Layout.ROW_MAJOR, 0f),
+            new Shape("sq1024 1024^3", 1024, 1024, 1024, Layout.ROW_MAJOR, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 0f));
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help")) {
+            out.println("""
+                    usage: vecprop bench gemm [--threads 1,2] [--seconds S] [--reps N]
+                      GEMM GFLOP/s on the MLP's batch-64 training shapes and 1024^3, with the FMA peak
+                      of this machine measured in the same run (1 thread: CPU time; 2 threads: wall time).""");
+            return 0;
+        }
+        if (!args[0].equals("gemm")) {
+            throw new UsageException("bench: unknown benchmark '" + args[0] + "' (known: gemm)");
+        }
+        int[] threads = {1, 2};
+        double seconds = 0.3;
+        int reps = 7;
+        for (int i = 1; i < args.length; i++) {
+            String opt = args[i];
+            String val = i + 1 < args.length ? args[++i] : null;
+            if (val == null) {
+                throw new UsageException("bench: option " + opt + " needs a value");
+            }
+            switch (opt) {
+                case "--threads" -> threads = parseInts(opt, val);
+                case "--seconds" -> seconds = parsePositive(opt, val);
+                case "--reps" -> reps = (int) parsePositive(opt, val);
+                default -> throw new UsageException("bench: unknown option " + opt);
+            }
+        }
+        out.println("vector " + Simd.describe() + "; tile " + GemmTiling.describe());
+        double peak1 = Simd.ENABLED ? fmaPeak(seconds, reps) : Double.NaN;
+        out.printf("FMA peak (%d chains, 1 thread, CPU time): %.1f GFLOP/s%n", FmaPeak.CHAINS, peak1);
+        out.printf("%-42s %7s %10s %9s%n", "shape", "threads", "GFLOP/s", "of peak");
+        for (int t : threads) {
+            try (WorkerPool pool = new WorkerPool(t)) {
+                for (Shape s : SHAPES) {
+                    double g = gemm(s, pool, seconds, reps);
+                    out.printf("%-42s %7d %10.1f %8.0f%%%n", s.name(), t, g, 100 * g / (peak1 * t));
+                }
+            }
+        }
+        return 0;
+    }
+
+    static double fmaPeak(double seconds, int reps) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        int iters = 1 << 20;
+        float sink = 0;
+        long warm = System.nanoTime();
+        while (System.nanoTime() - warm < 1e9) {
+            sink += FmaPeak.run(iters, 1);
+        }
+        double[] g = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long n = 0;
+            long t0 = mx.getCurrentThreadCpuTime();
+            long t;
+            do {
+                sink += FmaPeak.run(iters, r);
+                n++;
+                t = mx.getCurrentThreadCpuTime();
+            } while (t - t0 < seconds * 1e9);
+            g[r] = FmaPeak.flops(iters * n) / (double) (t - t0);
+        }
+        if (sink == 42f) {
+            System.out.print("");
+        }
+        return median(g);
+    }
+
+    static double gemm(Shape s, WorkerPool pool, double seconds, int reps) {
+        Random rnd = new Random(1);
+        float[] a = random(rnd, s.m() * s.k());
+        int bSize = s.b() == Layout.PANELS ? Panels.size(s.k(), s.n())
+                : s.b() == Layout.PANELS_TRANSPOSED ? Panels.size(s.n(), s.k()) : s.k() * s.n();
+        float[] b = random(rnd, bSize);
+        int ldb = switch (s.b()) {
+            case PANELS -> Panels.stride(s.k());
+            case PANELS_TRANSPOSED -> Panels.stride(s.n());
+            case TRANSPOSED -> s.k();
+            default -> s.n();
+        };
+        int lda = s.a() == Layout.TRANSPOSED ? s.m() : s.k();
+        int cSize = s.c() == Layout.PANELS ? Panels.size(s.m(), s.n()) : s.m() * s.n();
+        int ldc = s.c() == Layout.PANELS ? Panels.stride(s.m()) : s.n();
+        float[] c = new float[cSize];
+        Runnable call = () -> Sgemm.sgemm(s.m(), s.n(), s.k(), a, 0, lda, s.a(), b, 0, ldb, s.b(),
+                s.beta(), c, 0, ldc, s.c(), Epilogue.NONE, pool);
+        boolean cpuTime = pool.threads() == 1;
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long warm = System.nanoTime();
+        while (System.nanoTime() - warm < 1e9) {
+            call.run();
+        }
+        double[] g = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            long n = 0;
+            long t0 = cpuTime ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+            long t;
+            do {
+                call.run();
+                n++;
+                t = cpuTime ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+            } while (t - t0 < seconds * 1e9);
+            g[r] = s.flops() * n / (double) (t - t0);
+        }
+        return median(g);
+    }
+
+    private static float[] random(Random rnd, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        return x;
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    private static int[] parseInts(String opt, String val) {
+        List<Integer> r = new ArrayList<>();
+        for (String p : val.split(",")) {
+            try {
+                int x = Integer.parseInt(p.trim());
+                if (x < 1 || x > 256) {
+                    throw new NumberFormatException();
+                }
+                r.add(x);
+            } catch (NumberFormatException e) {
+                throw new UsageException("bench: " + opt + " expects thread counts 1..256, got '" + val + "'");
+            }
+        }
+        return r.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static double parsePositive(String opt, String val) {
+        try {
+            double x = Double.parseDouble(val);
+            if (x > 0 && Double.isFinite(x)) {
+                return x;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new UsageException("bench: " + opt + " expects a positive number, got '" + val + "'");
+    }
+}

@@ -1,0 +1,85 @@
+package dev.vecprop.cli;
+
+import dev.vecprop.simd.GemmTiling;
+import dev.vecprop.simd.Simd;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The {@code vecprop} command line. Exit codes: 0 success, 2 usage or bad input, 1 runtime failure.
+ */
+public final class Main {
+    private Main() {}
+
+    static final String VERSION = "0.1.0-SNAPSHOT";
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a command; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        String[] rest = Arrays.stream(args).filter(a -> !a.equals("--verbose")).toArray(String[]::new);
+        try {
+            if (rest.length == 0 || rest[0].equals("--help") || rest[0].equals("-h") || rest[0].equals("help")) {
+                usage(out);
+                return 0;
+            }
+            String cmd = rest[0];
+            String[] cmdArgs = Arrays.copyOfRange(rest, 1, rest.length);
+            return switch (cmd) {
+                case "info", "--version" -> {
+                    info(out);
+                    yield 0;
+                }
+                case "bench" -> BenchCommand.run(cmdArgs, out, err);
+                default -> {
+                    err.println("vecprop: unknown command '" + cmd + "' (try: vecprop --help)");
+                    yield 2;
+                }
+            };
+        } catch (UsageException e) {
+            err.println("vecprop: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException | Error e) {
+            err.println("vecprop: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 1;
+        }
+    }
+
+    static void usage(PrintStream out) {
+        out.println("""
+                vecprop %s - neural-network training on the CPU with the JDK Vector API
+
+                usage: vecprop <command> [options]
+
+                commands:
+                  info                 JDK, vector width, GEMM tile shape, threads
+                  bench gemm [opts]    GEMM GFLOP/s next to this machine's FMA peak (see: vecprop bench --help)
+                  jmh [JMH options]    the JMH benchmarks (launcher only; e.g. ./vecprop jmh Sgemm)
+
+                global options:
+                  --verbose            stack traces on errors
+
+                vector width: %s
+                JVM flags: --add-modules jdk.incubator.vector (the launcher adds it);
+                  -Dvecprop.vectorBits=0|128|256|512, -Dvecprop.tile=RxV, -Dvecprop.kc/mc/nc=N
+                """.formatted(VERSION, Simd.describe()));
+    }
+
+    static void info(PrintStream out) {
+        out.println("vecprop " + VERSION);
+        out.println("jdk:     " + System.getProperty("java.vm.name") + " " + Runtime.version()
+                + " (" + System.getProperty("java.home") + ")");
+        out.println("os/arch: " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                + ", " + Runtime.getRuntime().availableProcessors() + " processors");
+        out.println("vector:  " + Simd.describe());
+        out.println("gemm:    tile " + GemmTiling.describe());
+        out.println("threads: " + Runtime.getRuntime().availableProcessors() + " available (default: all)");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.vecprop.kernel;
+
+/**
+ * What the GEMM does to each element of C after the last K block, fused into the store:
+ * <pre>
+ *   BIAS       c(i,j) = c(i,j) + bias[j]
+ *   RELU       c(i,j) = max(c(i,j), 0)
+ *   BIAS_RELU  c(i,j) = max(c(i,j) + bias[j], 0)
+ *   RELU_MASK  c(i,j) = mask(i,j) > 0 ? c(i,j) : 0      (ReLU backward, mask = ReLU output)
+ * </pre>
+ * Epilogues apply to a row-major C only. Instances are immutable and meant to be created once
+ * (e.g. by a layer at construction) and reused for every call.
+ */
+public final class Epilogue {
+    /** The kinds of fused epilogue. */
+    public enum Kind { NONE, BIAS, RELU, BIAS_RELU, RELU_MASK }
+
+    /** No epilogue. */
+    public static final Epilogue NONE = new Epilogue(Kind.NONE, null, 0, 0);
+    /** ReLU only. */
+    public static final Epilogue RELU = new Epilogue(Kind.RELU, null, 0, 0);
+
+    final Kind kind;
+    /** bias (indexed by column j at {@code off + j}) or mask (at {@code off + i*ld + j}). */
+    final float[] arr;
+    final int off;
+    final int ld;
+
+    private Epilogue(Kind kind, float[] arr, int off, int ld) {
+        this.kind = kind;
+        this.arr = arr;
+        this.off = off;
+        this.ld = ld;
+    }
+
+    /** {@code c += bias[off + j]}. */
+    public static Epilogue bias(float[] bias, int off) {
+        return new Epilogue(Kind.BIAS, java.util.Objects.requireNonNull(bias, "bias"), off, 0);
+    }
+
+    /** {@code c = max(c + bias[off + j], 0)}; a null bias means ReLU alone. */
+    public static Epilogue biasRelu(float[] bias, int off) {
+        return bias == null ? RELU : new Epilogue(Kind.BIAS_RELU, bias, off, 0);
+    }
+
+    /** {@code c = mask[off + i*ld + j] > 0 ? c : 0}. */
+    public static Epilogue reluMask(float[] mask, int off, int ld) {
+        return new Epilogue(Kind.RELU_MASK, java.util.Objects.requireNonNull(mask, "mask"), off, ld);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Applies this epilogue to one scalar at C position (i,j): the definition every path follows. */
+    float apply(float v, int i, int j) {
+        return switch (kind) {
+            case NONE -> v;
+            case BIAS -> v + arr[off + j];
+            case RELU -> Math.max(v, 0f);
+            case BIAS_RELU -> Math.max(v + arr[off + j], 0f);
+            case RELU_MASK -> arr[off + i * ld + j] > 0f ? v : 0f;
+        };
+    }
+
+    void checkBounds(int m, int n) {
+        switch (kind) {
+            case BIAS, BIAS_RELU -> {
+                if (off < 0 || (long) off + n > arr.length) {
+                    throw new IllegalArgumentException("epilogue bias: needs " + n + " floats at offset "
+                            + off + ", array has " + arr.length);
+                }
+            }
+            case RELU_MASK -> {
+                if (m > 0 && n > 0 && (off < 0 || ld < n || (long) off + (long) (m - 1) * ld + n > arr.length)) {
+                    throw new IllegalArgumentException("epilogue mask: " + m + "x" + n + " (ld " + ld
+                            + ") at offset " + off + " does not fit an array of " + arr.length);
+                }
+            }
+            default -> { }
+        }
+    }
+}

@@ -1,0 +1,380 @@
+package dev.vecprop.kernel;
+
+import dev.vecprop.concurrent.WorkerPool;
+import dev.vecprop.simd.GemmTiling;
+import dev.vecprop.simd.Simd;
+
+/**
+ * Single-precision GEMM, BLIS style: {@code C(m,n) = epilogue(A(m,k) . B(k,n) + beta*C)}.
+ *
+ * <p>Loop nest per worker: NC columns of C, then KC-deep blocks of k (B packed into zero-padded
+ * {@code KC x NR} panels unless it is already in {@link Layout#PANELS}), then MC rows (A packed into
+ * {@code MR x KC} panels), then the {@code MR x NR} register tile of the micro-kernel. The three
+ * products of dense-layer training map onto it as
+ * <pre>
+ *   forward   Y (B,OUT)  = X (B,IN) . W^T        A = X ROW_MAJOR,  B = W^T (PANELS, kept packed by the layer)
+ *   input     dX (B,IN)  = dY (B,OUT) . W        A = dY ROW_MAJOR, B = W (PANELS_TRANSPOSED view of the same array)
+ *   weights   dW^T (IN,OUT) += X^T . dY          A = X TRANSPOSED, B = dY ROW_MAJOR, C PANELS, beta 1
+ * </pre>
+ * with bias + ReLU fused into the forward store and the ReLU mask into the input-gradient store.
+ *
+ * <p>Threads: C is cut into a fixed grid of whole register tiles (column panels, or row tiles when
+ * there are few columns), one contiguous share per worker; k is never split. Every element of C
+ * goes through the same operations in the same order whatever the thread count, so results are
+ * bit-identical for any number of threads. Pack buffers are per thread, allocated once.
+ */
+public final class Sgemm {
+    private Sgemm() {}
+
+    private static final boolean VECTOR = Simd.ENABLED;
+    private static final int MR = GemmTiling.MR;
+    private static final int NR = GemmTiling.NR;
+    private static final int KC = GemmTiling.KC;
+    private static final int MC = GemmTiling.MC;
+    private static final int NC = GemmTiling.NC;
+    /** Below this many multiply-adds a GEMM runs on the caller's thread alone. */
+    private static final long PARALLEL_MIN_MACS = 1L << 16;
+
+    /** Per-thread pack buffers and the job descriptor handed to the workers. */
+    private static final class Scratch {
+        final float[] aPack = new float[MC * KC];
+        float[] bPack = new float[0];
+        final float[] tile = new float[MR * NR];
+        final float[] acc = new float[MR * NR];
+        final Job job = new Job();
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * {@code C = epilogue(A . B + beta*C)} with A {@code m x k}, B {@code k x n}, C {@code m x n}
+     * in the given layouts (see {@link Layout}); A may be ROW_MAJOR or TRANSPOSED, C ROW_MAJOR or
+     * PANELS. With {@code beta == 0} C is not read. The epilogue needs a row-major C.
+     *
+     * @param pool the workers to split C over; null runs on the calling thread
+     * @throws IllegalArgumentException on negative sizes, unsupported layouts or operands that do
+     *         not fit their arrays (message names the operand)
+     */
+    public static void sgemm(int m, int n, int k,
+                             float[] a, int aOff, int lda, Layout aLayout,
+                             float[] b, int bOff, int ldb, Layout bLayout,
+                             float beta, float[] c, int cOff, int ldc, Layout cLayout,
+                             Epilogue ep, WorkerPool pool) {
+        if (ep == null) {
+            ep = Epilogue.NONE;
+        }
+        validate(m, n, k, a, aOff, lda, aLayout, b, bOff, ldb, bLayout, c, cOff, ldc, cLayout, ep);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        Job job = s.job;
+        job.set(m, n, k, a, aOff, lda, aLayout, b, bOff, ldb, bLayout, beta, c, cOff, ldc, cLayout, ep);
+        try {
+            if (pool == null || pool.threads() == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+                job.run(0, 1);
+            } else {
+                pool.run(job);
+            }
+        } finally {
+            job.clear();
+        }
+    }
+
+    /** Forward of a dense layer: {@code Y = epilogue(X . W^T)}, W held as {@link Panels} of W^T. */
+    public static void forwardPacked(int batch, int in, int out, float[] x, int xOff,
+                                     float[] wPanels, int wOff, float[] y, int yOff,
+                                     Epilogue ep, WorkerPool pool) {
+        sgemm(batch, out, in, x, xOff, in, Layout.ROW_MAJOR, wPanels, wOff, Panels.stride(in), Layout.PANELS,
+                0f, y, yOff, out, Layout.ROW_MAJOR, ep, pool);
+    }
+
+    private static final class Job implements WorkerPool.Task {
+        int m, n, k, aOff, lda, bOff, ldb, cOff, ldc;
+        float[] a, b, c;
+        Layout aLayout, bLayout, cLayout;
+        float beta;
+        Epilogue ep;
+
+        void set(int m, int n, int k, float[] a, int aOff, int lda, Layout aLayout,
+                 float[] b, int bOff, int ldb, Layout bLayout,
+                 float beta, float[] c, int cOff, int ldc, Layout cLayout, Epilogue ep) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.aLayout = aLayout;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.bLayout = bLayout;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.cLayout = cLayout;
+            this.ep = ep;
+        }
+
+        void clear() {
+            a = b = c = null;
+            ep = null;
+        }
+
+        @Override
+        public void run(int worker, int workers) {
+            int nPanels = (n + NR - 1) / NR;
+            int mTiles = (m + MR - 1) / MR;
+            if (workers == 1) {
+                compute(SCRATCH.get(), 0, m, 0, n);
+            } else if (nPanels >= mTiles || nPanels >= 2 * workers) {
+                int p0 = (int) ((long) nPanels * worker / workers);
+                int p1 = (int) ((long) nPanels * (worker + 1) / workers);
+                if (p1 > p0) {
+                    compute(SCRATCH.get(), 0, m, p0 * NR, Math.min(n, p1 * NR));
+                }
+            } else {
+                int t0 = (int) ((long) mTiles * worker / workers);
+                int t1 = (int) ((long) mTiles * (worker + 1) / workers);
+                if (t1 > t0) {
+                    compute(SCRATCH.get(), t0 * MR, Math.min(m, t1 * MR), 0, n);
+                }
+            }
+        }
+
+        /** The BLIS loop nest over C rows [m0,m1) and columns [n0,n1) (n0 a multiple of NR). */
+        void compute(Scratch s, int m0, int m1, int n0, int n1) {
+            if (k == 0) {
+                scaleOnly(m0, m1, n0, n1);
+                return;
+            }
+            int kBlocks = (k + KC - 1) / KC;
+            int kcStep = (k + kBlocks - 1) / kBlocks; // even blocks; a function of k alone
+            boolean panelsB = bLayout == Layout.PANELS;
+            if (!panelsB) {
+                int need = kcStep * Math.min(NC, roundUp(n1 - n0, NR));
+                if (s.bPack.length < need) {
+                    s.bPack = new float[need];
+                }
+            }
+            boolean rowMajorC = cLayout == Layout.ROW_MAJOR;
+            for (int jc = n0; jc < n1; jc += NC) {
+                int nc = Math.min(NC, n1 - jc);
+                for (int pc = 0; pc < k; pc += kcStep) {
+                    int kc = Math.min(kcStep, k - pc);
+                    boolean last = pc + kc >= k;
+                    float betaEff = pc == 0 ? beta : 1f;
+                    float[] bp;
+                    int bBase;
+                    int bStride;
+                    if (panelsB) {
+                        bp = b;
+                        bBase = bOff + (jc / NR) * ldb + pc * NR;
+                        bStride = ldb;
+                    } else {
+                        packB(pc, kc, jc, nc, s.bPack);
+                        bp = s.bPack;
+                        bBase = 0;
+                        bStride = kc * NR;
+                    }
+                    for (int ic = m0; ic < m1; ic += MC) {
+                        int mc = Math.min(MC, m1 - ic);
+                        packA(ic, mc, pc, kc, s.aPack);
+                        for (int jr = 0; jr < nc; jr += NR) {
+                            int nv = Math.min(NR, nc - jr);
+                            int bo = bBase + (jr / NR) * bStride;
+                            int j = jc + jr;
+                            for (int ir = 0; ir < mc; ir += MR) {
+                                int mv = Math.min(MR, mc - ir);
+                                int i = ic + ir;
+                                int ao = (ir / MR) * kc * MR;
+                                int co;
+                                int cld;
+                                if (rowMajorC) {
+                                    co = cOff + i * ldc + j;
+                                    cld = ldc;
+                                } else {
+                                    co = cOff + (j / NR) * ldc + i * NR;
+                                    cld = NR;
+                                }
+                                if (mv == MR && nv == NR) {
+                                    micro(kc, s.aPack, ao, bp, bo, c, co, cld, betaEff, s);
+                                } else {
+                                    micro(kc, s.aPack, ao, bp, bo, s.tile, 0, NR, 0f, s);
+                                    SgemmScalarKernels.merge(s.tile, mv, nv, c, co, cld, betaEff);
+                                }
+                                if (last && ep.kind != Epilogue.Kind.NONE) {
+                                    if (VECTOR) {
+                                        SgemmVectorKernels.epilogue(ep, c, co, cld, i, j, mv, nv);
+                                    } else {
+                                        SgemmScalarKernels.epilogue(ep, c, co, cld, i, j, mv, nv);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void micro(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc,
+                                  float beta, Scratch s) {
+            if (VECTOR) {
+                SgemmVectorKernels.micro(kc, a, ao, b, bo, c, co, ldc, beta);
+            } else {
+                SgemmScalarKernels.micro(kc, a, ao, b, bo, c, co, ldc, beta, s.acc);
+            }
+        }
+
+        /** k == 0: C = epilogue(beta*C). */
+        private void scaleOnly(int m0, int m1, int n0, int n1) {
+            for (int i = m0; i < m1; i++) {
+                for (int j = n0; j < n1; j++) {
+                    int ci = SgemmRef.index(cOff, ldc, cLayout, i, j);
+                    float v = beta == 0f ? 0f : c[ci] * beta;
+                    c[ci] = ep.apply(v, i, j);
+                }
+            }
+        }
+
+        /** Packs A rows [i0,i0+mc), k [p0,p0+kc) into MR-row panels (stride kc*MR), zero-padded. */
+        private void packA(int i0, int mc, int p0, int kc, float[] dst) {
+            for (int r = 0; r < mc; r += MR) {
+                int d = (r / MR) * kc * MR;
+                int rows = Math.min(MR, mc - r);
+                if (aLayout == Layout.ROW_MAJOR) {
+                    for (int i = 0; i < rows; i++) {
+                        int src = aOff + (i0 + r + i) * lda + p0;
+                        for (int p = 0; p < kc; p++) {
+                            dst[d + p * MR + i] = a[src + p];
+                        }
+                    }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        int src = aOff + (p0 + p) * lda + i0 + r;
+                        int dp = d + p * MR;
+                        for (int i = 0; i < rows; i++) {
+                            dst[dp + i] = a[src + i];
+                        }
+                    }
+                }
+                if (rows < MR) {
+                    for (int p = 0; p < kc; p++) {
+                        for (int i = rows; i < MR; i++) {
+                            dst[d + p * MR + i] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** Packs B k [p0,p0+kc), columns [j0,j0+nc) into NR-wide panels (stride kc*NR), zero-padded. */
+        private void packB(int p0, int kc, int j0, int nc, float[] dst) {
+            for (int jr = 0; jr < nc; jr += NR) {
+                int d = (jr / NR) * kc * NR;
+                int w = Math.min(NR, nc - jr);
+                int j = j0 + jr;
+                switch (bLayout) {
+                    case ROW_MAJOR -> {
+                        for (int p = 0; p < kc; p++) {
+                            System.arraycopy(b, bOff + (p0 + p) * ldb + j, dst, d + p * NR, w);
+                        }
+                    }
+                    case TRANSPOSED -> {
+                        for (int jj = 0; jj < w; jj++) {
+                            int src = bOff + (j + jj) * ldb + p0;
+                            for (int p = 0; p < kc; p++) {
+                                dst[d + p * NR + jj] = b[src + p];
+                            }
+                        }
+                    }
+                    case PANELS_TRANSPOSED -> {
+                        for (int p = 0; p < kc; p++) {
+                            int pp = p0 + p;
+                            int src = bOff + (pp / NR) * ldb + pp % NR + j * NR;
+                            int dp = d + p * NR;
+                            for (int jj = 0; jj < w; jj++) {
+                                dst[dp + jj] = b[src + jj * NR];
+                            }
+                        }
+                    }
+                    default -> throw new IllegalStateException("B layout " + bLayout);
+                }
+                if (w < NR) {
+                    for (int p = 0; p < kc; p++) {
+                        java.util.Arrays.fill(dst, d + p * NR + w, d + (p + 1) * NR, 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int m) {
+        return (x + m - 1) / m * m;
+    }
+
+    private static void validate(int m, int n, int k,
+                                 float[] a, int aOff, int lda, Layout aLayout,
+                                 float[] b, int bOff, int ldb, Layout bLayout,
+                                 float[] c, int cOff, int ldc, Layout cLayout, Epilogue ep) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("sgemm: negative size m=" + m + " n=" + n + " k=" + k);
+        }
+        if (aLayout != Layout.ROW_MAJOR && aLayout != Layout.TRANSPOSED) {
+            throw new IllegalArgumentException("sgemm: A must be ROW_MAJOR or TRANSPOSED, got " + aLayout);
+        }
+        if (cLayout != Layout.ROW_MAJOR && cLayout != Layout.PANELS) {
+            throw new IllegalArgumentException("sgemm: C must be ROW_MAJOR or PANELS, got " + cLayout);
+        }
+        if (ep.kind != Epilogue.Kind.NONE && cLayout != Layout.ROW_MAJOR) {
+            throw new IllegalArgumentException("sgemm: epilogue " + ep.kind + " needs a ROW_MAJOR C");
+        }
+        checkOperand("A", a, aOff, lda, aLayout, m, k);
+        checkOperand("B", b, bOff, ldb, bLayout, k, n);
+        checkOperand("C", c, cOff, ldc, cLayout, m, n);
+        ep.checkBounds(m, n);
+    }
+
+    private static void checkOperand(String name, float[] x, int off, int ld, Layout layout, int rows, int cols) {
+        if (x == null) {
+            throw new IllegalArgumentException("sgemm: " + name + " is null");
+        }
+        if (off < 0) {
+            throw new IllegalArgumentException("sgemm: " + name + " offset " + off + " < 0");
+        }
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        long last; // one past the highest index touched
+        long minLd;
+        switch (layout) {
+            case ROW_MAJOR -> {
+                minLd = cols;
+                last = off + (long) (rows - 1) * ld + cols;
+            }
+            case TRANSPOSED -> {
+                minLd = rows;
+                last = off + (long) (cols - 1) * ld + rows;
+            }
+            case PANELS -> {
+                minLd = (long) rows * NR;
+                last = off + (long) ((cols + NR - 1) / NR - 1) * ld + (long) rows * NR;
+            }
+            case PANELS_TRANSPOSED -> {
+                minLd = (long) cols * NR;
+                last = off + (long) ((rows - 1) / NR) * ld + (long) (cols - 1) * NR + (rows - 1) % NR + 1;
+            }
+            default -> throw new IllegalStateException();
+        }
+        if (ld < minLd) {
+            throw new IllegalArgumentException("sgemm: " + name + " (" + rows + "x" + cols + ", " + layout
+                    + ") needs a leading dimension >= " + minLd + ", got " + ld);
+        }
+        if (last > x.length) {
+            throw new IllegalArgumentException("sgemm: " + name + " (" + rows + "x" + cols + ", " + layout
+                    + ", offset " + off + ", ld " + ld + ") needs " + last + " floats, array has " + x.length);
+        }
+    }
+}

@@ -1,0 +1,619 @@
+package dev.vecprop.kernel;
+
+import dev.vecprop.simd.FloatSpecies;
+import dev.vecprop.simd.GemmTiling;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector micro-kernels of {@link Sgemm}: an {@code MR x NV} grid of accumulator vectors held in
+ * locals, fed by one broadcast of A and {@code NV} loads of B per step of k (an outer product).
+ * Operands are packed and zero-padded, so no kernel needs a mask. One kernel per tile shape in
+ * {@link GemmTiling#VECTOR_TILES}; the {@code static final} shape folds the dispatch away.
+ * Only loaded when the Vector API is enabled.
+ *
+ * <p>Store rule ({@code beta}): 0 stores the accumulators, 1 adds them to C,
+ * anything else computes {@code fma(c, beta, acc)}; {@link SgemmScalarKernels#merge} is the
+ * scalar form of the same rule.
+ *
+ * <p>The kernels below are regular by design: one per tile shape, written out so that every
+ * accumulator is a local the JIT can keep in a register.
+ */
+final class SgemmVectorKernels {
+    private SgemmVectorKernels() {}
+
+    static final VectorSpecies<Float> S = FloatSpecies.SPECIES;
+    static final int L = S.length();
+    private static final int MR = GemmTiling.MR;
+    private static final int NV = GemmTiling.NV;
+    private static final int NR = GemmTiling.NR;
+    private static final int SHAPE = MR * 100 + NV;
+
+    /** C tile (MR x NR at c[co], row stride ldc) = A panel (kc x MR) times B panel (kc x NR), per the store rule. */
+    static void micro(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        switch (SHAPE) {
+            case 401 -> k4x1(kc, a, ao, b, bo, c, co, ldc, beta);
+            case 801 -> k8x1(kc, a, ao, b, bo, c, co, ldc, beta);
+            case 402 -> k4x2(kc, a, ao, b, bo, c, co, ldc, beta);
+            case 602 -> k6x2(kc, a, ao, b, bo, c, co, ldc, beta);
+            case 802 -> k8x2(kc, a, ao, b, bo, c, co, ldc, beta);
+            case 1202 -> k12x2(kc, a, ao, b, bo, c, co, ldc, beta);
+            case 1402 -> k14x2(kc, a, ao, b, bo, c, co, ldc, beta);
+            case 403 -> k4x3(kc, a, ao, b, bo, c, co, ldc, beta);
+            case 803 -> k8x3(kc, a, ao, b, bo, c, co, ldc, beta);
+            case 404 -> k4x4(kc, a, ao, b, bo, c, co, ldc, beta);
+            default -> throw new IllegalStateException("no micro-kernel for tile " + MR + "x" + NV);
+        }
+    }
+
+    private static void store(FloatVector acc, float[] c, int off, float beta) {
+        if (beta == 0f) {
+            acc.intoArray(c, off);
+        } else if (beta == 1f) {
+            acc.add(FloatVector.fromArray(S, c, off)).intoArray(c, off);
+        } else {
+            FloatVector.fromArray(S, c, off).fma(FloatVector.broadcast(S, beta), acc).intoArray(c, off);
+        }
+    }
+
+    static void k4x1(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        final int nr = L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            ao += 4;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+    }
+
+    static void k8x1(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S);
+        final int nr = L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            ao += 8;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        co += ldc;
+        store(c4_0, c, co, beta);
+        co += ldc;
+        store(c5_0, c, co, beta);
+        co += ldc;
+        store(c6_0, c, co, beta);
+        co += ldc;
+        store(c7_0, c, co, beta);
+    }
+
+    static void k4x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        final int nr = 2 * L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            ao += 4;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
+    }
+
+    static void k6x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        final int nr = 2 * L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+            ao += 6;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
+        co += ldc;
+        store(c4_0, c, co, beta);
+        store(c4_1, c, co + L, beta);
+        co += ldc;
+        store(c5_0, c, co, beta);
+        store(c5_1, c, co + L, beta);
+    }
+
+    static void k8x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        final int nr = 2 * L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]);
+            c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]);
+            c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1);
+            ao += 8;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
+        co += ldc;
+        store(c4_0, c, co, beta);
+        store(c4_1, c, co + L, beta);
+        co += ldc;
+        store(c5_0, c, co, beta);
+        store(c5_1, c, co + L, beta);
+        co += ldc;
+        store(c6_0, c, co, beta);
+        store(c6_1, c, co + L, beta);
+        co += ldc;
+        store(c7_0, c, co, beta);
+        store(c7_1, c, co + L, beta);
+    }
+
+    static void k12x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        final int nr = 2 * L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]);
+            c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]);
+            c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, a[ao + 8]);
+            c8_0 = a8.fma(b0, c8_0); c8_1 = a8.fma(b1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(S, a[ao + 9]);
+            c9_0 = a9.fma(b0, c9_0); c9_1 = a9.fma(b1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(S, a[ao + 10]);
+            c10_0 = a10.fma(b0, c10_0); c10_1 = a10.fma(b1, c10_1);
+            FloatVector a11 = FloatVector.broadcast(S, a[ao + 11]);
+            c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
+            ao += 12;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
+        co += ldc;
+        store(c4_0, c, co, beta);
+        store(c4_1, c, co + L, beta);
+        co += ldc;
+        store(c5_0, c, co, beta);
+        store(c5_1, c, co + L, beta);
+        co += ldc;
+        store(c6_0, c, co, beta);
+        store(c6_1, c, co + L, beta);
+        co += ldc;
+        store(c7_0, c, co, beta);
+        store(c7_1, c, co + L, beta);
+        co += ldc;
+        store(c8_0, c, co, beta);
+        store(c8_1, c, co + L, beta);
+        co += ldc;
+        store(c9_0, c, co, beta);
+        store(c9_1, c, co + L, beta);
+        co += ldc;
+        store(c10_0, c, co, beta);
+        store(c10_1, c, co + L, beta);
+        co += ldc;
+        store(c11_0, c, co, beta);
+        store(c11_1, c, co + L, beta);
+    }
+
+    static void k14x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S);
+        FloatVector c8_0 = FloatVector.zero(S), c8_1 = FloatVector.zero(S);
+        FloatVector c9_0 = FloatVector.zero(S), c9_1 = FloatVector.zero(S);
+        FloatVector c10_0 = FloatVector.zero(S), c10_1 = FloatVector.zero(S);
+        FloatVector c11_0 = FloatVector.zero(S), c11_1 = FloatVector.zero(S);
+        FloatVector c12_0 = FloatVector.zero(S), c12_1 = FloatVector.zero(S);
+        FloatVector c13_0 = FloatVector.zero(S), c13_1 = FloatVector.zero(S);
+        final int nr = 2 * L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]);
+            c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]);
+            c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(S, a[ao + 8]);
+            c8_0 = a8.fma(b0, c8_0); c8_1 = a8.fma(b1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(S, a[ao + 9]);
+            c9_0 = a9.fma(b0, c9_0); c9_1 = a9.fma(b1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(S, a[ao + 10]);
+            c10_0 = a10.fma(b0, c10_0); c10_1 = a10.fma(b1, c10_1);
+            FloatVector a11 = FloatVector.broadcast(S, a[ao + 11]);
+            c11_0 = a11.fma(b0, c11_0); c11_1 = a11.fma(b1, c11_1);
+            FloatVector a12 = FloatVector.broadcast(S, a[ao + 12]);
+            c12_0 = a12.fma(b0, c12_0); c12_1 = a12.fma(b1, c12_1);
+            FloatVector a13 = FloatVector.broadcast(S, a[ao + 13]);
+            c13_0 = a13.fma(b0, c13_0); c13_1 = a13.fma(b1, c13_1);
+            ao += 14;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
+        co += ldc;
+        store(c4_0, c, co, beta);
+        store(c4_1, c, co + L, beta);
+        co += ldc;
+        store(c5_0, c, co, beta);
+        store(c5_1, c, co + L, beta);
+        co += ldc;
+        store(c6_0, c, co, beta);
+        store(c6_1, c, co + L, beta);
+        co += ldc;
+        store(c7_0, c, co, beta);
+        store(c7_1, c, co + L, beta);
+        co += ldc;
+        store(c8_0, c, co, beta);
+        store(c8_1, c, co + L, beta);
+        co += ldc;
+        store(c9_0, c, co, beta);
+        store(c9_1, c, co + L, beta);
+        co += ldc;
+        store(c10_0, c, co, beta);
+        store(c10_1, c, co + L, beta);
+        co += ldc;
+        store(c11_0, c, co, beta);
+        store(c11_1, c, co + L, beta);
+        co += ldc;
+        store(c12_0, c, co, beta);
+        store(c12_1, c, co + L, beta);
+        co += ldc;
+        store(c13_0, c, co, beta);
+        store(c13_1, c, co + L, beta);
+    }
+
+    static void k4x3(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+        final int nr = 3 * L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1); c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1); c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1); c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1); c3_2 = a3.fma(b2, c3_2);
+            ao += 4;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        store(c0_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        store(c1_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        store(c2_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
+        store(c3_2, c, co + 2 * L, beta);
+    }
+
+    static void k8x3(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S);
+        FloatVector c4_0 = FloatVector.zero(S), c4_1 = FloatVector.zero(S), c4_2 = FloatVector.zero(S);
+        FloatVector c5_0 = FloatVector.zero(S), c5_1 = FloatVector.zero(S), c5_2 = FloatVector.zero(S);
+        FloatVector c6_0 = FloatVector.zero(S), c6_1 = FloatVector.zero(S), c6_2 = FloatVector.zero(S);
+        FloatVector c7_0 = FloatVector.zero(S), c7_1 = FloatVector.zero(S), c7_2 = FloatVector.zero(S);
+        final int nr = 3 * L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1); c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1); c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1); c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1); c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(S, a[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0); c4_1 = a4.fma(b1, c4_1); c4_2 = a4.fma(b2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(S, a[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0); c5_1 = a5.fma(b1, c5_1); c5_2 = a5.fma(b2, c5_2);
+            FloatVector a6 = FloatVector.broadcast(S, a[ao + 6]);
+            c6_0 = a6.fma(b0, c6_0); c6_1 = a6.fma(b1, c6_1); c6_2 = a6.fma(b2, c6_2);
+            FloatVector a7 = FloatVector.broadcast(S, a[ao + 7]);
+            c7_0 = a7.fma(b0, c7_0); c7_1 = a7.fma(b1, c7_1); c7_2 = a7.fma(b2, c7_2);
+            ao += 8;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        store(c0_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        store(c1_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        store(c2_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
+        store(c3_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c4_0, c, co, beta);
+        store(c4_1, c, co + L, beta);
+        store(c4_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c5_0, c, co, beta);
+        store(c5_1, c, co + L, beta);
+        store(c5_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c6_0, c, co, beta);
+        store(c6_1, c, co + L, beta);
+        store(c6_2, c, co + 2 * L, beta);
+        co += ldc;
+        store(c7_0, c, co, beta);
+        store(c7_1, c, co + L, beta);
+        store(c7_2, c, co + 2 * L, beta);
+    }
+
+    static void k4x4(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S), c0_2 = FloatVector.zero(S), c0_3 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S), c1_2 = FloatVector.zero(S), c1_3 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S), c2_2 = FloatVector.zero(S), c2_3 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S), c3_2 = FloatVector.zero(S), c3_3 = FloatVector.zero(S);
+        final int nr = 4 * L;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1); c0_2 = a0.fma(b2, c0_2); c0_3 = a0.fma(b3, c0_3);
+            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1); c1_2 = a1.fma(b2, c1_2); c1_3 = a1.fma(b3, c1_3);
+            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1); c2_2 = a2.fma(b2, c2_2); c2_3 = a2.fma(b3, c2_3);
+            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1); c3_2 = a3.fma(b2, c3_2); c3_3 = a3.fma(b3, c3_3);
+            ao += 4;
+            bo += nr;
+        }
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        store(c0_2, c, co + 2 * L, beta);
+        store(c0_3, c, co + 3 * L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        store(c1_2, c, co + 2 * L, beta);
+        store(c1_3, c, co + 3 * L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        store(c2_2, c, co + 2 * L, beta);
+        store(c2_3, c, co + 3 * L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
+        store(c3_2, c, co + 2 * L, beta);
+        store(c3_3, c, co + 3 * L, beta);
+    }
+
+    /** Applies {@code ep} to the {@code mv x nv} tile at C position (i0,j0), stored at c[co] with row stride ldc. */
+    static void epilogue(Epilogue ep, float[] c, int co, int ldc, int i0, int j0, int mv, int nv) {
+        Epilogue.Kind kind = ep.kind;
+        float[] e = ep.arr;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < mv; i++) {
+            int row = co + i * ldc;
+            int j = 0;
+            for (; j + L <= nv; j += L) {
+                FloatVector v = FloatVector.fromArray(S, c, row + j);
+                switch (kind) {
+                    case BIAS -> v = v.add(FloatVector.fromArray(S, e, ep.off + j0 + j));
+                    case RELU -> v = v.max(zero);
+                    case BIAS_RELU -> v = v.add(FloatVector.fromArray(S, e, ep.off + j0 + j)).max(zero);
+                    case RELU_MASK -> {
+                        FloatVector m = FloatVector.fromArray(S, e, ep.off + (i0 + i) * ep.ld + j0 + j);
+                        v = zero.blend(v, m.compare(VectorOperators.GT, 0f));
+                    }
+                    default -> { }
+                }
+                v.intoArray(c, row + j);
+            }
+            for (; j < nv; j++) {
+                c[row + j] = ep.apply(c[row + j], i0 + i, j0 + j);
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.vecprop.simd;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Register-tile and cache-block sizes of the packed GEMM, chosen once per JVM.
+ *
+ * <p>The micro-kernel keeps an {@code MR x NV} grid of accumulator vectors in registers
+ * ({@code NR = NV * lanes} columns). The default depends on the register file: with 32 vector
+ * registers (AVX-512, AArch64) a tall tile keeps the FMA units busy; with 16 (AVX2) a 12-accumulator
+ * tile spills and collapsed to ~35 GFLOP/s where 4x2 ran ~80, so 16 registers get 4x2.
+ * Overrides: {@code -Dvecprop.tile=RxV}, {@code -Dvecprop.kc}, {@code -Dvecprop.mc}, {@code -Dvecprop.nc}.
+ *
+ * <p>Cache blocks: a {@code KC x NR} B micro-panel and the {@code MR x KC} A micro-panel stay in
+ * the 48 KiB L1d; the {@code MC x KC} packed A block in the 1 MiB L2; the {@code KC x NC} packed B
+ * block in L3.
+ */
+public final class GemmTiling {
+    private GemmTiling() {}
+
+    /** Tiles that have a vector micro-kernel. */
+    public static final List<String> VECTOR_TILES =
+            List.of("4x1", "8x1", "4x2", "6x2", "8x2", "12x2", "14x2", "4x3", "8x3", "4x4");
+
+    /** Rows of the register tile (rows of C per micro-kernel call). */
+    public static final int MR;
+    /** Accumulator vectors per row (1 on the scalar path). */
+    public static final int NV;
+    /** Columns of the register tile: {@code NV * lanes} (8 on the scalar path). */
+    public static final int NR;
+    /** Depth of one K block. */
+    public static final int KC;
+    /** Rows of one packed A block (a multiple of MR). */
+    public static final int MC;
+    /** Columns of one packed B block (a multiple of NR). */
+    public static final int NC;
+    /** Where the tile shape came from. */
+    public static final String SOURCE;
+
+    static {
+        String tile = System.getProperty(Simd.PROP_TILE, "").trim().toLowerCase(Locale.ROOT);
+        int mr;
+        int nv;
+        String source;
+        if (!Simd.ENABLED) {
+            mr = 4;
+            nv = 1;
+            source = "scalar";
+        } else if (!tile.isEmpty()) {
+            if (!VECTOR_TILES.contains(tile)) {
+                throw new IllegalArgumentException("-D" + Simd.PROP_TILE + "=" + tile
+                        + ": expected one of " + VECTOR_TILES);
+            }
+            String[] p = tile.split("x");
+            mr = Integer.parseInt(p[0]);
+            nv = Integer.parseInt(p[1]);
+            source = "-D" + Simd.PROP_TILE;
+        } else if (Simd.REGISTERS >= 32) {
+            mr = 6;
+            nv = 2;
+            source = "default for 32 registers";
+        } else {
+            mr = 4;
+            nv = 2;
+            source = "default for 16 registers";
+        }
+        MR = mr;
+        NV = nv;
+        NR = Simd.ENABLED ? nv * Simd.LANES : 8;
+        KC = positive("vecprop.kc", 256);
+        int mc = positive("vecprop.mc", 144);
+        MC = Math.max(MR, mc / MR * MR);
+        int nc = positive("vecprop.nc", 4096);
+        NC = Math.max(NR, nc / NR * NR);
+        SOURCE = source;
+    }
+
+    private static int positive(String prop, int def) {
+        String v = System.getProperty(prop);
+        if (v == null || v.isBlank()) {
+            return def;
+        }
+        try {
+            int x = Integer.parseInt(v.trim());
+            if (x > 0) {
+                return x;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new IllegalArgumentException("-D" + prop + "=" + v + ": expected a positive integer");
+    }
+
+    /** e.g. {@code "6x2 (MR=6, NR=32; default for 32 registers), KC=256 MC=144 NC=4096"}. */
+    public static String describe() {
+        return MR + "x" + NV + " (MR=" + MR + ", NR=" + NR + "; " + SOURCE + "), KC=" + KC
+                + " MC=" + MC + " NC=" + NC;
+    }
+}
