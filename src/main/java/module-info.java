@@ -11,4 +11,8 @@ module dev.vecprop {
     exports dev.vecprop.kernel;
     exports dev.vecprop.concurrent;
     exports dev.vecprop.cli;
+    exports dev.vecprop.tensor;
+    exports dev.vecprop.layer;
+    exports dev.vecprop.loss;
+    exports dev.vecprop.check;
 }

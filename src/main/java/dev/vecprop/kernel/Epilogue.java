@@ -48,6 +48,11 @@ public final class Epilogue {
         return new Epilogue(Kind.RELU_MASK, java.util.Objects.requireNonNull(mask, "mask"), off, ld);
     }
 
+    /** True if this is {@code reluMask(mask, off, ld)} (lets callers reuse an instance). */
+    public boolean isReluMaskOf(float[] mask, int off, int ld) {
+        return kind == Kind.RELU_MASK && arr == mask && this.off == off && this.ld == ld;
+    }
+
     public Kind kind() {
         return kind;
     }

@@ -1,0 +1,370 @@
+package dev.vecprop.check;
+
+import dev.vecprop.layer.Context;
+import dev.vecprop.layer.Layer;
+import dev.vecprop.layer.Sequential;
+import dev.vecprop.layer.Shape;
+import dev.vecprop.layer.Workspace;
+import dev.vecprop.loss.Loss;
+import dev.vecprop.loss.Penalty;
+import dev.vecprop.loss.Targets;
+import dev.vecprop.tensor.Param;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Numerical gradient checking of hand-written backward passes, on the real float32 (SIMD) path.
+ *
+ * <p>For a layer or model f, the scalar objective is a fixed random projection of the output,
+ * {@code S = sum_i r_i y_i}, accumulated in double. Its analytical gradient comes from one backward
+ * pass with {@code dL/dy = r}; each checked element e of the input and of every parameter is then
+ * compared with the central difference {@code (S(e+h) - S(e-h)) / 2h}, {@code h = step * max(1, |e|)}.
+ *
+ * <p>Tolerance, per element: {@code |a - n| <= rtol * max(|a|, |n|) + atol}, where
+ * <ul>
+ *   <li>{@code rtol} (default 1e-2) covers the O(h^2) truncation error of the central difference
+ *       for smooth layers (h = 1e-2, third derivatives of order 1);</li>
+ *   <li>{@code atol} is the float32 noise of that difference: each output that moved carries at most
+ *       a few ulps of rounding, so {@code atol = 16 u sum_i |r_i| (|y_i+| + |y_i-|) / 2h}, over the
+ *       outputs that changed, u = 2^-24 (unchanged outputs are bit-identical and cancel exactly),
+ *       plus 1e-6.</li>
+ * </ul>
+ * Non-differentiable points (a ReLU input or max tie within h) are detected, not guessed: when the
+ * one-sided slopes {@code (S(e+h)-S(e))/h} and {@code (S(e)-S(e-h))/h} disagree by more than 10%,
+ * or the central differences with steps h and h/2 disagree by more than rtol/4 (both plus the
+ * noise; for a smooth function they agree to O(h^2)), the element is skipped and counted in the report.
+ */
+public final class GradCheck {
+    private GradCheck() {}
+
+    /** Options; immutable, change with the {@code with*} methods. */
+    public record Options(long seed, boolean training, int batch, int maxPerTensor, double step, double rtol) {
+        public static Options defaults() {
+            return new Options(1, true, 3, 48, 1e-2, 1e-2);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(s, training, batch, maxPerTensor, step, rtol);
+        }
+
+        public Options withTraining(boolean t) {
+            return new Options(seed, t, batch, maxPerTensor, step, rtol);
+        }
+
+        public Options withBatch(int b) {
+            return new Options(seed, training, b, maxPerTensor, step, rtol);
+        }
+
+        public Options withMaxPerTensor(int m) {
+            return new Options(seed, training, batch, m, step, rtol);
+        }
+
+        public Options withStep(double h) {
+            return new Options(seed, training, batch, maxPerTensor, h, rtol);
+        }
+    }
+
+    private static final double U = 0x1p-24;
+
+    /** Checks one freshly constructed layer on inputs of {@code input} shape. */
+    public static GradCheckReport checkLayer(Layer layer, Shape input, Options o) {
+        Sequential m = new Sequential(input, layer);
+        return check(layer.describe() + " on " + input + (o.training() ? " [train]" : " [eval]"), m, o);
+    }
+
+    /** Checks a whole model (every layer and the fusions between them) w.r.t. input and all parameters. */
+    public static GradCheckReport checkModel(Sequential model, Options o) {
+        return check("model " + model.layers() + (o.training() ? " [train]" : " [eval]"), model, o);
+    }
+
+    private static GradCheckReport check(String subject, Sequential m, Options o) {
+        Random rnd = new Random(o.seed());
+        m.initialize(o.seed());
+        // Parameters drawn N(0, 1/2): larger than PyTorch's init so every path carries signal.
+        for (Param p : m.params().trainable()) {
+            if (p.name().endsWith("running_var")) {
+                continue;
+            }
+            for (int i = 0; i < p.numel(); i++) {
+                p.set(i, (float) (rnd.nextGaussian() * 0.7));
+            }
+        }
+        int b = o.batch();
+        int in = m.inputShape().size();
+        int out = m.outputShape().size();
+        float[] x = new float[b * in];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        float[] r = new float[b * out];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = (float) rnd.nextGaussian();
+        }
+        Context ctx = new Context(null, o.training(), o.seed()).step(7);
+        Workspace ws = m.workspace(b);
+        float[] y0 = new float[b * out];
+
+        // analytical: one forward, dL/dy = r, one backward
+        int yo = m.forward(ctx, ws, x, 0, b);
+        System.arraycopy(ws.data(), yo, y0, 0, y0.length);
+        m.params().zeroGrads();
+        System.arraycopy(r, 0, ws.data(), ws.outputGradOffset(), r.length);
+        float[] dx = new float[x.length];
+        m.backward(ctx, ws, x, 0, b, dx, 0);
+        float[] grads = m.params().grads().clone();
+
+        Objective obj = new Objective(m, ctx, ws, x, r, y0);
+        List<TensorCheck> results = new ArrayList<>();
+        results.add(compare("input", x.length, i -> dx[i], new Perturb() {
+            public float get(int i) {
+                return x[i];
+            }
+
+            public void set(int i, float v) {
+                x[i] = v;
+            }
+        }, obj, o, rnd));
+        for (Param p : m.params().trainable()) {
+            results.add(compare(p.name(), p.numel(), i -> grads[p.index(i)], new Perturb() {
+                public float get(int i) {
+                    return p.get(i);
+                }
+
+                public void set(int i, float v) {
+                    p.set(i, v);
+                }
+            }, obj, o, rnd));
+        }
+        return new GradCheckReport(subject, results);
+    }
+
+    /**
+     * Checks a loss: dL/dx from its single pass against central differences of L itself
+     * (computed in double from float32 inputs, so the noise floor is tiny).
+     */
+    public static GradCheckReport checkLoss(Loss loss, float[] x, int batch, int features, Targets t, Options o) {
+        Random rnd = new Random(o.seed());
+        float[] dx = new float[batch * features];
+        loss.compute(x, 0, batch, features, t, dx, 0);
+        Objective obj = new Objective(() -> loss.compute(x, 0, batch, features, t, null, 0));
+        TensorCheck tc = compare("loss input", batch * features, i -> dx[i], new Perturb() {
+            public float get(int i) {
+                return x[i];
+            }
+
+            public void set(int i, float v) {
+                x[i] = v;
+            }
+        }, obj, o, rnd);
+        return new GradCheckReport(loss.describe() + " on " + batch + "x" + features, List.of(tc));
+    }
+
+    /** Checks a penalty's gradient w.r.t. the given parameters (their gradients are zeroed first). */
+    public static GradCheckReport checkPenalty(Penalty pen, List<Param> params, Options o) {
+        Random rnd = new Random(o.seed());
+        for (Param p : params) {
+            for (int i = 0; i < p.numel(); i++) {
+                p.grad()[p.index(i)] = 0f;
+            }
+        }
+        pen.apply(params);
+        List<float[]> grads = new ArrayList<>();
+        for (Param p : params) {
+            float[] g = new float[p.numel()];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = p.gradAt(i);
+            }
+            grads.add(g);
+        }
+        List<TensorCheck> results = new ArrayList<>();
+        for (int k = 0; k < params.size(); k++) {
+            Param p = params.get(k);
+            float[] g = grads.get(k);
+            // The penalty also adds to gradients while evaluated: evaluate on a scratch copy of grads.
+            Objective obj = new Objective(() -> {
+                float[] saved = p.grad().clone();
+                double v = pen.apply(params);
+                System.arraycopy(saved, 0, p.grad(), 0, saved.length);
+                return v;
+            });
+            results.add(compare(p.name(), p.numel(), i -> g[i], new Perturb() {
+                public float get(int i) {
+                    return p.get(i);
+                }
+
+                public void set(int i, float v) {
+                    p.set(i, v);
+                }
+            }, obj, o, rnd));
+        }
+        return new GradCheckReport(pen.describe() + " on " + params, results);
+    }
+
+    private interface Perturb {
+        float get(int i);
+
+        void set(int i, float v);
+    }
+
+    private interface Analytic {
+        double at(int i);
+    }
+
+    /** S(current state) and its float32 noise bound relative to the base point. */
+    private static final class Objective {
+        final Sequential m;
+        final Context ctx;
+        final Workspace ws;
+        final float[] x;
+        final float[] r;
+        final float[] y0;
+        final DoubleSupplier scalar;
+        double lastNoise;
+        float[] lastY;
+
+        Objective(Sequential m, Context ctx, Workspace ws, float[] x, float[] r, float[] y0) {
+            this.m = m;
+            this.ctx = ctx;
+            this.ws = ws;
+            this.x = x;
+            this.r = r;
+            this.y0 = y0;
+            this.scalar = null;
+        }
+
+        Objective(DoubleSupplier scalar) {
+            this.m = null;
+            this.ctx = null;
+            this.ws = null;
+            this.x = null;
+            this.r = null;
+            this.y0 = null;
+            this.scalar = scalar;
+        }
+
+        /** Evaluates S; returns it and keeps the output for the noise estimate. */
+        double eval() {
+            if (scalar != null) {
+                return scalar.getAsDouble();
+            }
+            int b = y0.length / m.outputShape().size();
+            int yo = m.forward(ctx, ws, x, 0, b);
+            float[] d = ws.data();
+            double s = 0;
+            float[] y = new float[y0.length];
+            for (int i = 0; i < y0.length; i++) {
+                y[i] = d[yo + i];
+                s += (double) r[i] * y[i];
+            }
+            lastY = y;
+            return s;
+        }
+
+        /** Noise bound of S(+) - S(-) from the outputs that moved. */
+        double noise(float[] yPlus, float[] yMinus) {
+            if (scalar != null) {
+                return 0;
+            }
+            double n = 0;
+            for (int i = 0; i < yPlus.length; i++) {
+                if (yPlus[i] != yMinus[i]) {
+                    n += Math.abs(r[i]) * (Math.abs(yPlus[i]) + Math.abs(yMinus[i]));
+                }
+            }
+            return 16 * U * n;
+        }
+    }
+
+    private static TensorCheck compare(String name, int numel, Analytic a, Perturb p, Objective obj, Options o,
+                                       Random rnd) {
+        int[] idx = pick(numel, o.maxPerTensor(), rnd);
+        double s0 = obj.eval();
+        float[] y0 = obj.lastY;
+        int checked = 0;
+        int skipped = 0;
+        int worst = -1;
+        double worstA = 0;
+        double worstN = 0;
+        double worstRatio = -1;
+        double worstTol = 0;
+        for (int i : idx) {
+            float v = p.get(i);
+            double h = o.step() * Math.max(1.0, Math.abs(v));
+            float vp = (float) (v + h);
+            float vm = (float) (v - h);
+            double hh = ((double) vp - vm) / 2; // the step actually taken in float32
+            p.set(i, vp);
+            double sp = obj.eval();
+            float[] yp = obj.lastY;
+            p.set(i, vm);
+            double sm = obj.eval();
+            float[] ym = obj.lastY;
+            p.set(i, v);
+            double noise = obj.noise(yp == null ? new float[0] : yp, ym == null ? new float[0] : ym) / (2 * hh) + 1e-6;
+            double num = (sp - sm) / (2 * hh);
+            double fwd = (sp - s0) / ((double) vp - v);
+            double bwd = (s0 - sm) / ((double) v - vm);
+            if (y0 != null) {
+                noise = Math.max(noise, obj.noise(yp, y0) / hh + obj.noise(y0, ym) / hh);
+            }
+            boolean kink = Math.abs(fwd - bwd) > 0.1 * Math.max(Math.abs(fwd), Math.abs(bwd)) + 10 * noise;
+            if (!kink) {
+                // Half-step central difference: equal to O(h^2) when smooth, off when a kink lies within h.
+                float vp2 = (float) (v + h / 2);
+                float vm2 = (float) (v - h / 2);
+                p.set(i, vp2);
+                double sp2 = obj.eval();
+                p.set(i, vm2);
+                double sm2 = obj.eval();
+                p.set(i, v);
+                double num2 = (sp2 - sm2) / ((double) vp2 - vm2);
+                kink = Math.abs(num - num2) > 0.25 * o.rtol() * Math.max(Math.abs(num), Math.abs(num2)) + 4 * noise;
+            }
+            if (kink) {
+                skipped++;
+                continue;
+            }
+            double an = a.at(i);
+            double tol = o.rtol() * Math.max(Math.abs(an), Math.abs(num)) + noise;
+            double ratio = Math.abs(an - num) / tol;
+            checked++;
+            if (ratio > worstRatio) {
+                worstRatio = ratio;
+                worst = i;
+                worstA = an;
+                worstN = num;
+                worstTol = tol;
+            }
+            if (!Double.isFinite(an)) {
+                worst = i;
+                worstA = an;
+                worstN = num;
+                worstTol = tol;
+                break;
+            }
+        }
+        double rel = worst < 0 ? 0 : Math.abs(worstA - worstN) / Math.max(Math.max(Math.abs(worstA), Math.abs(worstN)), 1e-30);
+        return new TensorCheck(name, checked, skipped, worst, worstA, worstN, rel, worstTol);
+    }
+
+    /** Up to {@code max} distinct indices of {@code 0..n-1}: all of them when n is small, else a seeded sample. */
+    private static int[] pick(int n, int max, Random rnd) {
+        if (n <= max) {
+            int[] all = new int[n];
+            for (int i = 0; i < n; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        java.util.LinkedHashSet<Integer> s = new java.util.LinkedHashSet<>();
+        s.add(0);
+        s.add(n - 1);
+        while (s.size() < max) {
+            s.add(rnd.nextInt(n));
+        }
+        return s.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

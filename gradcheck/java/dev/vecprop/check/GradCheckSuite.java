@@ -1,0 +1,167 @@
+package dev.vecprop.check;
+
+import dev.vecprop.layer.BatchNorm1d;
+import dev.vecprop.layer.Dropout;
+import dev.vecprop.layer.Flatten;
+import dev.vecprop.layer.GELU;
+import dev.vecprop.layer.Layer;
+import dev.vecprop.layer.LeakyReLU;
+import dev.vecprop.layer.Linear;
+import dev.vecprop.layer.ReLU;
+import dev.vecprop.layer.Residual;
+import dev.vecprop.layer.Sequential;
+import dev.vecprop.layer.Shape;
+import dev.vecprop.layer.Sigmoid;
+import dev.vecprop.layer.Softmax;
+import dev.vecprop.layer.Tanh;
+import dev.vecprop.loss.BCE;
+import dev.vecprop.loss.BCEWithLogits;
+import dev.vecprop.loss.L1Penalty;
+import dev.vecprop.loss.L2Penalty;
+import dev.vecprop.loss.Loss;
+import dev.vecprop.loss.MSELoss;
+import dev.vecprop.loss.NLLLoss;
+import dev.vecprop.loss.Reduction;
+import dev.vecprop.loss.SoftmaxCrossEntropy;
+import dev.vecprop.loss.Targets;
+import dev.vecprop.kernel.RowSoftmax;
+import dev.vecprop.tensor.Param;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Every layer and loss of vecprop under the gradient checker, at several shapes (odd sizes that hit
+ * the SIMD tails of 4, 8 and 16 lanes), in training and eval mode where they differ, plus whole
+ * models that exercise the Linear+ReLU fusions. Run by {@code mvn verify} (at the widest vector
+ * width and at width 0) and by {@code vecprop gradcheck}.
+ */
+public final class GradCheckSuite {
+    private GradCheckSuite() {}
+
+    /** One named check. */
+    public record Case(String name, Supplier<GradCheckReport> run) {}
+
+    private static final GradCheck.Options O = GradCheck.Options.defaults();
+
+    public static List<Case> cases() {
+        List<Case> c = new ArrayList<>();
+        int[][] dense = {{7, 5}, {17, 33}, {33, 10}};
+        for (int[] d : dense) {
+            int in = d[0];
+            int out = d[1];
+            c.add(layer(() -> new Linear(in, out), Shape.of(in), O));
+            c.add(layer(() -> new Linear(in, out, false), Shape.of(in), O.withBatch(5)));
+        }
+        for (int f : new int[]{5, 17, 33}) {
+            Shape s = Shape.of(f);
+            c.add(layer(ReLU::new, s, O));
+            c.add(layer(LeakyReLU::new, s, O));
+            c.add(layer(() -> new LeakyReLU(0.2f), s, O.withBatch(2)));
+            c.add(layer(Sigmoid::new, s, O));
+            c.add(layer(Tanh::new, s, O));
+            c.add(layer(GELU::new, s, O));
+            c.add(layer(() -> new GELU(true), s, O));
+            c.add(layer(Softmax::new, s, O));
+            c.add(layer(() -> new Softmax(true), s, O));
+            c.add(layer(() -> new Dropout(0.3), s, O));
+            c.add(layer(() -> new Dropout(0.3), s, O.withTraining(false)));
+            c.add(layer(() -> new BatchNorm1d(f), s, O.withBatch(4)));
+            c.add(layer(() -> new BatchNorm1d(f), s, O.withBatch(4).withTraining(false)));
+        }
+        c.add(layer(Flatten::new, Shape.of(2, 3, 5), O));
+        c.add(layer(() -> new Residual(new Linear(9, 9), new Tanh(), new Linear(9, 9)), Shape.of(9), O));
+        c.add(layer(() -> new Residual(new Linear(17, 17), new ReLU(), new Linear(17, 17)), Shape.of(17), O));
+        c.add(model("MLP 13-33-17-10 (fused Linear+ReLU both ways)", () -> new Sequential(Shape.of(13),
+                new Linear(13, 33), new ReLU(), new Linear(33, 17), new ReLU(), new Linear(17, 10)), O.withBatch(5)));
+        c.add(model("MLP with BN and dropout", () -> new Sequential(Shape.of(11),
+                new Linear(11, 19), new BatchNorm1d(19), new ReLU(), new Dropout(0.25), new Linear(19, 7)),
+                O.withBatch(6)));
+        c.add(model("ReLU first, then Linear (mask fused into dX of the input)", () -> new Sequential(Shape.of(6),
+                new ReLU(), new Linear(6, 4)), O));
+        c.add(model("deep residual MLP", () -> new Sequential(Shape.of(12), new Linear(12, 16),
+                new Residual(new Linear(16, 16), new GELU(), new Linear(16, 16)),
+                new Residual(new BatchNorm1d(16), new Tanh(), new Linear(16, 16)), new Linear(16, 3)), O.withBatch(4)));
+
+        for (Reduction red : Reduction.values()) {
+            c.add(classLoss(new SoftmaxCrossEntropy(red), 5, 10, false));
+            c.add(classLoss(new SoftmaxCrossEntropy(red), 4, 17, false));
+            c.add(classLoss(new NLLLoss(red), 5, 10, true));
+            c.add(realLoss(new BCEWithLogits(red), 4, 3, false));
+            c.add(realLoss(new BCE(red), 4, 3, true));
+            c.add(realLoss(new MSELoss(red), 3, 7, false));
+        }
+        c.add(penalty(new L1Penalty(0.01)));
+        c.add(penalty(new L2Penalty(0.05)));
+        return c;
+    }
+
+    private static Case layer(Supplier<Layer> f, Shape s, GradCheck.Options o) {
+        Layer probe = f.get();
+        String name = probe.describe() + " " + s + (o.training() ? " train" : " eval") + " B=" + o.batch();
+        return new Case(name, () -> GradCheck.checkLayer(f.get(), s, o));
+    }
+
+    private static Case model(String name, Supplier<Sequential> f, GradCheck.Options o) {
+        return new Case(name + (o.training() ? " train" : " eval"), () -> GradCheck.checkModel(f.get(), o));
+    }
+
+    private static Case classLoss(Loss loss, int batch, int classes, boolean logProbs) {
+        return new Case(loss.describe() + " " + batch + "x" + classes, () -> {
+            Random rnd = new Random(batch * 31L + classes);
+            float[] x = gaussian(rnd, batch * classes, 2.0);
+            if (logProbs) {
+                RowSoftmax.logSoftmax(x, 0, x, 0, batch, classes);
+            }
+            int[] y = new int[batch];
+            for (int b = 0; b < batch; b++) {
+                y[b] = rnd.nextInt(classes);
+            }
+            return GradCheck.checkLoss(loss, x, batch, classes, Targets.labels(y, 0), O);
+        });
+    }
+
+    private static Case realLoss(Loss loss, int batch, int features, boolean probabilities) {
+        return new Case(loss.describe() + " " + batch + "x" + features, () -> {
+            Random rnd = new Random(batch * 17L + features);
+            int n = batch * features;
+            float[] x = gaussian(rnd, n, 1.5);
+            float[] t = new float[n];
+            for (int i = 0; i < n; i++) {
+                if (probabilities) {
+                    x[i] = 0.1f + 0.8f * rnd.nextFloat();
+                }
+                t[i] = loss instanceof MSELoss ? (float) rnd.nextGaussian() : rnd.nextFloat();
+            }
+            GradCheck.Options o = probabilities ? O.withStep(1e-3) : O;
+            return GradCheck.checkLoss(loss, x, batch, features, Targets.values(t, 0), o);
+        });
+    }
+
+    private static Case penalty(dev.vecprop.loss.Penalty pen) {
+        return new Case(pen.describe() + " on a Linear(9->7)", () -> {
+            Sequential m = new Sequential(Shape.of(9), new Linear(9, 7));
+            List<Param> ps = m.params().trainable();
+            return GradCheck.checkPenalty(pen, ps, O);
+        });
+    }
+
+    private static float[] gaussian(Random rnd, int n, double sd) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (rnd.nextGaussian() * sd);
+        }
+        return x;
+    }
+
+    /** Runs every case; returns the reports in order. */
+    public static List<GradCheckReport> runAll() {
+        List<GradCheckReport> r = new ArrayList<>();
+        for (Case c : cases()) {
+            r.add(c.run().get());
+        }
+        return r;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.vecprop.layer;
+
+import dev.vecprop.kernel.Epilogue;
+import dev.vecprop.tensor.ParamSpec;
+import dev.vecprop.tensor.ParameterStore;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A built list of layers and the chain rule over them: {@link #forward} calls the layers in order,
+ * {@link #backward} in reverse. Used by {@link Sequential} and {@link Residual}.
+ *
+ * <p>Workspace for a batch B, from offset wo: one block per layer i,
+ * {@code [act_i (B*out_i) | grad_i (B*out_i) | layer scratch_i]}, where act_i is layer i's output
+ * and grad_i is dL/d(act_i). Offsets are recomputed from B on every call (no per-call state), so
+ * threads with their own workspaces can share one chain.
+ *
+ * <p>Fusions: a {@link Linear} directly followed by a {@link ReLU} runs as one GEMM with a
+ * bias+ReLU epilogue writing the ReLU's output; in backward, a {@link Linear} whose input comes
+ * from a {@link ReLU} writes the gradient at that ReLU's input directly (ReLU-mask epilogue).
+ */
+final class Chain {
+    private final Layer[] layers;
+    private final int[] outSizes;
+    private final boolean[] fuseForward;   // layer i is a Linear followed by a ReLU
+    private final boolean[] fuseBackward;  // layer i is a Linear preceded by a ReLU
+    private final Shape input;
+    private final Shape output;
+    private final Epilogue[] maskEpilogues; // benign-race cache, one per layer
+
+    Chain(Shape input, List<Layer> list, String namePrefix) {
+        if (list.isEmpty()) {
+            throw new ShapeException("a model needs at least one layer");
+        }
+        this.input = input;
+        this.layers = list.toArray(new Layer[0]);
+        int n = layers.length;
+        outSizes = new int[n];
+        Shape s = input;
+        for (int i = 0; i < n; i++) {
+            Layer l = layers[i];
+            try {
+                s = l.build(s);
+            } catch (ShapeException e) {
+                String from = i == 0 ? "the model input is " + input
+                        : "layer " + namePrefix + (i - 1) + " " + layers[i - 1].describe() + " outputs " + s;
+                throw new ShapeException("layer " + namePrefix + i + " " + l.describe() + ": "
+                        + e.getMessage() + "; " + from);
+            }
+            outSizes[i] = s.size();
+        }
+        output = s;
+        fuseForward = new boolean[n];
+        fuseBackward = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            fuseForward[i] = layers[i] instanceof Linear && i + 1 < n && layers[i + 1] instanceof ReLU;
+            fuseBackward[i] = layers[i] instanceof Linear && i >= 1 && layers[i - 1] instanceof ReLU;
+        }
+        maskEpilogues = new Epilogue[n];
+    }
+
+    Shape inputShape() {
+        return input;
+    }
+
+    Shape outputShape() {
+        return output;
+    }
+
+    List<Layer> layers() {
+        return List.of(layers);
+    }
+
+    /** Specs of all tensors, full names {@code prefix + i + "." + local}. */
+    Map<String, ParamSpec> specs(String prefix) {
+        Map<String, ParamSpec> m = new LinkedHashMap<>();
+        for (int i = 0; i < layers.length; i++) {
+            String p = prefix + i + ".";
+            if (layers[i] instanceof Residual r) {
+                m.putAll(r.chain().specs(p));
+            } else {
+                for (ParamSpec s : layers[i].paramSpecs()) {
+                    if (m.put(p + s.name(), s) != null) {
+                        throw new IllegalStateException("duplicate tensor name " + p + s.name());
+                    }
+                }
+            }
+        }
+        return m;
+    }
+
+    void bind(String prefix, ParameterStore store) {
+        for (int i = 0; i < layers.length; i++) {
+            layers[i].bind(prefix + i + ".", store);
+        }
+    }
+
+    void initialize(SplittableRandom rnd) {
+        for (Layer l : layers) {
+            l.initialize(rnd);
+        }
+    }
+
+    /** Assigns ids depth-first from {@code next}; returns the next free id. */
+    int assignIds(int next) {
+        for (Layer l : layers) {
+            l.assignId(next++);
+            if (l instanceof Residual r) {
+                next = r.chain().assignIds(next);
+            }
+        }
+        return next;
+    }
+
+    private int blockSize(int i, int batch) {
+        return 2 * batch * outSizes[i] + layers[i].workspaceSize(batch);
+    }
+
+    int workspaceSize(int batch) {
+        long n = 0;
+        for (int i = 0; i < layers.length; i++) {
+            n += blockSize(i, batch);
+        }
+        return Math.toIntExact(n);
+    }
+
+    /** Offset of the final output within the workspace. */
+    int outputOffset(int batch, int wo) {
+        return wo + workspaceSize(batch) - blockSize(layers.length - 1, batch);
+    }
+
+    /** {@code x (B, in) -> act_last (B, out)} at {@link #outputOffset}. */
+    void forward(Context ctx, int batch, float[] x, int xo, float[] ws, int wo) {
+        float[] in = x;
+        int io = xo;
+        int o = wo;
+        for (int i = 0; i < layers.length; i++) {
+            int act = o;
+            int scratch = act + 2 * batch * outSizes[i];
+            int next = scratch + layers[i].workspaceSize(batch);
+            if (fuseForward[i]) {
+                // Linear i + ReLU i+1 as one GEMM, written into the ReLU's output block.
+                int reluAct = next;
+                ((Linear) layers[i]).forward(ctx, batch, in, io, ws, reluAct, true);
+                in = ws;
+                io = reluAct;
+                o = next + blockSize(i + 1, batch);
+                i++;
+                continue;
+            }
+            layers[i].forward(ctx, batch, in, io, ws, act, ws, scratch);
+            in = ws;
+            io = act;
+            o = next;
+        }
+    }
+
+    /**
+     * Backward through the chain: {@code dy} is dL/d(output) (B, out); writes dL/d(input) to
+     * {@code dx} (skipped when null) and accumulates parameter gradients.
+     */
+    void backward(Context ctx, int batch, float[] x, int xo, float[] ws, int wo,
+                  float[] dy, int dyo, float[] dx, int dxo) {
+        int end = wo + workspaceSize(batch);
+        int i = layers.length - 1;
+        int blockStart = end - blockSize(i, batch);
+        float[] g = dy;
+        int go = dyo;
+        while (i >= 0) {
+            int prevStart = i > 0 ? blockStart - blockSize(i - 1, batch) : -1;
+            // input of layer i: act_{i-1} or the chain input
+            float[] in = i > 0 ? ws : x;
+            int io = i > 0 ? prevStart : xo;
+            int act = blockStart;
+            int scratch = act + 2 * batch * outSizes[i];
+            if (fuseBackward[i]) {
+                // Linear i whose input is ReLU i-1's output: dx lands at ReLU i-1's input.
+                int prevPrevStart = i > 1 ? prevStart - blockSize(i - 2, batch) : -1;
+                float[] target = i > 1 ? ws : dx;
+                int to = i > 1 ? prevPrevStart + batch * outSizes[i - 2] : dxo;
+                Epilogue mask = target == null ? Epilogue.NONE : maskEpilogue(i, ws, io, batch);
+                ((Linear) layers[i]).backward(ctx, batch, in, io, g, go, target, to, mask);
+                g = target;
+                go = to;
+                i -= 2;
+                blockStart = prevPrevStart;
+                continue;
+            }
+            float[] target = i > 0 ? ws : dx;
+            int to = i > 0 ? prevStart + batch * outSizes[i - 1] : dxo;
+            layers[i].backward(ctx, batch, in, io, ws, act, g, go, target, to, ws, scratch);
+            g = target;
+            go = to;
+            i--;
+            blockStart = prevStart;
+        }
+    }
+
+    private Epilogue maskEpilogue(int i, float[] ws, int off, int batch) {
+        int ld = outSizes[i - 1];
+        Epilogue e = maskEpilogues[i];
+        if (e == null || !e.isReluMaskOf(ws, off, ld)) {
+            e = Epilogue.reluMask(ws, off, ld);
+            maskEpilogues[i] = e;
+        }
+        return e;
+    }
+}

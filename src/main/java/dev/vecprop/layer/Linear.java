@@ -1,0 +1,162 @@
+package dev.vecprop.layer;
+
+import dev.vecprop.kernel.Activations;
+import dev.vecprop.kernel.Epilogue;
+import dev.vecprop.kernel.Layout;
+import dev.vecprop.kernel.Panels;
+import dev.vecprop.kernel.Sgemm;
+import dev.vecprop.tensor.Param;
+import dev.vecprop.tensor.ParamSpec;
+import dev.vecprop.tensor.ParameterStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * {@code y = x W^T + b} with PyTorch's tensors {@code weight [out, in]} and {@code bias [out]}.
+ *
+ * <p>The weight is kept permanently in the GEMM's packed panel layout (as panels of {@code W^T}),
+ * so none of the three products repacks it: forward reads it as B, the input gradient reads the
+ * same array as {@code PANELS_TRANSPOSED}, and the weight gradient is written straight into the
+ * same layout. Bias (and a following ReLU, when {@link Sequential} fuses it) ride in the forward
+ * GEMM's epilogue; the ReLU mask of a preceding ReLU rides in the input-gradient GEMM's.
+ */
+public final class Linear extends AbstractLayer {
+    private final int in;
+    private final int out;
+    private final boolean hasBias;
+
+    private float[] w;      // store values (packed W^T at wOff)
+    private float[] gw;     // store grads, same indices
+    private int wOff;
+    private int bOff;
+    private Param weight;
+    private Param bias;
+    private Epilogue biasEpilogue;
+    private Epilogue biasReluEpilogue;
+
+    public Linear(int in, int out) {
+        this(in, out, true);
+    }
+
+    public Linear(int in, int out, boolean bias) {
+        if (in <= 0 || out <= 0) {
+            throw new IllegalArgumentException("Linear(" + in + "->" + out + "): sizes must be positive");
+        }
+        this.in = in;
+        this.out = out;
+        this.hasBias = bias;
+    }
+
+    public int in() {
+        return in;
+    }
+
+    public int out() {
+        return out;
+    }
+
+    public boolean hasBias() {
+        return hasBias;
+    }
+
+    @Override
+    public String describe() {
+        return "Linear(" + in + "->" + out + (hasBias ? "" : ", no bias") + ")";
+    }
+
+    @Override
+    protected Shape computeOutputShape(Shape input) {
+        if (input.rank() != 1 || input.dim(0) != in) {
+            throw new ShapeException(describe() + " expects input (" + in + "), got " + input
+                    + (input.rank() > 1 && input.size() == in ? " (add a Flatten before it)" : ""));
+        }
+        return Shape.of(out);
+    }
+
+    @Override
+    public List<ParamSpec> paramSpecs() {
+        List<ParamSpec> r = new ArrayList<>();
+        r.add(ParamSpec.packedWeight("weight", out, in));
+        if (hasBias) {
+            r.add(ParamSpec.plain("bias", out));
+        }
+        return r;
+    }
+
+    @Override
+    public void bind(String prefix, ParameterStore store) {
+        weight = store.get(prefix + "weight");
+        w = store.values();
+        gw = store.grads();
+        wOff = weight.offset();
+        if (hasBias) {
+            bias = store.get(prefix + "bias");
+            bOff = bias.offset();
+            biasEpilogue = Epilogue.bias(w, bOff);
+            biasReluEpilogue = Epilogue.biasRelu(w, bOff);
+        } else {
+            biasEpilogue = Epilogue.NONE;
+            biasReluEpilogue = Epilogue.RELU;
+        }
+    }
+
+    public Param weight() {
+        return weight;
+    }
+
+    public Param bias() {
+        return bias;
+    }
+
+    /** PyTorch's default: U(-1/sqrt(in), 1/sqrt(in)) for weight and bias (kaiming_uniform, a=sqrt 5). */
+    @Override
+    public void initialize(SplittableRandom rnd) {
+        double bound = 1.0 / Math.sqrt(in);
+        for (int i = 0; i < out * in; i++) {
+            weight.set(i, (float) ((rnd.nextDouble() * 2 - 1) * bound));
+        }
+        if (hasBias) {
+            for (int i = 0; i < out; i++) {
+                bias.set(i, (float) ((rnd.nextDouble() * 2 - 1) * bound));
+            }
+        }
+    }
+
+    @Override
+    public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
+        forward(ctx, batch, x, xo, y, yo, false);
+    }
+
+    /** {@code x (B,IN) -> y (B,OUT) = x W^T + b}, then ReLU if {@code relu}: one GEMM, fused epilogue. */
+    public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, boolean relu) {
+        Sgemm.forwardPacked(batch, in, out, x, xo, w, wOff, y, yo, relu ? biasReluEpilogue : biasEpilogue,
+                ctx.pool());
+    }
+
+    @Override
+    public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
+                         float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
+        backward(ctx, batch, x, xo, dy, dyo, dx, dxo, Epilogue.NONE);
+    }
+
+    /**
+     * {@code dy (B,OUT), x (B,IN)}: {@code dW^T (IN,OUT) += x^T dy}, {@code db (OUT) += colsum(dy)},
+     * {@code dx (B,IN) = epilogue(dy W)} (skipped when dx is null). With
+     * {@code Epilogue.reluMask(x...)} the result is the gradient at the input of a preceding ReLU.
+     */
+    public void backward(Context ctx, int batch, float[] x, int xo, float[] dy, int dyo,
+                         float[] dx, int dxo, Epilogue dxEpilogue) {
+        int panelStride = Panels.stride(in);
+        Sgemm.sgemm(in, out, batch, x, xo, in, Layout.TRANSPOSED, dy, dyo, out, Layout.ROW_MAJOR,
+                1f, gw, wOff, panelStride, Layout.PANELS, Epilogue.NONE, ctx.pool());
+        if (hasBias) {
+            Activations.columnSumsAccumulate(dy, dyo, batch, out, gw, bOff);
+        }
+        if (dx != null) {
+            Sgemm.sgemm(batch, in, out, dy, dyo, out, Layout.ROW_MAJOR, w, wOff, panelStride,
+                    Layout.PANELS_TRANSPOSED, 0f, dx, dxo, in, Layout.ROW_MAJOR, dxEpilogue, ctx.pool());
+        }
+    }
+}

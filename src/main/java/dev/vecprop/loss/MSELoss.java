@@ -1,0 +1,41 @@
+package dev.vecprop.loss;
+
+/** Mean squared error, as PyTorch's {@code MSELoss}: {@code (x - t)^2}, {@code dx = 2 (x - t)} (/N for the mean). */
+public final class MSELoss implements Loss {
+    private final Reduction reduction;
+
+    public MSELoss() {
+        this(Reduction.MEAN);
+    }
+
+    public MSELoss(Reduction reduction) {
+        this.reduction = reduction;
+    }
+
+    @Override
+    public String describe() {
+        return "MSELoss(" + reduction.name().toLowerCase() + ")";
+    }
+
+    @Override
+    public double compute(float[] x, int xo, int batch, int features, Targets targets, float[] dx, int dxo) {
+        Loss.checkBlock(describe(), x, xo, batch, features);
+        float[] t = targets.values(describe());
+        int to = targets.offset();
+        int n = batch * features;
+        if (to < 0 || to + (long) n > t.length) {
+            throw new IllegalArgumentException(describe() + ": " + n + " targets from offset " + to
+                    + " do not fit an array of " + t.length);
+        }
+        double scale = reduction == Reduction.MEAN ? 1.0 / n : 1.0;
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            double d = (double) x[xo + i] - t[to + i];
+            total += d * d;
+            if (dx != null) {
+                dx[dxo + i] = (float) (2 * d * scale);
+            }
+        }
+        return total * scale;
+    }
+}

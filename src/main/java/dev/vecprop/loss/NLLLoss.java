@@ -1,0 +1,40 @@
+package dev.vecprop.loss;
+
+/**
+ * Negative log-likelihood of log-probabilities (e.g. a {@code LogSoftmax} output) against class
+ * labels, as PyTorch's {@code NLLLoss}: {@code loss_b = -x_b[y_b]}; {@code dx_b = -onehot(y_b)} (/B for the mean).
+ */
+public final class NLLLoss implements Loss {
+    private final Reduction reduction;
+
+    public NLLLoss() {
+        this(Reduction.MEAN);
+    }
+
+    public NLLLoss(Reduction reduction) {
+        this.reduction = reduction;
+    }
+
+    @Override
+    public String describe() {
+        return "NLLLoss(" + reduction.name().toLowerCase() + ")";
+    }
+
+    @Override
+    public double compute(float[] x, int xo, int batch, int classes, Targets targets, float[] dx, int dxo) {
+        Loss.checkBlock(describe(), x, xo, batch, classes);
+        int[] y = targets.labels(describe());
+        double scale = reduction == Reduction.MEAN ? 1.0 / batch : 1.0;
+        double total = 0;
+        for (int b = 0; b < batch; b++) {
+            int label = Labels.check(describe(), y, targets.offset(), b, classes);
+            total -= x[xo + b * classes + label];
+            if (dx != null) {
+                int d = dxo + b * classes;
+                java.util.Arrays.fill(dx, d, d + classes, 0f);
+                dx[d + label] = (float) -scale;
+            }
+        }
+        return total * scale;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.vecprop.loss;
+
+import dev.vecprop.kernel.RowSoftmax;
+
+/**
+ * Cross-entropy of softmax(logits) against class labels — PyTorch's {@code CrossEntropyLoss} on
+ * logits, fused: {@code loss_b = logsumexp(x_b) - x_b[y_b]}, {@code dx_b = softmax(x_b) - onehot(y_b)}
+ * (divided by B for the mean). Stable for any finite logits (no NaN at +-1e4).
+ */
+public final class SoftmaxCrossEntropy implements Loss {
+    private final Reduction reduction;
+
+    public SoftmaxCrossEntropy() {
+        this(Reduction.MEAN);
+    }
+
+    public SoftmaxCrossEntropy(Reduction reduction) {
+        this.reduction = reduction;
+    }
+
+    @Override
+    public String describe() {
+        return "SoftmaxCrossEntropy(" + reduction.name().toLowerCase() + ")";
+    }
+
+    @Override
+    public double compute(float[] x, int xo, int batch, int classes, Targets targets, float[] dx, int dxo) {
+        Loss.checkBlock(describe(), x, xo, batch, classes);
+        int[] y = targets.labels(describe());
+        int yo = targets.offset();
+        double scale = reduction == Reduction.MEAN ? 1.0 / batch : 1.0;
+        double total = 0;
+        for (int b = 0; b < batch; b++) {
+            int label = Labels.check(describe(), y, yo, b, classes);
+            int row = xo + b * classes;
+            double lse = RowSoftmax.logSumExp(x, row, classes);
+            total += lse - x[row + label];
+            if (dx != null) {
+                int d = dxo + b * classes;
+                for (int j = 0; j < classes; j++) {
+                    double p = Math.exp(x[row + j] - lse);
+                    dx[d + j] = (float) ((p - (j == label ? 1.0 : 0.0)) * scale);
+                }
+            }
+        }
+        return total * scale;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.vecprop.loss;
+
+/**
+ * What a loss compares against: class labels ({@code int}, one per sample) or real-valued targets
+ * (one per output element). A view into caller-owned arrays; reusable across batches with {@link #at}.
+ */
+public final class Targets {
+    private int[] labels;
+    private float[] values;
+    private int offset;
+
+    private Targets() {}
+
+    /** Class labels, sample b's at {@code labels[off + b]}. */
+    public static Targets labels(int[] labels, int off) {
+        Targets t = new Targets();
+        t.labels = labels;
+        t.offset = off;
+        return t;
+    }
+
+    /** Real targets laid out like the predictions, from {@code values[off]}. */
+    public static Targets values(float[] values, int off) {
+        Targets t = new Targets();
+        t.values = values;
+        t.offset = off;
+        return t;
+    }
+
+    /** Repoints this view (no allocation in a training loop). */
+    public Targets at(int off) {
+        this.offset = off;
+        return this;
+    }
+
+    int[] labels(String loss) {
+        if (labels == null) {
+            throw new IllegalArgumentException(loss + " needs class labels, got real-valued targets");
+        }
+        return labels;
+    }
+
+    float[] values(String loss) {
+        if (values == null) {
+            throw new IllegalArgumentException(loss + " needs real-valued targets, got class labels");
+        }
+        return values;
+    }
+
+    int offset() {
+        return offset;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.vecprop.tensor;
+
+import java.util.Arrays;
+
+/**
+ * A tensor a layer asks the model for: its local name ({@code weight}, {@code bias},
+ * {@code running_mean}...), its PyTorch shape, how it is stored, and whether the optimizer updates
+ * it (parameters) or not (buffers such as batch-norm running statistics).
+ */
+public record ParamSpec(String name, int[] shape, Storage storage, boolean trainable) {
+
+    /** How a tensor's logical (PyTorch, row-major) elements map into the flat store. */
+    public enum Storage {
+        /** Row-major, exactly PyTorch's layout. */
+        PLAIN,
+        /**
+         * A 2-D {@code [out, in]} weight kept transposed in the GEMM's packed panel layout
+         * ({@link dev.vecprop.kernel.Panels} of {@code W^T}, {@code in} rows, {@code out} columns),
+         * so the forward GEMM reads it without repacking.
+         */
+        PANELS_OF_TRANSPOSE
+    }
+
+    public ParamSpec {
+        shape = shape.clone();
+        if (storage == Storage.PANELS_OF_TRANSPOSE && shape.length != 2) {
+            throw new IllegalArgumentException(name + ": packed storage needs a 2-D shape, got "
+                    + Arrays.toString(shape));
+        }
+    }
+
+    public static ParamSpec plain(String name, int... shape) {
+        return new ParamSpec(name, shape, Storage.PLAIN, true);
+    }
+
+    public static ParamSpec packedWeight(String name, int out, int in) {
+        return new ParamSpec(name, new int[]{out, in}, Storage.PANELS_OF_TRANSPOSE, true);
+    }
+
+    public static ParamSpec buffer(String name, int... shape) {
+        return new ParamSpec(name, shape, Storage.PLAIN, false);
+    }
+
+    /** Number of logical elements. */
+    public int numel() {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return Math.toIntExact(n);
+    }
+
+    @Override
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ParamSpec p && p.name.equals(name) && Arrays.equals(p.shape, shape)
+                && p.storage == storage && p.trainable == trainable;
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode() * 31 + Arrays.hashCode(shape);
+    }
+
+    @Override
+    public String toString() {
+        return name + Arrays.toString(shape);
+    }
+}

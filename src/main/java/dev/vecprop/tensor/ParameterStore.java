@@ -1,0 +1,109 @@
+package dev.vecprop.tensor;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * All of a model's tensors in three flat arrays: trainable values, their gradients (same
+ * indices), and buffers. Optimizers run one loop over {@link #values()} and {@link #grads()};
+ * the named {@link Param} views give PyTorch state_dict names, shapes and layouts.
+ * Regions are aligned to 16 floats so vector loops start on a boundary.
+ */
+public final class ParameterStore {
+    private static final int ALIGN = 16;
+
+    private final float[] values;
+    private final float[] grads;
+    private final float[] buffers;
+    private final Map<String, Param> byName;
+
+    /** Builds the store for {@code specs}, keyed by full name ({@code "0.weight"}), in order. */
+    public ParameterStore(Map<String, ParamSpec> specs) {
+        int valueSize = 0;
+        int bufferSize = 0;
+        for (ParamSpec s : specs.values()) {
+            int size = align(Param.physicalSize(s));
+            if (s.trainable()) {
+                valueSize = Math.addExact(valueSize, size);
+            } else {
+                bufferSize = Math.addExact(bufferSize, size);
+            }
+        }
+        values = new float[valueSize];
+        grads = new float[valueSize];
+        buffers = new float[bufferSize];
+        Map<String, Param> m = new LinkedHashMap<>();
+        int vo = 0;
+        int bo = 0;
+        for (Map.Entry<String, ParamSpec> e : specs.entrySet()) {
+            ParamSpec s = e.getValue();
+            int size = Param.physicalSize(s);
+            Param p;
+            if (s.trainable()) {
+                p = new Param(e.getKey(), s, this, vo, size);
+                vo += align(size);
+            } else {
+                p = new Param(e.getKey(), s, this, bo, size);
+                bo += align(size);
+            }
+            m.put(e.getKey(), p);
+        }
+        byName = Collections.unmodifiableMap(m);
+    }
+
+    private static int align(int n) {
+        return (n + ALIGN - 1) / ALIGN * ALIGN;
+    }
+
+    public float[] values() {
+        return values;
+    }
+
+    public float[] grads() {
+        return grads;
+    }
+
+    public float[] buffers() {
+        return buffers;
+    }
+
+    /** The tensor named {@code name}, or null. */
+    public Param get(String name) {
+        return byName.get(name);
+    }
+
+    /** All tensors in state_dict order (parameters and buffers). */
+    public List<Param> all() {
+        return List.copyOf(byName.values());
+    }
+
+    /** The trainable tensors in order. */
+    public List<Param> trainable() {
+        List<Param> r = new ArrayList<>();
+        for (Param p : byName.values()) {
+            if (p.trainable()) {
+                r.add(p);
+            }
+        }
+        return r;
+    }
+
+    /** Number of trainable logical elements (what PyTorch's {@code numel} sum reports). */
+    public long parameterCount() {
+        long n = 0;
+        for (Param p : byName.values()) {
+            if (p.trainable()) {
+                n += p.numel();
+            }
+        }
+        return n;
+    }
+
+    /** Zeroes all gradients. */
+    public void zeroGrads() {
+        java.util.Arrays.fill(grads, 0f);
+    }
+}
