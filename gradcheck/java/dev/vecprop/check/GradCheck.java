@@ -33,7 +33,7 @@ import java.util.function.DoubleSupplier;
  *       plus 1e-6.</li>
  * </ul>
  * Non-differentiable points (a ReLU input or max tie within h) are detected, not guessed: when the
- * one-sided slopes {@code (S(e+h)-S(e))/h} and {@code (S(e)-S(e-h))/h} disagree by more than 10%,
+ * one-sided slopes {@code (S(e+h)-S(e))/h} and {@code (S(e)-S(e-h))/h} disagree by more than 50%,
  * or the central differences with steps h and h/2 disagree by more than rtol/4 (both plus the
  * noise; for a smooth function they agree to O(h^2)), the element is skipped and counted in the report.
  */
@@ -310,7 +310,7 @@ public final class GradCheck {
             if (y0 != null) {
                 noise = Math.max(noise, obj.noise(yp, y0) / hh + obj.noise(y0, ym) / hh);
             }
-            boolean kink = Math.abs(fwd - bwd) > 0.1 * Math.max(Math.abs(fwd), Math.abs(bwd)) + 10 * noise;
+            boolean kink = Math.abs(fwd - bwd) > 0.5 * Math.max(Math.abs(fwd), Math.abs(bwd)) + 10 * noise;
             if (!kink) {
                 // Half-step central difference: equal to O(h^2) when smooth, off when a kink lies within h.
                 float vp2 = (float) (v + h / 2);

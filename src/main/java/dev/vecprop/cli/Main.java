@@ -35,6 +35,7 @@ public final class Main {
                     yield 0;
                 }
                 case "bench" -> BenchCommand.run(cmdArgs, out, err);
+                case "gradcheck" -> GradcheckCommand.run(cmdArgs, out);
                 default -> {
                     err.println("vecprop: unknown command '" + cmd + "' (try: vecprop --help)");
                     yield 2;
@@ -60,6 +61,7 @@ public final class Main {
 
                 commands:
                   info                 JDK, vector width, GEMM tile shape, threads
+                  gradcheck            check every layer and loss against numerical gradients (table)
                   bench gemm [opts]    GEMM GFLOP/s next to this machine's FMA peak (see: vecprop bench --help)
                   jmh [JMH options]    the JMH benchmarks (launcher only; e.g. ./vecprop jmh Sgemm)
 
