@@ -15,4 +15,6 @@ module dev.vecprop {
     exports dev.vecprop.layer;
     exports dev.vecprop.loss;
     exports dev.vecprop.check;
+    exports dev.vecprop.data;
+    exports dev.vecprop.optim;
 }

@@ -1,0 +1,47 @@
+package dev.vecprop.optim;
+
+import dev.vecprop.kernel.OptimizerKernels;
+import dev.vecprop.tensor.ParameterStore;
+
+import java.util.Map;
+
+/** {@code torch.optim.Adagrad}: lr decay, initial accumulator value, eps 1e-10, L2 weight decay. */
+public final class Adagrad extends Optimizer {
+    private final float lrDecay;
+    private final float eps;
+    private final float weightDecay;
+    private final float[] sum;
+
+    public Adagrad(ParameterStore store, double lrDecay, double weightDecay, double initialAccumulator, double eps) {
+        super(store);
+        check("Adagrad lr decay", lrDecay, 0, Double.MAX_VALUE);
+        check("Adagrad weight decay", weightDecay, 0, Double.MAX_VALUE);
+        check("Adagrad initial accumulator", initialAccumulator, 0, Double.MAX_VALUE);
+        check("Adagrad eps", eps, 0, 1);
+        this.lrDecay = (float) lrDecay;
+        this.eps = (float) eps;
+        this.weightDecay = (float) weightDecay;
+        this.sum = new float[store.values().length];
+        java.util.Arrays.fill(sum, (float) initialAccumulator);
+    }
+
+    public Adagrad(ParameterStore store) {
+        this(store, 0, 0, 0, 1e-10);
+    }
+
+    @Override
+    public String describe() {
+        return "Adagrad(lr_decay=" + lrDecay + ", eps=" + eps + ", weight_decay=" + weightDecay + ")";
+    }
+
+    @Override
+    protected void update(float lr, float[] p, float[] g, int n) {
+        float clr = lr / (1f + (steps - 1) * lrDecay);
+        OptimizerKernels.adagrad(p, g, sum, n, clr, eps, weightDecay);
+    }
+
+    @Override
+    public Map<String, float[]> stateArrays() {
+        return named("sum", sum);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.vecprop.optim;
+
+import dev.vecprop.kernel.OptimizerKernels;
+import dev.vecprop.tensor.ParameterStore;
+
+import java.util.Map;
+
+/**
+ * {@code torch.optim.Adam} (L2 weight decay added to the gradient) or, with {@code decoupled},
+ * {@code torch.optim.AdamW} (weight decay applied to the weights). Defaults as PyTorch's:
+ * betas (0.9, 0.999), eps 1e-8, weight decay 0 for Adam and 0.01 for AdamW.
+ */
+public final class Adam extends Optimizer {
+    private final float beta1;
+    private final float beta2;
+    private final float eps;
+    private final float weightDecay;
+    private final boolean decoupled;
+    private final float[] m;
+    private final float[] v;
+
+    public Adam(ParameterStore store, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+        super(store);
+        check("Adam beta1", beta1, 0, 0.999999);
+        check("Adam beta2", beta2, 0, 0.999999999);
+        check("Adam eps", eps, 0, 1);
+        check("Adam weight decay", weightDecay, 0, Double.MAX_VALUE);
+        this.beta1 = (float) beta1;
+        this.beta2 = (float) beta2;
+        this.eps = (float) eps;
+        this.weightDecay = (float) weightDecay;
+        this.decoupled = decoupled;
+        this.m = new float[store.values().length];
+        this.v = new float[store.values().length];
+    }
+
+    /** Adam with PyTorch's defaults. */
+    public static Adam adam(ParameterStore store) {
+        return new Adam(store, 0.9, 0.999, 1e-8, 0, false);
+    }
+
+    /** AdamW with PyTorch's defaults (weight decay 0.01). */
+    public static Adam adamW(ParameterStore store) {
+        return new Adam(store, 0.9, 0.999, 1e-8, 0.01, true);
+    }
+
+    @Override
+    public String describe() {
+        return (decoupled ? "AdamW" : "Adam") + "(betas=(" + beta1 + "," + beta2 + "), eps=" + eps
+                + ", weight_decay=" + weightDecay + ")";
+    }
+
+    @Override
+    protected void update(float lr, float[] p, float[] g, int n) {
+        OptimizerKernels.adam(p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, steps);
+    }
+
+    @Override
+    public Map<String, float[]> stateArrays() {
+        return named("exp_avg", m, "exp_avg_sq", v);
+    }
+}

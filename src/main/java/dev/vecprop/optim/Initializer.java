@@ -1,0 +1,75 @@
+package dev.vecprop.optim;
+
+import dev.vecprop.layer.Layer;
+import dev.vecprop.layer.Linear;
+import dev.vecprop.layer.Sequential;
+import dev.vecprop.tensor.Param;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Weight initialisation of the dense layers, seeded: PyTorch's default, normal(0, sigma) as in the
+ * tutorial, Xavier/Glorot uniform and normal, He/Kaiming uniform and normal (fan-in, ReLU gain sqrt 2).
+ * Biases are set to zero except with the PyTorch default, which initialises them too.
+ */
+public enum Initializer {
+    PYTORCH, NORMAL, XAVIER_UNIFORM, XAVIER_NORMAL, KAIMING_UNIFORM, KAIMING_NORMAL;
+
+    /** Parses {@code pytorch | normal | xavier | xavier-normal | kaiming | kaiming-normal | he}. */
+    public static Initializer parse(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "pytorch", "default" -> PYTORCH;
+            case "normal" -> NORMAL;
+            case "xavier", "xavier-uniform", "glorot" -> XAVIER_UNIFORM;
+            case "xavier-normal", "glorot-normal" -> XAVIER_NORMAL;
+            case "kaiming", "kaiming-uniform", "he" -> KAIMING_UNIFORM;
+            case "kaiming-normal", "he-normal" -> KAIMING_NORMAL;
+            default -> throw new IllegalArgumentException("unknown initialiser '" + s
+                    + "' (pytorch, normal, xavier, xavier-normal, kaiming, kaiming-normal)");
+        };
+    }
+
+    /** Initialises every Linear of the model; {@code sigma} is used by NORMAL. */
+    public void apply(Sequential model, long seed, double sigma) {
+        model.initialize(seed);
+        if (this == PYTORCH) {
+            return;
+        }
+        SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (Layer l : model.layers()) {
+            if (l instanceof Linear lin) {
+                init(lin, rnd, sigma);
+            }
+        }
+    }
+
+    private void init(Linear lin, SplittableRandom rnd, double sigma) {
+        int in = lin.in();
+        int out = lin.out();
+        Param w = lin.weight();
+        for (int i = 0; i < in * out; i++) {
+            double v = switch (this) {
+                case NORMAL -> gaussian(rnd) * sigma;
+                case XAVIER_UNIFORM -> (rnd.nextDouble() * 2 - 1) * Math.sqrt(6.0 / (in + out));
+                case XAVIER_NORMAL -> gaussian(rnd) * Math.sqrt(2.0 / (in + out));
+                case KAIMING_UNIFORM -> (rnd.nextDouble() * 2 - 1) * Math.sqrt(6.0 / in);
+                case KAIMING_NORMAL -> gaussian(rnd) * Math.sqrt(2.0 / in);
+                case PYTORCH -> throw new IllegalStateException();
+            };
+            w.set(i, (float) v);
+        }
+        if (lin.bias() != null) {
+            for (int i = 0; i < out; i++) {
+                lin.bias().set(i, 0f);
+            }
+        }
+    }
+
+    /** Box-Muller from a SplittableRandom (fully specified, so the same on every JVM). */
+    private static double gaussian(SplittableRandom rnd) {
+        double u1 = rnd.nextDouble();
+        double u2 = rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}
