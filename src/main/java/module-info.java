@@ -17,4 +17,6 @@ module dev.vecprop {
     exports dev.vecprop.check;
     exports dev.vecprop.data;
     exports dev.vecprop.optim;
+    exports dev.vecprop.io;
+    exports dev.vecprop.train;
 }

@@ -36,6 +36,9 @@ public final class Main {
                 }
                 case "bench" -> BenchCommand.run(cmdArgs, out, err);
                 case "gradcheck" -> GradcheckCommand.run(cmdArgs, out);
+                case "train" -> TrainCommand.run(cmdArgs, out, err);
+                case "eval" -> EvalCommand.run(cmdArgs, out, err);
+                case "predict" -> PredictCommand.run(cmdArgs, out, err);
                 default -> {
                     err.println("vecprop: unknown command '" + cmd + "' (try: vecprop --help)");
                     yield 2;
@@ -43,7 +46,23 @@ public final class Main {
             };
         } catch (UsageException e) {
             err.println("vecprop: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
             return 2;
+        } catch (dev.vecprop.data.InvalidDataException | dev.vecprop.io.CheckpointException
+                 | dev.vecprop.layer.ShapeException e) {
+            err.println("vecprop: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 2;
+        } catch (dev.vecprop.data.DataUnavailableException | dev.vecprop.train.TrainingDivergedException e) {
+            err.println("vecprop: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 1;
         } catch (RuntimeException | Error e) {
             err.println("vecprop: " + e.getClass().getSimpleName() + ": " + e.getMessage());
             if (verbose) {
@@ -60,6 +79,9 @@ public final class Main {
                 usage: vecprop <command> [options]
 
                 commands:
+                  train [opts]         train an MLP on MNIST / Fashion-MNIST / any IDX folder (vecprop train --help)
+                  eval --model FILE    test accuracy and confusion matrix of a checkpoint
+                  predict --model FILE classify images (IDX file or test-set indices), top-k with probabilities
                   info                 JDK, vector width, GEMM tile shape, threads
                   gradcheck            check every layer and loss against numerical gradients (table)
                   bench gemm [opts]    GEMM GFLOP/s next to this machine's FMA peak (see: vecprop bench --help)

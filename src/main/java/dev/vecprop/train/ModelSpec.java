@@ -1,0 +1,152 @@
+package dev.vecprop.train;
+
+import dev.vecprop.layer.BatchNorm1d;
+import dev.vecprop.layer.Dropout;
+import dev.vecprop.layer.GELU;
+import dev.vecprop.layer.Layer;
+import dev.vecprop.layer.LeakyReLU;
+import dev.vecprop.layer.Linear;
+import dev.vecprop.layer.ReLU;
+import dev.vecprop.layer.Sequential;
+import dev.vecprop.layer.Shape;
+import dev.vecprop.layer.Sigmoid;
+import dev.vecprop.layer.Tanh;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A multilayer perceptron described in one line, e.g. {@code 784-256-128-10} with an activation,
+ * optional batch norm and dropout after every hidden layer: each hidden layer is
+ * {@code Linear [BatchNorm1d] activation [Dropout]}, the last is a bare {@code Linear} (logits).
+ * The same text goes into a checkpoint's {@code vecprop.arch} metadata, so a checkpoint rebuilds
+ * its model.
+ */
+public record ModelSpec(int[] sizes, String activation, double dropout, boolean batchNorm) {
+
+    /** Named presets: the tutorial's networks. */
+    public static final Map<String, String> PRESETS = presets();
+
+    private static Map<String, String> presets() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("mlp", "784-256-128-10");
+        m.put("mlp-small", "784-128-64-10");
+        m.put("binary", "784-128-64-1");
+        return m;
+    }
+
+    public ModelSpec {
+        sizes = sizes.clone();
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException("architecture needs at least an input and an output size, got "
+                    + Arrays.toString(sizes));
+        }
+        for (int s : sizes) {
+            if (s < 1 || s > 1 << 20) {
+                throw new IllegalArgumentException("architecture sizes must be in 1.." + (1 << 20) + ", got " + s);
+            }
+        }
+        activation = activation.toLowerCase(Locale.ROOT);
+        activationLayer(activation);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+    }
+
+    /** Parses {@code 784-256-128-10} or a preset name. */
+    public static ModelSpec parse(String arch, String activation, double dropout, boolean batchNorm) {
+        String a = PRESETS.getOrDefault(arch, arch);
+        String[] parts = a.split("-");
+        int[] sizes = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                sizes[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("architecture '" + arch + "': expected sizes like 784-256-128-10 or one of "
+                        + PRESETS.keySet());
+            }
+        }
+        return new ModelSpec(sizes, activation, dropout, batchNorm);
+    }
+
+    public int inputs() {
+        return sizes[0];
+    }
+
+    public int outputs() {
+        return sizes[sizes.length - 1];
+    }
+
+    @Override
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    static Layer activationLayer(String name) {
+        return switch (name) {
+            case "relu" -> new ReLU();
+            case "leakyrelu", "leaky-relu" -> new LeakyReLU();
+            case "sigmoid" -> new Sigmoid();
+            case "tanh" -> new Tanh();
+            case "gelu" -> new GELU();
+            default -> throw new IllegalArgumentException("unknown activation '" + name
+                    + "' (relu, leakyrelu, sigmoid, tanh, gelu)");
+        };
+    }
+
+    /** Builds the model. */
+    public Sequential build() {
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            layers.add(new Linear(sizes[i], sizes[i + 1]));
+            if (i + 2 < sizes.length) {
+                if (batchNorm) {
+                    layers.add(new BatchNorm1d(sizes[i + 1]));
+                }
+                layers.add(activationLayer(activation));
+                if (dropout > 0) {
+                    layers.add(new Dropout(dropout));
+                }
+            }
+        }
+        return new Sequential(Shape.of(sizes[0]), layers);
+    }
+
+    /** {@code mlp 784-256-128-10 act=relu dropout=0.0 batchnorm=false}. */
+    public String encode() {
+        return "mlp " + Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"))
+                + " act=" + activation + " dropout=" + dropout + " batchnorm=" + batchNorm;
+    }
+
+    /** The inverse of {@link #encode}. */
+    public static ModelSpec decode(String s) {
+        String[] p = s.trim().split("\\s+");
+        if (p.length != 5 || !p[0].equals("mlp") || !p[2].startsWith("act=") || !p[3].startsWith("dropout=")
+                || !p[4].startsWith("batchnorm=")) {
+            throw new IllegalArgumentException("unrecognised architecture '" + s + "'");
+        }
+        return parse(p[1], p[2].substring(4), Double.parseDouble(p[3].substring(8)),
+                Boolean.parseBoolean(p[4].substring(10)));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelSpec m && Arrays.equals(m.sizes, sizes) && m.activation.equals(activation)
+                && m.dropout == dropout && m.batchNorm == batchNorm;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(sizes) * 31 + activation.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return encode();
+    }
+}
