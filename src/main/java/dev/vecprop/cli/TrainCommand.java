@@ -55,6 +55,7 @@ final class TrainCommand {
               --save FILE          write a safetensors checkpoint after every epoch (atomically)
               --checkpoint-every N also every N steps (needs --save)
               --resume FILE        continue a run exactly where its checkpoint stopped
+              --max-steps N        stop after N optimizer steps in total (saving if --save)
               --json               print one final JSON line
               --no-progress        no live progress bar
             """;
@@ -64,7 +65,7 @@ final class TrainCommand {
     static final Set<String> VALUED = Set.of("dataset", "data", "limit", "arch", "activation", "dropout", "binary",
             "init", "init-sigma", "init-from", "optimizer", "lr", "momentum", "weight-decay", "schedule", "warmup",
             "epochs", "batch", "l1", "l2", "clip-norm", "clip-value", "seed", "threads", "save", "checkpoint-every",
-            "resume");
+            "resume", "max-steps");
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals("--help")) {

@@ -44,6 +44,8 @@ public final class TrainConfig {
     public Path resume;
     public Path initFrom;
     public long checkpointEvery = 0;
+    /** Stop after this many optimizer steps in total (0 = no limit), saving a checkpoint if --save. */
+    public long maxSteps = 0;
     public boolean skipNonFinite = false;
     public boolean json = false;
     public boolean progress = true;

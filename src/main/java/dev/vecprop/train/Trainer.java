@@ -302,6 +302,18 @@ public final class Trainer implements AutoCloseable {
                 if (cfg.checkpointEvery > 0 && cfg.save != null && globalStep % cfg.checkpointEvery == 0) {
                     save(epoch, step + 1, stepsPerEpoch);
                 }
+                if (cfg.maxSteps > 0 && globalStep >= cfg.maxSteps) {
+                    progress.done();
+                    if (cfg.save != null) {
+                        save(epoch, step + 1, stepsPerEpoch);
+                    }
+                    trainNanos += System.nanoTime() - t0;
+                    if (!cfg.json) {
+                        out.printf("stopped after step %d (--max-steps)%n", globalStep);
+                    }
+                    double secs = trainNanos / 1e9;
+                    return new Result(evals, secs, secs > 0 ? trained / secs : 0, trained);
+                }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             trainNanos += System.nanoTime() - t0;

@@ -1,0 +1,115 @@
+package dev.vecprop.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line as a user calls it: exit codes, one-line errors, nothing written on failure. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {}
+
+    Run run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    }
+
+    Path data() throws IOException {
+        Path d = Files.createDirectories(dir.resolve("data"));
+        Random r = new Random(3);
+        for (String split : new String[]{"train", "t10k"}) {
+            int n = split.equals("train") ? 400 : 100;
+            ByteBuffer img = ByteBuffer.allocate(16 + n * 36).putInt(0x803).putInt(n).putInt(6).putInt(6);
+            ByteBuffer lab = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
+            for (int i = 0; i < n; i++) {
+                int c = r.nextInt(3);
+                lab.put((byte) c);
+                for (int p = 0; p < 36; p++) {
+                    img.put((byte) (r.nextInt(50) + (p / 6 == 2 * c ? 200 : 0)));
+                }
+            }
+            Files.write(d.resolve(split + "-images-idx3-ubyte"), img.array());
+            Files.write(d.resolve(split + "-labels-idx1-ubyte"), lab.array());
+        }
+        return d;
+    }
+
+    @Test
+    void helpAndInfo() {
+        assertThat(run("--help").code()).isZero();
+        assertThat(run("info").out()).contains("vector:").contains("gemm:");
+        Run t = run("train", "--help");
+        assertThat(t.code()).isZero();
+        assertThat(t.out()).contains("--batch").contains("--binary").contains("--resume");
+    }
+
+    @Test
+    void usageErrorsExitWith2AndOneLine() {
+        for (String[] args : new String[][]{
+                {"train", "--bogus"}, {"train", "--lr", "-1"}, {"train", "--batch", "x"}, {"train", "--epochs", "-1"},
+                {"train", "--epochs", "0"}, {"train", "--lr"}, {"frobnicate"}, {"train", "--arch", "784-x-10"},
+                {"train", "--activation", "swish"}, {"eval"}, {"train", "--dropout", "1.5"}}) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("vecprop: ").doesNotContain("\n")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void trainsSavesEvaluatesAndPredictsOnAnIdxFolder() throws IOException {
+        Path d = data();
+        Path model = dir.resolve("m.safetensors");
+        Run t = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "2", "--threads", "1",
+                "--save", model.toString(), "--json", "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out().strip()).startsWith("{\"test_accuracy\":").contains("\"vector_bits\":")
+                .contains("\"samples_per_second\":").contains("\"threads\":1");
+        assertThat(model).exists();
+        Run e = run("eval", "--model", model.toString(), "--data", d.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(e.out()).contains("accuracy").contains("true\\pred");
+        Run p = run("predict", "--model", model.toString(), "--images", d.resolve("t10k-images-idx3-ubyte").toString(),
+                "--index", "0,1", "--top", "2");
+        assertThat(p.code()).as(p.err()).isZero();
+        assertThat(p.out().lines()).hasSize(2);
+        Run b = run("train", "--data", d.toString(), "--arch", "36-8-1", "--binary", "1", "--epochs", "1",
+                "--threads", "1", "--no-progress");
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(b.out()).contains("precision").contains("recall");
+    }
+
+    @Test
+    void badInputNamesTheFileAndWritesNothing() throws IOException {
+        Path d = data();
+        Files.write(d.resolve("t10k-labels-idx1-ubyte"), new byte[]{0, 0, 8, 1, 0, 0, 0, 100, 1, 2});
+        Path model = dir.resolve("never.safetensors");
+        Run r = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--save", model.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("t10k-labels-idx1-ubyte").contains("truncated");
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(model).doesNotExist();
+        Run arch = run("train", "--data", data().toString(), "--arch", "784-10", "--epochs", "1");
+        assertThat(arch.code()).isEqualTo(2);
+        assertThat(arch.err()).contains("takes 784 inputs").contains("have 36");
+        Path bad = dir.resolve("bad.safetensors");
+        Files.write(bad, new byte[]{(byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0, 0, 0, 1, 2});
+        Run ev = run("eval", "--model", bad.toString(), "--data", d.toString());
+        assertThat(ev.code()).isEqualTo(2);
+        assertThat(ev.err()).contains("bad.safetensors").contains("header length");
+    }
+}
