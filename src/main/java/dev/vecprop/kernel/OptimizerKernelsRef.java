@@ -1,7 +1,7 @@
 package dev.vecprop.kernel;
 
 /**
- * Scalar twins of {@link OptimizerKernels}: one pass over {@code [0, n)} of the flat parameter
+ * Scalar twins of {@link OptimizerKernels}: one pass over {@code [from, to)} of the flat parameter
  * array {@code p}, its gradient {@code g} and the optimizer's state arrays, with PyTorch's update
  * rules. Every kernel zeroes {@code g} in the same pass.
  */
@@ -12,9 +12,9 @@ public final class OptimizerKernelsRef {
      * SGD with optional L2 weight decay, momentum (dampening, Nesterov), as {@code torch.optim.SGD}.
      * {@code first}: the first step initialises the momentum buffer to the gradient.
      */
-    public static void sgd(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float dampening,
+    public static void sgd(float[] p, float[] g, float[] buf, int from, int to, float lr, float momentum, float dampening,
                            boolean nesterov, float wd, boolean first) {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float d = g[i] + wd * p[i];
             if (momentum != 0f) {
                 float b = first ? d : momentum * buf[i] + (1f - dampening) * d;
@@ -28,16 +28,17 @@ public final class OptimizerKernelsRef {
 
     /**
      * Adam / AdamW ({@code decoupled}): {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g^2},
-     * {@code p -= (lr/bc1) m / (sqrt(v)/sqrt(bc2) + eps)}, bc = 1 - beta^t. Weight decay is L2
+     * {@code p -= (lr/bc1) m / (sqrt(v) * (1/sqrt(bc2)) + eps)}, bc = 1 - beta^t. Weight decay is L2
      * ({@code g += wd p}) for Adam, {@code p *= 1 - lr wd} for AdamW.
      */
-    public static void adam(float[] p, float[] g, float[] m, float[] v, int n, float lr, float b1, float b2,
+    public static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float lr, float b1, float b2,
                             float eps, float wd, boolean decoupled, long t) {
         float bc1 = (float) (1 - Math.pow(b1, t));
         float sqrtBc2 = (float) Math.sqrt(1 - Math.pow(b2, t));
         float stepSize = lr / bc1;
         float decay = 1f - lr * wd;
-        for (int i = 0; i < n; i++) {
+        float invSqrtBc2 = 1f / sqrtBc2;
+        for (int i = from; i < to; i++) {
             float w = p[i];
             float d = g[i];
             if (decoupled) {
@@ -49,15 +50,15 @@ public final class OptimizerKernelsRef {
             float vi = b2 * v[i] + (1f - b2) * d * d;
             m[i] = mi;
             v[i] = vi;
-            float denom = (float) Math.sqrt(vi) / sqrtBc2 + eps;
+            float denom = (float) Math.sqrt(vi) * invSqrtBc2 + eps;
             p[i] = w - stepSize * (mi / denom);
             g[i] = 0f;
         }
     }
 
     /** Adagrad: {@code s += g^2}, {@code p -= clr g / (sqrt(s) + eps)}, with L2 weight decay. */
-    public static void adagrad(float[] p, float[] g, float[] s, int n, float clr, float eps, float wd) {
-        for (int i = 0; i < n; i++) {
+    public static void adagrad(float[] p, float[] g, float[] s, int from, int to, float clr, float eps, float wd) {
+        for (int i = from; i < to; i++) {
             float d = g[i] + wd * p[i];
             float si = s[i] + d * d;
             s[i] = si;
@@ -70,9 +71,9 @@ public final class OptimizerKernelsRef {
      * RMSprop (not centered): {@code s = a s + (1-a) g^2}; with momentum {@code buf = mu buf + g/(sqrt(s)+eps)},
      * {@code p -= lr buf}, else {@code p -= lr g/(sqrt(s)+eps)}; L2 weight decay.
      */
-    public static void rmsprop(float[] p, float[] g, float[] s, float[] buf, int n, float lr, float alpha,
+    public static void rmsprop(float[] p, float[] g, float[] s, float[] buf, int from, int to, float lr, float alpha,
                                float eps, float wd, float momentum) {
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < to; i++) {
             float d = g[i] + wd * p[i];
             float si = alpha * s[i] + (1f - alpha) * d * d;
             s[i] = si;

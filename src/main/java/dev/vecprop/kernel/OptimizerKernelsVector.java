@@ -11,11 +11,11 @@ final class OptimizerKernelsVector {
     private static final VectorSpecies<Float> S = FloatSpecies.SPECIES;
     private static final int L = S.length();
 
-    static void sgd(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float dampening,
+    static void sgd(float[] p, float[] g, float[] buf, int from, int to, float lr, float momentum, float dampening,
                     boolean nesterov, float wd, boolean first) {
         FloatVector zero = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
+        int i = from;
+        for (; i <= to - L; i += L) {
             FloatVector w = FloatVector.fromArray(S, p, i);
             FloatVector d = FloatVector.fromArray(S, g, i).add(w.mul(wd));
             if (momentum != 0f) {
@@ -26,7 +26,7 @@ final class OptimizerKernelsVector {
             w.sub(d.mul(lr)).intoArray(p, i);
             zero.intoArray(g, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float d = g[i] + wd * p[i];
             if (momentum != 0f) {
                 float b = first ? d : momentum * buf[i] + (1f - dampening) * d;
@@ -38,15 +38,16 @@ final class OptimizerKernelsVector {
         }
     }
 
-    static void adam(float[] p, float[] g, float[] m, float[] v, int n, float lr, float b1, float b2,
+    static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float lr, float b1, float b2,
                      float eps, float wd, boolean decoupled, long t) {
         float bc1 = (float) (1 - Math.pow(b1, t));
         float sqrtBc2 = (float) Math.sqrt(1 - Math.pow(b2, t));
         float stepSize = lr / bc1;
         float decay = 1f - lr * wd;
+        float invSqrtBc2 = 1f / sqrtBc2;
         FloatVector zero = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
+        int i = from;
+        for (; i <= to - L; i += L) {
             FloatVector w = FloatVector.fromArray(S, p, i);
             FloatVector d = FloatVector.fromArray(S, g, i);
             if (decoupled) {
@@ -58,11 +59,11 @@ final class OptimizerKernelsVector {
             FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(d.mul(1f - b2).mul(d));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
-            FloatVector denom = vi.sqrt().div(sqrtBc2).add(eps);
+            FloatVector denom = vi.sqrt().mul(invSqrtBc2).add(eps);
             w.sub(mi.div(denom).mul(stepSize)).intoArray(p, i);
             zero.intoArray(g, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float w = p[i];
             float d = g[i];
             if (decoupled) {
@@ -74,16 +75,16 @@ final class OptimizerKernelsVector {
             float vi = b2 * v[i] + (1f - b2) * d * d;
             m[i] = mi;
             v[i] = vi;
-            float denom = (float) Math.sqrt(vi) / sqrtBc2 + eps;
+            float denom = (float) Math.sqrt(vi) * invSqrtBc2 + eps;
             p[i] = w - stepSize * (mi / denom);
             g[i] = 0f;
         }
     }
 
-    static void adagrad(float[] p, float[] g, float[] s, int n, float clr, float eps, float wd) {
+    static void adagrad(float[] p, float[] g, float[] s, int from, int to, float clr, float eps, float wd) {
         FloatVector zero = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
+        int i = from;
+        for (; i <= to - L; i += L) {
             FloatVector w = FloatVector.fromArray(S, p, i);
             FloatVector d = FloatVector.fromArray(S, g, i).add(w.mul(wd));
             FloatVector si = FloatVector.fromArray(S, s, i).add(d.mul(d));
@@ -91,7 +92,7 @@ final class OptimizerKernelsVector {
             w.sub(d.div(si.sqrt().add(eps)).mul(clr)).intoArray(p, i);
             zero.intoArray(g, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float d = g[i] + wd * p[i];
             float si = s[i] + d * d;
             s[i] = si;
@@ -100,11 +101,11 @@ final class OptimizerKernelsVector {
         }
     }
 
-    static void rmsprop(float[] p, float[] g, float[] s, float[] buf, int n, float lr, float alpha,
+    static void rmsprop(float[] p, float[] g, float[] s, float[] buf, int from, int to, float lr, float alpha,
                         float eps, float wd, float momentum) {
         FloatVector zero = FloatVector.zero(S);
-        int i = 0;
-        for (; i <= n - L; i += L) {
+        int i = from;
+        for (; i <= to - L; i += L) {
             FloatVector w = FloatVector.fromArray(S, p, i);
             FloatVector d = FloatVector.fromArray(S, g, i).add(w.mul(wd));
             FloatVector si = FloatVector.fromArray(S, s, i).mul(alpha).add(d.mul(1f - alpha).mul(d));
@@ -117,7 +118,7 @@ final class OptimizerKernelsVector {
             w.sub(u.mul(lr)).intoArray(p, i);
             zero.intoArray(g, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             float d = g[i] + wd * p[i];
             float si = alpha * s[i] + (1f - alpha) * d * d;
             s[i] = si;

@@ -35,9 +35,9 @@ public final class Adagrad extends Optimizer {
     }
 
     @Override
-    protected void update(float lr, float[] p, float[] g, int n) {
+    protected void update(float lr, float[] p, float[] g, int from, int to) {
         float clr = lr / (1f + (steps - 1) * lrDecay);
-        OptimizerKernels.adagrad(p, g, sum, n, clr, eps, weightDecay);
+        OptimizerKernels.adagrad(p, g, sum, from, to, clr, eps, weightDecay);
     }
 
     @Override

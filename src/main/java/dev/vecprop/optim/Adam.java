@@ -51,8 +51,8 @@ public final class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(float lr, float[] p, float[] g, int n) {
-        OptimizerKernels.adam(p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, steps);
+    protected void update(float lr, float[] p, float[] g, int from, int to) {
+        OptimizerKernels.adam(p, g, m, v, from, to, lr, beta1, beta2, eps, weightDecay, decoupled, steps);
     }
 
     @Override

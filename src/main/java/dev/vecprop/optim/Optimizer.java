@@ -1,5 +1,6 @@
 package dev.vecprop.optim;
 
+import dev.vecprop.concurrent.WorkerPool;
 import dev.vecprop.tensor.ParameterStore;
 
 import java.util.LinkedHashMap;
@@ -13,6 +14,23 @@ import java.util.Map;
 public abstract class Optimizer {
     protected final ParameterStore store;
     protected long steps;
+    private WorkerPool pool = WorkerPool.serial();
+    private final Update task = new Update();
+
+    /** The pool's workers each update one contiguous, 16-float-aligned share (elementwise: any split gives the same result). */
+    private final class Update implements WorkerPool.Task {
+        float lr;
+
+        @Override
+        public void run(int worker, int workers) {
+            int n = store.values().length;
+            int from = (int) ((long) n * worker / workers) & ~15;
+            int to = worker + 1 == workers ? n : (int) ((long) n * (worker + 1) / workers) & ~15;
+            if (to > from) {
+                update(lr, store.values(), store.grads(), from, to);
+            }
+        }
+    }
 
     protected Optimizer(ParameterStore store) {
         this.store = store;
@@ -27,10 +45,22 @@ public abstract class Optimizer {
             throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
         }
         steps++;
-        update(lr, store.values(), store.grads(), store.values().length);
+        task.lr = lr;
+        if (pool.threads() == 1 || store.values().length < 1 << 14) {
+            task.run(0, 1);
+        } else {
+            pool.run(task);
+        }
     }
 
-    protected abstract void update(float lr, float[] p, float[] g, int n);
+    /** Splits the update over {@code pool} (null: the caller's thread). */
+    public Optimizer parallel(WorkerPool pool) {
+        this.pool = pool == null ? WorkerPool.serial() : pool;
+        return this;
+    }
+
+    /** Updates elements {@code [from, to)}. */
+    protected abstract void update(float lr, float[] p, float[] g, int from, int to);
 
     /** Steps taken. */
     public long steps() {

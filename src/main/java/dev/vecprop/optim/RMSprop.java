@@ -39,8 +39,8 @@ public final class RMSprop extends Optimizer {
     }
 
     @Override
-    protected void update(float lr, float[] p, float[] g, int n) {
-        OptimizerKernels.rmsprop(p, g, square, buf, n, lr, alpha, eps, weightDecay, momentum);
+    protected void update(float lr, float[] p, float[] g, int from, int to) {
+        OptimizerKernels.rmsprop(p, g, square, buf, from, to, lr, alpha, eps, weightDecay, momentum);
     }
 
     @Override

@@ -41,8 +41,8 @@ public final class SGD extends Optimizer {
     }
 
     @Override
-    protected void update(float lr, float[] p, float[] g, int n) {
-        OptimizerKernels.sgd(p, g, buf, n, lr, momentum, dampening, nesterov, weightDecay, steps == 1);
+    protected void update(float lr, float[] p, float[] g, int from, int to) {
+        OptimizerKernels.sgd(p, g, buf, from, to, lr, momentum, dampening, nesterov, weightDecay, steps == 1);
     }
 
     @Override

@@ -101,6 +101,8 @@ public final class Trainer implements AutoCloseable {
             Checkpoint.loadInto(cfg.initFrom, c, model);
         }
         this.opt = optimizer(cfg, model);
+        this.pool = new WorkerPool(cfg.threads);
+        opt.parallel(pool);
         if (resumed != null) {
             Checkpoint.loadInto(cfg.resume, resumed, model);
             Checkpoint.TrainState st = Checkpoint.state(cfg.resume, resumed);
@@ -144,7 +146,6 @@ public final class Trainer implements AutoCloseable {
         if (cfg.binaryDigit >= 0) {
             extraMetadata.put("vecprop.binary_digit", Integer.toString(cfg.binaryDigit));
         }
-        this.pool = new WorkerPool(cfg.threads);
     }
 
     static void validate(TrainConfig c) {

@@ -37,8 +37,8 @@ class OptimizerKernelsTest {
             for (boolean first : new boolean[]{false, true}) {
                 float[] pa = p0.clone(), ga = g0.clone(), ba = m0.clone();
                 float[] pb = p0.clone(), gb = g0.clone(), bb = m0.clone();
-                OptimizerKernels.sgd(pa, ga, ba, n, 0.1f, 0.9f, 0f, nesterov, 1e-3f, first);
-                OptimizerKernelsRef.sgd(pb, gb, bb, n, 0.1f, 0.9f, 0f, nesterov, 1e-3f, first);
+                OptimizerKernels.sgd(pa, ga, ba, 0, n, 0.1f, 0.9f, 0f, nesterov, 1e-3f, first);
+                OptimizerKernelsRef.sgd(pb, gb, bb, 0, n, 0.1f, 0.9f, 0f, nesterov, 1e-3f, first);
                 close(pa, pb, 1e-6f);
                 close(ba, bb, 1e-6f);
                 assertThat(ga).containsOnly(0f);
@@ -47,8 +47,8 @@ class OptimizerKernelsTest {
         for (boolean decoupled : new boolean[]{false, true}) {
             float[] pa = p0.clone(), ga = g0.clone(), ma = m0.clone(), va = s0.clone();
             float[] pb = p0.clone(), gb = g0.clone(), mb = m0.clone(), vb = s0.clone();
-            OptimizerKernels.adam(pa, ga, ma, va, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, 3);
-            OptimizerKernelsRef.adam(pb, gb, mb, vb, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, 3);
+            OptimizerKernels.adam(pa, ga, ma, va, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, 3);
+            OptimizerKernelsRef.adam(pb, gb, mb, vb, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, 3);
             close(pa, pb, 1e-6f);
             close(ma, mb, 1e-6f);
             close(va, vb, 1e-6f);
@@ -56,14 +56,14 @@ class OptimizerKernelsTest {
         }
         float[] pa = p0.clone(), ga = g0.clone(), sa = s0.clone();
         float[] pb = p0.clone(), gb = g0.clone(), sb = s0.clone();
-        OptimizerKernels.adagrad(pa, ga, sa, n, 0.01f, 1e-10f, 0.001f);
-        OptimizerKernelsRef.adagrad(pb, gb, sb, n, 0.01f, 1e-10f, 0.001f);
+        OptimizerKernels.adagrad(pa, ga, sa, 0, n, 0.01f, 1e-10f, 0.001f);
+        OptimizerKernelsRef.adagrad(pb, gb, sb, 0, n, 0.01f, 1e-10f, 0.001f);
         close(pa, pb, 1e-6f);
         close(sa, sb, 1e-6f);
         float[] pc = p0.clone(), gc = g0.clone(), sc = s0.clone(), bc = m0.clone();
         float[] pd = p0.clone(), gd = g0.clone(), sd = s0.clone(), bd = m0.clone();
-        OptimizerKernels.rmsprop(pc, gc, sc, bc, n, 0.01f, 0.99f, 1e-8f, 0.001f, 0.5f);
-        OptimizerKernelsRef.rmsprop(pd, gd, sd, bd, n, 0.01f, 0.99f, 1e-8f, 0.001f, 0.5f);
+        OptimizerKernels.rmsprop(pc, gc, sc, bc, 0, n, 0.01f, 0.99f, 1e-8f, 0.001f, 0.5f);
+        OptimizerKernelsRef.rmsprop(pd, gd, sd, bd, 0, n, 0.01f, 0.99f, 1e-8f, 0.001f, 0.5f);
         close(pc, pd, 1e-5f);
         close(bc, bd, 1e-5f);
     }
@@ -73,13 +73,13 @@ class OptimizerKernelsTest {
         // t=1: m = 0.1 g, v = 0.001 g^2, mhat = g, vhat = g^2  =>  p -= lr * g / (|g| + eps)
         float[] p = {1f, -2f, 0.5f};
         float[] g = {0.3f, -4f, 1e-3f};
-        OptimizerKernels.adam(p, g, new float[3], new float[3], 3, 0.01f, 0.9f, 0.999f, 1e-8f, 0f, false, 1);
+        OptimizerKernels.adam(p, g, new float[3], new float[3], 0, 3, 0.01f, 0.9f, 0.999f, 1e-8f, 0f, false, 1);
         assertThat(p[0]).isCloseTo(0.99f, offset(1e-6f));
         assertThat(p[1]).isCloseTo(-1.99f, offset(1e-6f));
         assertThat(p[2]).isCloseTo(0.49f, offset(1e-5f));
         // AdamW decays the weight first: p*(1 - lr*wd)
         float[] q = {2f};
-        OptimizerKernels.adam(q, new float[]{0f}, new float[1], new float[1], 1, 0.1f, 0.9f, 0.999f, 1e-8f, 0.5f, true, 1);
+        OptimizerKernels.adam(q, new float[]{0f}, new float[1], new float[1], 0, 1, 0.1f, 0.9f, 0.999f, 1e-8f, 0.5f, true, 1);
         assertThat(q[0]).isCloseTo(1.9f, offset(1e-6f));
     }
 
@@ -88,9 +88,9 @@ class OptimizerKernelsTest {
         // PyTorch: buf1 = g1; p -= lr*buf1; buf2 = mu*buf1 + g2; p -= lr*buf2
         float[] p = {1f};
         float[] buf = new float[1];
-        OptimizerKernels.sgd(p, new float[]{2f}, buf, 1, 0.1f, 0.9f, 0f, false, 0f, true);
+        OptimizerKernels.sgd(p, new float[]{2f}, buf, 0, 1, 0.1f, 0.9f, 0f, false, 0f, true);
         assertThat(p[0]).isCloseTo(0.8f, offset(1e-7f));
-        OptimizerKernels.sgd(p, new float[]{1f}, buf, 1, 0.1f, 0.9f, 0f, false, 0f, false);
+        OptimizerKernels.sgd(p, new float[]{1f}, buf, 0, 1, 0.1f, 0.9f, 0f, false, 0f, false);
         assertThat(buf[0]).isCloseTo(2.8f, offset(1e-6f));
         assertThat(p[0]).isCloseTo(0.52f, offset(1e-6f));
     }
