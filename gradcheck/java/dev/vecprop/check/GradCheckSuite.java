@@ -35,7 +35,8 @@ import java.util.function.Supplier;
 /**
  * Every layer and loss of vecprop under the gradient checker, at several shapes (odd sizes that hit
  * the SIMD tails of 4, 8 and 16 lanes), in training and eval mode where they differ, plus whole
- * models that exercise the Linear+ReLU fusions. Run by {@code mvn verify} (at the widest vector
+ * models that exercise the Linear+ReLU fusions (the forward/backward fusions of {@code Chain}, the chain
+ * rule inside Sequential and Residual). Run by {@code mvn verify} (at the widest vector
  * width and at width 0) and by {@code vecprop gradcheck}.
  */
 public final class GradCheckSuite {

@@ -25,7 +25,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * GEMM throughput on the MLP 784-256-128-10 training shapes at batch 64 and on 1024^3, at 1 and 2
+ * GEMM throughput ({@code Sgemm}; its micro-kernels are SgemmVectorKernels) on the MLP 784-256-128-10 training shapes at batch 64 and on 1024^3, at 1 and 2
  * threads, next to {@link #fmaPeak} (the machine's practical FMA peak, same JVM, same run).
  * The {@code flops} secondary result is in FLOP/s: divide by 1e9 for GFLOP/s.
  *

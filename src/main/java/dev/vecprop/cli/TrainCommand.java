@@ -164,6 +164,10 @@ final class TrainCommand {
                     for (int i = 0; i < r.epochs().size(); i++) {
                         j.append(i == 0 ? "" : ",").append(r.epochs().get(i).accuracy());
                     }
+                    j.append("],\"epoch_samples_per_second\":[");
+                    for (int i = 0; i < r.epochSamplesPerSecond().length; i++) {
+                        j.append(i == 0 ? "" : ",").append(Math.round(r.epochSamplesPerSecond()[i]));
+                    }
                     j.append("],\"train_seconds\":").append(r.trainSeconds());
                     j.append(",\"samples_per_second\":").append(r.samplesPerSecond());
                     j.append(",\"threads\":").append(c.threads);

@@ -20,7 +20,8 @@ public final class WorkerPool implements AutoCloseable {
         void run(int worker, int workers);
     }
 
-    private static final long SPIN_NANOS = 200_000L;
+    /** Workers spin this long for the next task before parking (a park/unpark costs tens of us on a VM). */
+    private static final long SPIN_NANOS = 5_000_000L;
 
     private final int threads;
     private final Thread[] workers;

@@ -18,8 +18,8 @@ import dev.vecprop.simd.Simd;
  * </pre>
  * with bias + ReLU fused into the forward store and the ReLU mask into the input-gradient store.
  *
- * <p>Threads: C is cut into a fixed grid of whole register tiles (column panels, or row tiles when
- * there are few columns), one contiguous share per worker; k is never split. Every element of C
+ * <p>Threads: C is cut into a fixed grid of whole register tiles — column panels or row tiles,
+ * whichever duplicates less packing across workers — one contiguous share per worker; k is never split. Every element of C
  * goes through the same operations in the same order whatever the thread count, so results are
  * bit-identical for any number of threads. Pack buffers are per thread, allocated once.
  */
@@ -127,9 +127,19 @@ public final class Sgemm {
         public void run(int worker, int workers) {
             int nPanels = (n + NR - 1) / NR;
             int mTiles = (m + MR - 1) / MR;
+            // Split the dimension whose shares duplicate less packing: every column share packs
+            // all of A, every row share packs all of B (nothing when B is already in panels).
+            long dupIfSplitN = (long) m * k;
+            long dupIfSplitM = bLayout == Layout.PANELS ? 0 : (long) k * n;
+            boolean canN = nPanels >= workers;
+            boolean canM = mTiles >= workers;
+            boolean splitN = canN && (!canM || dupIfSplitN < dupIfSplitM);
+            if (!canN && !canM) {
+                splitN = nPanels >= mTiles;
+            }
             if (workers == 1) {
                 compute(SCRATCH.get(), 0, m, 0, n);
-            } else if (nPanels >= mTiles || nPanels >= 2 * workers) {
+            } else if (splitN) {
                 int p0 = (int) ((long) nPanels * worker / workers);
                 int p1 = (int) ((long) nPanels * (worker + 1) / workers);
                 if (p1 > p0) {

@@ -23,11 +23,10 @@ public final class NLLLoss implements Loss {
     @Override
     public double compute(float[] x, int xo, int batch, int classes, Targets targets, float[] dx, int dxo) {
         Loss.checkBlock(describe(), x, xo, batch, classes);
-        int[] y = targets.labels(describe());
         double scale = reduction == Reduction.MEAN ? 1.0 / batch : 1.0;
         double total = 0;
         for (int b = 0; b < batch; b++) {
-            int label = Labels.check(describe(), y, targets.offset(), b, classes);
+            int label = targets.label(describe(), b, classes);
             total -= x[xo + b * classes + label];
             if (dx != null) {
                 int d = dxo + b * classes;

@@ -26,12 +26,10 @@ public final class SoftmaxCrossEntropy implements Loss {
     @Override
     public double compute(float[] x, int xo, int batch, int classes, Targets targets, float[] dx, int dxo) {
         Loss.checkBlock(describe(), x, xo, batch, classes);
-        int[] y = targets.labels(describe());
-        int yo = targets.offset();
         double scale = reduction == Reduction.MEAN ? 1.0 / batch : 1.0;
         double total = 0;
         for (int b = 0; b < batch; b++) {
-            int label = Labels.check(describe(), y, yo, b, classes);
+            int label = targets.label(describe(), b, classes);
             int row = xo + b * classes;
             double lse = RowSoftmax.logSumExp(x, row, classes);
             total += lse - x[row + label];

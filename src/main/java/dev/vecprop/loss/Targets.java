@@ -50,4 +50,20 @@ public final class Targets {
     int offset() {
         return offset;
     }
+
+    /** The label of sample {@code b}, checked to be within {@code 0..classes-1}; errors name the loss. */
+    int label(String loss, int b, int classes) {
+        int[] y = labels(loss);
+        int idx = offset + b;
+        if (idx < 0 || idx >= y.length) {
+            throw new IllegalArgumentException(loss + ": no label for sample " + b + " (labels array of "
+                    + y.length + " from offset " + offset + ")");
+        }
+        int label = y[idx];
+        if (label < 0 || label >= classes) {
+            throw new IllegalArgumentException(loss + ": label " + label + " of sample " + b + " is outside 0.."
+                    + (classes - 1));
+        }
+        return label;
+    }
 }

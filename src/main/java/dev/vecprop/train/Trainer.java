@@ -57,7 +57,8 @@ public final class Trainer implements AutoCloseable {
     private final java.util.Map<String, String> extraMetadata = new java.util.LinkedHashMap<>();
 
     /** Result of a run: per-epoch evaluations and the throughput. */
-    public record Result(List<Evaluation> epochs, double trainSeconds, double samplesPerSecond, long trainedSamples) {
+    public record Result(List<Evaluation> epochs, double trainSeconds, double samplesPerSecond, long trainedSamples,
+                         double[] epochSamplesPerSecond) {
         public Evaluation last() {
             return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
         }
@@ -234,6 +235,7 @@ public final class Trainer implements AutoCloseable {
         Context ctx = new Context(pool, true, cfg.seed);
         Progress progress = cfg.progress && !cfg.json ? Progress.forTerminal(err) : Progress.NONE;
         List<Evaluation> evals = new ArrayList<>();
+        List<Double> epochSps = new ArrayList<>();
         double trainNanos = 0;
         long trained = 0;
         if (!cfg.json) {
@@ -313,7 +315,8 @@ public final class Trainer implements AutoCloseable {
                         out.printf("stopped after step %d (--max-steps)%n", globalStep);
                     }
                     double secs = trainNanos / 1e9;
-                    return new Result(evals, secs, secs > 0 ? trained / secs : 0, trained);
+                    return new Result(evals, secs, secs > 0 ? trained / secs : 0, trained,
+                            epochSps.stream().mapToDouble(Double::doubleValue).toArray());
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -322,6 +325,7 @@ public final class Trainer implements AutoCloseable {
             Evaluation ev = Evaluator.evaluate(model, data.test(), cfg.binaryDigit, pool);
             evals.add(ev);
             long epochSamples = Math.max(0, n - firstStep * batch);
+            epochSps.add(epochSamples / seconds);
             if (!cfg.json) {
                 out.printf(Locale.ROOT, "epoch %2d/%d  train loss %.4f  test loss %.4f  test acc %.2f%%%s  %,.0f samples/s  %.1f s%n",
                         epoch + 1, cfg.epochs, lossCount == 0 ? Double.NaN : lossSum / lossCount, ev.loss(),
@@ -333,7 +337,8 @@ public final class Trainer implements AutoCloseable {
             }
         }
         double secs = trainNanos / 1e9;
-        return new Result(evals, secs, secs > 0 ? trained / secs : 0, trained);
+        return new Result(evals, secs, secs > 0 ? trained / secs : 0, trained,
+                epochSps.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     private void save(int epoch, long stepInEpoch, long stepsPerEpoch) {
