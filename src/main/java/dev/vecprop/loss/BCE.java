@@ -8,6 +8,7 @@ package dev.vecprop.loss;
  */
 public final class BCE implements Loss {
     private final Reduction reduction;
+    private final String name;
 
     public BCE() {
         this(Reduction.MEAN);
@@ -15,11 +16,12 @@ public final class BCE implements Loss {
 
     public BCE(Reduction reduction) {
         this.reduction = reduction;
+        this.name = "BCE(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     @Override
     public String describe() {
-        return "BCE(" + reduction.name().toLowerCase() + ")";
+        return name; // built once: describe() is on the per-step path (error messages only read it)
     }
 
     @Override

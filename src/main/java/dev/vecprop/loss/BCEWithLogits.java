@@ -9,6 +9,7 @@ import dev.vecprop.kernel.ActivationsRef;
  */
 public final class BCEWithLogits implements Loss {
     private final Reduction reduction;
+    private final String name;
 
     public BCEWithLogits() {
         this(Reduction.MEAN);
@@ -16,11 +17,12 @@ public final class BCEWithLogits implements Loss {
 
     public BCEWithLogits(Reduction reduction) {
         this.reduction = reduction;
+        this.name = "BCEWithLogits(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     @Override
     public String describe() {
-        return "BCEWithLogits(" + reduction.name().toLowerCase() + ")";
+        return name; // built once: describe() is on the per-step path (error messages only read it)
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.vecprop.loss;
 /** Mean squared error, as PyTorch's {@code MSELoss}: {@code (x - t)^2}, {@code dx = 2 (x - t)} (/N for the mean). */
 public final class MSELoss implements Loss {
     private final Reduction reduction;
+    private final String name;
 
     public MSELoss() {
         this(Reduction.MEAN);
@@ -10,11 +11,12 @@ public final class MSELoss implements Loss {
 
     public MSELoss(Reduction reduction) {
         this.reduction = reduction;
+        this.name = "MSELoss(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     @Override
     public String describe() {
-        return "MSELoss(" + reduction.name().toLowerCase() + ")";
+        return name; // built once: describe() is on the per-step path (error messages only read it)
     }
 
     @Override

@@ -6,6 +6,7 @@ package dev.vecprop.loss;
  */
 public final class NLLLoss implements Loss {
     private final Reduction reduction;
+    private final String name;
 
     public NLLLoss() {
         this(Reduction.MEAN);
@@ -13,11 +14,12 @@ public final class NLLLoss implements Loss {
 
     public NLLLoss(Reduction reduction) {
         this.reduction = reduction;
+        this.name = "NLLLoss(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     @Override
     public String describe() {
-        return "NLLLoss(" + reduction.name().toLowerCase() + ")";
+        return name; // built once: describe() is on the per-step path (error messages only read it)
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.vecprop.kernel.RowSoftmax;
  */
 public final class SoftmaxCrossEntropy implements Loss {
     private final Reduction reduction;
+    private final String name;
 
     public SoftmaxCrossEntropy() {
         this(Reduction.MEAN);
@@ -16,11 +17,12 @@ public final class SoftmaxCrossEntropy implements Loss {
 
     public SoftmaxCrossEntropy(Reduction reduction) {
         this.reduction = reduction;
+        this.name = "SoftmaxCrossEntropy(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
     }
 
     @Override
     public String describe() {
-        return "SoftmaxCrossEntropy(" + reduction.name().toLowerCase() + ")";
+        return name; // built once: describe() is on the per-step path (error messages only read it)
     }
 
     @Override
