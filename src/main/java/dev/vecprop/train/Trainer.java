@@ -342,6 +342,14 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void save(int epoch, long stepInEpoch, long stepsPerEpoch) {
+        for (Param p : model.params().all()) {
+            for (int i = 0; i < p.numel(); i++) {
+                if (!Float.isFinite(p.get(i))) {
+                    throw new TrainingDivergedException("step " + globalStep + ": parameter " + p.name()
+                            + " is no longer finite; checkpoint not written, the last good one is kept at " + cfg.save);
+                }
+            }
+        }
         if (stepInEpoch >= stepsPerEpoch) {
             epoch++;
             stepInEpoch = 0;

@@ -100,4 +100,36 @@ class TrainerTest {
         assertThatThrownBy(() -> Checkpoint.loadInto(c.save, contents, other)).isInstanceOf(CheckpointException.class)
                 .hasMessageContaining("tensor 2.weight has shape [16, 32], the model expects [8, 32]");
     }
+
+    @Test
+    void divergenceStopsAtTheStepAndKeepsTheLastGoodCheckpoint() {
+        TrainConfig c = config();
+        c.optimizer = "sgd";
+        c.lr = 1e35; // the first step leaves finite but huge weights; the second forward overflows
+        c.schedule = "constant";
+        c.save = dir.resolve("good.safetensors");
+        c.checkpointEvery = 1;
+        try (DataSets d = DataSets.open(c, out); Trainer t = new Trainer(c, d, out, out)) {
+            assertThatThrownBy(t::run).isInstanceOf(TrainingDivergedException.class)
+                    .hasMessageContaining("step 2 (epoch 1, batch 2)")
+                    .hasMessageContaining("the last good checkpoint is kept at " + c.save)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        }
+        Safetensors.Contents ck = Checkpoint.read(c.save);
+        assertThat(Checkpoint.state(c.save, ck).globalStep()).isEqualTo(1);
+        dev.vecprop.layer.Sequential m = ModelSpec.decode(ck.metadata().get("vecprop.arch")).build();
+        Checkpoint.loadInto(c.save, ck, m); // complete and finite
+
+        TrainConfig skip = config();
+        skip.optimizer = "sgd";
+        skip.lr = 1e35;
+        skip.schedule = "constant";
+        skip.skipNonFinite = true;
+        skip.epochs = 1;
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        try (DataSets d = DataSets.open(skip, out); Trainer t = new Trainer(skip, d, out, new PrintStream(errBytes, true))) {
+            t.run();
+        }
+        assertThat(errBytes.toString()).contains("step 2 (epoch 1, batch 2): loss is").contains("step skipped");
+    }
 }
