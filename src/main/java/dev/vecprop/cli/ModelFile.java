@@ -37,7 +37,7 @@ record ModelFile(Sequential model, ModelSpec spec, float mean, float std, int bi
         try {
             return Float.parseFloat(v);
         } catch (NumberFormatException e) {
-            throw new CheckpointException(file, "metadata " + key + " is not a number: " + v);
+            throw new CheckpointException(file, "metadata " + key + " is not a number: " + dev.vecprop.io.Json.printable(v));
         }
     }
 }

@@ -58,7 +58,7 @@ public final class Json {
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     yield number();
                 }
-                throw error("unexpected '" + c + "'");
+                throw error("unexpected '" + printable(c) + "'");
             }
         };
     }
@@ -96,7 +96,7 @@ public final class Json {
             i++;
             ws();
             if (m.containsKey(k)) {
-                throw error("duplicate key \"" + k + "\"");
+                throw error("duplicate key \"" + printable(k) + "\"");
             }
             m.put(k, value());
             ws();
@@ -181,7 +181,7 @@ public final class Json {
                         }
                         i += 4;
                     }
-                    default -> throw error("bad escape \\" + e);
+                    default -> throw error("bad escape \\" + printable(e));
                 }
             } else {
                 b.append(c);
@@ -210,8 +210,26 @@ public final class Json {
         try {
             return integer ? (Object) Long.parseLong(t) : (Object) Double.parseDouble(t);
         } catch (NumberFormatException e) {
-            throw error("bad number " + t);
+            throw error("bad number " + printable(t));
         }
+    }
+
+    /**
+     * Text from an untrusted file made safe for a one-line error message: control characters
+     * escaped, at most 60 characters kept.
+     */
+    public static String printable(Object o) {
+        String v = String.valueOf(o);
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < v.length() && b.length() < 60; k++) {
+            char c = v.charAt(k);
+            if (c < 0x20 || c == 0x7F || Character.isSurrogate(c) || c == 0x2028 || c == 0x2029 || c == 0x85) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return v.length() > 60 ? b + "..." : b.toString();
     }
 
     /** Writes a JSON string literal. */

@@ -90,14 +90,15 @@ public final class Safetensors {
             record Entry(String name, String dtype, long[] shape, long begin, long end) {}
             List<Entry> entries = new ArrayList<>();
             for (Map.Entry<?, ?> e : header.entrySet()) {
-                String name = (String) e.getKey();
+                String rawName = (String) e.getKey();
+                String name = Json.printable(rawName);
                 if (name.equals("__metadata__")) {
                     if (!(e.getValue() instanceof Map<?, ?> mm)) {
                         throw new CheckpointException(file, "__metadata__ is not an object");
                     }
                     for (Map.Entry<?, ?> me : mm.entrySet()) {
                         if (!(me.getValue() instanceof String sv)) {
-                            throw new CheckpointException(file, "__metadata__ value of " + me.getKey() + " is not a string");
+                            throw new CheckpointException(file, "__metadata__ value of " + Json.printable(me.getKey()) + " is not a string");
                         }
                         meta.put((String) me.getKey(), sv);
                     }
@@ -111,7 +112,7 @@ public final class Safetensors {
                 }
                 int es = dtypeSize(dtype);
                 if (es < 0) {
-                    throw new CheckpointException(file, "tensor " + name + ": unknown dtype " + dtype);
+                    throw new CheckpointException(file, "tensor " + name + ": unknown dtype " + Json.printable(dtype));
                 }
                 if (!(t.get("shape") instanceof List<?> sl)) {
                     throw new CheckpointException(file, "tensor " + name + ": missing shape");
@@ -120,13 +121,13 @@ public final class Safetensors {
                 long numel = 1;
                 for (int k = 0; k < shape.length; k++) {
                     if (!(sl.get(k) instanceof Long d) || d < 0) {
-                        throw new CheckpointException(file, "tensor " + name + ": bad shape " + sl);
+                        throw new CheckpointException(file, "tensor " + name + ": bad shape " + Json.printable(sl));
                     }
                     shape[k] = d;
                     try {
                         numel = Math.multiplyExact(numel, d);
                     } catch (ArithmeticException ex) {
-                        throw new CheckpointException(file, "tensor " + name + ": shape " + sl + " overflows");
+                        throw new CheckpointException(file, "tensor " + name + ": shape " + Json.printable(sl) + " overflows");
                     }
                 }
                 if (!(t.get("data_offsets") instanceof List<?> ol) || ol.size() != 2
@@ -149,19 +150,19 @@ public final class Safetensors {
                 }
                 if (!dtype.equals("F32") && !dtype.equals("F64") && !dtype.equals("F16") && !dtype.equals("BF16")
                         && !dtype.equals("I64") && !dtype.equals("I32")) {
-                    throw new CheckpointException(file, "tensor " + name + ": unsupported dtype " + dtype);
+                    throw new CheckpointException(file, "tensor " + name + ": unsupported dtype " + Json.printable(dtype));
                 }
                 if (numel > Integer.MAX_VALUE - 8) {
                     throw new CheckpointException(file, "tensor " + name + ": too large (" + numel + " elements)");
                 }
-                entries.add(new Entry(name, dtype, shape, b0, b1));
+                entries.add(new Entry(rawName, dtype, shape, b0, b1));
             }
             List<Entry> sorted = new ArrayList<>(entries);
             sorted.sort((a, b) -> Long.compare(a.begin(), b.begin()));
             for (int k = 1; k < sorted.size(); k++) {
                 if (sorted.get(k).begin() < sorted.get(k - 1).end()) {
-                    throw new CheckpointException(file, "tensors " + sorted.get(k - 1).name() + " and "
-                            + sorted.get(k).name() + " overlap");
+                    throw new CheckpointException(file, "tensors " + Json.printable(sorted.get(k - 1).name()) + " and "
+                            + Json.printable(sorted.get(k).name()) + " overlap");
                 }
             }
             Map<String, Tensor> tensors = new LinkedHashMap<>();

@@ -85,7 +85,7 @@ public final class Checkpoint {
         try {
             return ModelSpec.decode(a);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file, "vecprop.arch: " + e.getMessage());
+            throw new CheckpointException(file, "vecprop.arch: " + dev.vecprop.io.Json.printable(e.getMessage()));
         }
     }
 
@@ -110,7 +110,8 @@ public final class Checkpoint {
         }
         for (String name : t.keySet()) {
             if (model.params().get(name) == null) {
-                throw new CheckpointException(file, "unexpected tensor " + name + " (not part of the model)");
+                throw new CheckpointException(file, "unexpected tensor " + dev.vecprop.io.Json.printable(name)
+                        + " (not part of the model)");
             }
         }
         for (Param p : model.params().all()) {
@@ -137,7 +138,8 @@ public final class Checkpoint {
                     Long.parseLong(m.get("vecprop.step_in_epoch")), Long.parseLong(m.get("vecprop.global_step")),
                     Long.parseLong(m.get("vecprop.seed")), m.get("vecprop.optimizer"));
         } catch (RuntimeException e) {
-            throw new CheckpointException(file, "malformed training state in __metadata__ (" + e.getMessage() + ")");
+            throw new CheckpointException(file, "malformed training state in __metadata__ ("
+                    + dev.vecprop.io.Json.printable(e.getMessage()) + ")");
         }
     }
 

@@ -85,7 +85,7 @@ public final class InferenceSession {
         try {
             return v == null ? def : Float.parseFloat(v);
         } catch (NumberFormatException e) {
-            throw new CheckpointException(file, "metadata " + key + " is not a number: " + v);
+            throw new CheckpointException(file, "metadata " + key + " is not a number: " + dev.vecprop.io.Json.printable(v));
         }
     }
 
