@@ -50,6 +50,12 @@ public final class Main {
                 e.printStackTrace(err);
             }
             return 2;
+        } catch (dev.vecprop.io.CheckpointWriteException e) {
+            err.println("vecprop: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 1;
         } catch (dev.vecprop.data.InvalidDataException | dev.vecprop.io.CheckpointException
                  | dev.vecprop.layer.ShapeException e) {
             err.println("vecprop: " + e.getMessage());

@@ -242,6 +242,11 @@ public final class Safetensors {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system: keep the default
+            }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer head = ByteBuffer.allocate(8 + hb.length + pad).order(ByteOrder.LITTLE_ENDIAN);
                 head.putLong(hb.length + pad).put(hb);
@@ -281,7 +286,7 @@ public final class Safetensors {
                 // some file systems cannot sync a directory; the rename is still atomic
             }
         } catch (IOException e) {
-            throw new CheckpointException(file, "cannot write (" + e.getMessage() + "); the previous file, if any, is intact");
+            throw new CheckpointWriteException(file, "cannot write (" + e.getMessage() + "); the previous file, if any, is intact");
         } finally {
             if (tmp != null) {
                 try {

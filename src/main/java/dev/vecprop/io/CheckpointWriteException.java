@@ -1,0 +1,10 @@
+package dev.vecprop.io;
+
+import java.nio.file.Path;
+
+/** A checkpoint that could not be written (full disk, I/O error): a runtime failure, not bad input. */
+public class CheckpointWriteException extends CheckpointException {
+    public CheckpointWriteException(Path file, String problem) {
+        super(file, problem);
+    }
+}
