@@ -16,15 +16,18 @@ final class EvalCommand {
 
     static final String HELP = """
             usage: vecprop eval --model FILE [--dataset NAME | --data DIR] [--arch A] [--binary D] [--threads N] [--json]
+                                [--attack fgsm|pgd --eps E [--pgd-steps N --pgd-alpha X]]
               Loads a safetensors checkpoint (vecprop's, or a PyTorch nn.Sequential export with --arch) and
-              reports test loss, accuracy and the confusion matrix (binary models: precision and recall).""";
+              reports test loss, accuracy and the confusion matrix (binary models: precision and recall).
+              With --attack, also the accuracy on white-box adversarial examples (eps in pixel units, L-inf).""";
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals("--help")) {
             out.println(HELP);
             return 0;
         }
-        Args a = new Args("eval", argv, Set.of("json"), Set.of("model", "dataset", "data", "arch", "binary", "threads"));
+        Args a = new Args("eval", argv, Set.of("json"), Set.of("model", "dataset", "data", "arch", "binary", "threads",
+                "attack", "eps", "pgd-steps", "pgd-alpha"));
         if (!a.has("model")) {
             throw new UsageException("eval: --model FILE is required");
         }
@@ -44,14 +47,31 @@ final class EvalCommand {
             }
             d.test().normalize(mf.mean(), mf.std());
             Evaluation e = Evaluator.evaluate(mf.model(), d.test(), mf.spec().outputs() == 1 ? binary : -1, pool);
+            dev.vecprop.train.Attack attack = null;
+            Evaluation robust = null;
+            if (a.has("attack")) {
+                try {
+                    attack = dev.vecprop.train.Attack.parse(a.str("attack", "fgsm"), a.real("eps", 0.1, 0, 1, true),
+                            a.integer("pgd-steps", 10, 1, 1000), a.real("pgd-alpha", 0, 0, 1, false));
+                } catch (IllegalArgumentException ex) {
+                    throw new UsageException("eval: --attack: " + ex.getMessage());
+                }
+                robust = Evaluator.evaluateRobust(mf.model(), d.test(), mf.spec().outputs() == 1 ? binary : -1, pool,
+                        attack, mf.mean(), mf.std());
+            }
             if (a.has("json")) {
-                out.printf(Locale.ROOT, "{\"test_accuracy\":%s,\"test_loss\":%s,\"samples\":%d%s}%n", e.accuracy(), e.loss(),
-                        e.samples(), e.binary() ? ",\"precision\":" + e.precision() + ",\"recall\":" + e.recall() : "");
+                out.printf(Locale.ROOT, "{\"test_accuracy\":%s,\"test_loss\":%s,\"samples\":%d%s%s}%n", e.accuracy(), e.loss(),
+                        e.samples(), e.binary() ? ",\"precision\":" + e.precision() + ",\"recall\":" + e.recall() : "",
+                        robust == null ? "" : ",\"robust_accuracy\":" + robust.accuracy() + ",\"attack\":\"" + attack.describe() + "\"");
             } else {
                 out.printf(Locale.ROOT, "%s on %s test set (%d samples): accuracy %.2f%%, loss %.4f%n", mf.spec().encode(),
                         d.name(), e.samples(), 100 * e.accuracy(), e.loss());
                 if (e.binary()) {
                     out.printf(Locale.ROOT, "digit %d vs rest: precision %.4f, recall %.4f%n", binary, e.precision(), e.recall());
+                }
+                if (robust != null) {
+                    out.printf(Locale.ROOT, "under %s: accuracy %.2f%% (clean %.2f%%)%n", attack.describe(),
+                            100 * robust.accuracy(), 100 * e.accuracy());
                 }
                 out.print(e.confusionTable());
             }

@@ -49,6 +49,12 @@ final class TrainCommand {
               --clip-norm X        clip the global gradient norm to X
               --clip-value X       clip every gradient element to [-X, X]
               --skip-nonfinite     skip a step whose loss is NaN/Inf instead of stopping
+            robustness:
+              --adversarial A      fgsm or pgd: adversarial training (Goodfellow et al. 2015), each batch's
+                                   loss = (1 - r) L(x) + r L(x_adv); robust accuracy is reported per epoch
+              --eps E              attack budget in pixel units, L-infinity (default 0.1)
+              --adv-ratio R        weight r of the adversarial loss (default 0.5)
+              --pgd-steps N        PGD steps (default 10), --pgd-alpha X: step size (default eps/4)
             run:
               --seed N             (default 0); same seed and threads => bit-identical weights
               --threads N          worker threads (default: all cores)
@@ -65,7 +71,7 @@ final class TrainCommand {
     static final Set<String> VALUED = Set.of("dataset", "data", "limit", "arch", "activation", "dropout", "binary",
             "init", "init-sigma", "init-from", "optimizer", "lr", "momentum", "weight-decay", "schedule", "warmup",
             "epochs", "batch", "l1", "l2", "clip-norm", "clip-value", "seed", "threads", "save", "checkpoint-every",
-            "resume", "max-steps");
+            "resume", "max-steps", "adversarial", "eps", "adv-ratio", "pgd-steps", "pgd-alpha");
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals("--help")) {
@@ -121,6 +127,17 @@ final class TrainCommand {
             throw new UsageException("train: --checkpoint-every needs --save FILE");
         }
         c.resume = a.path("resume");
+        if (a.has("adversarial")) {
+            try {
+                c.adversarial = dev.vecprop.train.Attack.parse(a.str("adversarial", "fgsm"), a.real("eps", 0.1, 0, 1, true),
+                        a.integer("pgd-steps", 10, 1, 1000), a.real("pgd-alpha", 0, 0, 1, false));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("train: --adversarial: " + e.getMessage());
+            }
+            c.advRatio = a.real("adv-ratio", 0.5, 0, 1, false);
+        } else if (a.has("eps") || a.has("adv-ratio") || a.has("pgd-steps") || a.has("pgd-alpha")) {
+            throw new UsageException("train: --eps, --adv-ratio and --pgd-* need --adversarial fgsm|pgd");
+        }
         c.json = a.has("json");
         c.progress = !a.has("no-progress");
         if (c.dataDir != null && a.has("dataset")) {
@@ -158,6 +175,10 @@ final class TrainCommand {
                     j.append(",\"test_loss\":").append(last.loss());
                     if (last.binary()) {
                         j.append(",\"precision\":").append(last.precision()).append(",\"recall\":").append(last.recall());
+                    }
+                    if (c.adversarial != null && !t.robustEvaluations().isEmpty()) {
+                        j.append(",\"robust_accuracy\":").append(t.robustEvaluations().get(t.robustEvaluations().size() - 1).accuracy());
+                        j.append(",\"attack\":\"").append(c.adversarial.describe()).append('"');
                     }
                     j.append(",\"epochs\":").append(c.epochs);
                     j.append(",\"epoch_test_accuracy\":[");

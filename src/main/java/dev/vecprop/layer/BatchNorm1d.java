@@ -155,8 +155,10 @@ public final class BatchNorm1d extends AbstractLayer {
                 sdy += d;
                 sdyx += (double) d * ws[wo + b * f + j];
             }
-            g[gammaOff + j] += (float) sdyx;
-            g[betaOff + j] += (float) sdy;
+            if (ctx.paramGrads()) {
+                g[gammaOff + j] += (float) sdyx;
+                g[betaOff + j] += (float) sdy;
+            }
             if (dx == null) {
                 continue;
             }

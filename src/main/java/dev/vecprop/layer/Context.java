@@ -11,6 +11,7 @@ public final class Context {
     private boolean training;
     private long seed;
     private long step;
+    private boolean paramGrads = true;
 
     public Context(WorkerPool pool, boolean training, long seed) {
         this.pool = pool == null ? WorkerPool.serial() : pool;
@@ -52,6 +53,16 @@ public final class Context {
 
     public Context step(long s) {
         this.step = s;
+        return this;
+    }
+
+    /** Whether backward accumulates parameter gradients (false: input gradients only, e.g. for attacks). */
+    public boolean paramGrads() {
+        return paramGrads;
+    }
+
+    public Context paramGrads(boolean on) {
+        this.paramGrads = on;
         return this;
     }
 

@@ -149,10 +149,12 @@ public final class Linear extends AbstractLayer {
     public void backward(Context ctx, int batch, float[] x, int xo, float[] dy, int dyo,
                          float[] dx, int dxo, Epilogue dxEpilogue) {
         int panelStride = Panels.stride(in);
-        Sgemm.sgemm(in, out, batch, x, xo, in, Layout.TRANSPOSED, dy, dyo, out, Layout.ROW_MAJOR,
-                1f, gw, wOff, panelStride, Layout.PANELS, Epilogue.NONE, ctx.pool());
-        if (hasBias) {
-            Activations.columnSumsAccumulate(dy, dyo, batch, out, gw, bOff);
+        if (ctx.paramGrads()) {
+            Sgemm.sgemm(in, out, batch, x, xo, in, Layout.TRANSPOSED, dy, dyo, out, Layout.ROW_MAJOR,
+                    1f, gw, wOff, panelStride, Layout.PANELS, Epilogue.NONE, ctx.pool());
+            if (hasBias) {
+                Activations.columnSumsAccumulate(dy, dyo, batch, out, gw, bOff);
+            }
         }
         if (dx != null) {
             Sgemm.sgemm(batch, in, out, dy, dyo, out, Layout.ROW_MAJOR, w, wOff, panelStride,

@@ -47,6 +47,10 @@ public final class TrainConfig {
     /** Stop after this many optimizer steps in total (0 = no limit), saving a checkpoint if --save. */
     public long maxSteps = 0;
     public boolean skipNonFinite = false;
+    /** Adversarial training: the attack crafting the adversarial half of each batch (null: off). */
+    public Attack adversarial;
+    /** Weight of the adversarial loss: loss = (1 - r) L(x) + r L(x_adv). */
+    public double advRatio = 0.5;
     public boolean json = false;
     public boolean progress = true;
 

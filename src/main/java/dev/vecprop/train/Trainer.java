@@ -55,6 +55,14 @@ public final class Trainer implements AutoCloseable {
     private long startStepInEpoch;
     private long globalStep;
     private final java.util.Map<String, String> extraMetadata = new java.util.LinkedHashMap<>();
+    private float inputMean;
+    private float inputStd = 1f;
+    private final List<Evaluation> robustEvals = new ArrayList<>();
+
+    /** Robust accuracy per epoch under the training attack (empty without adversarial training). */
+    public List<Evaluation> robustEvaluations() {
+        return robustEvals;
+    }
 
     /** Result of a run: per-epoch evaluations and the throughput. */
     public record Result(List<Evaluation> epochs, double trainSeconds, double samplesPerSecond, long trainedSamples,
@@ -140,6 +148,8 @@ public final class Trainer implements AutoCloseable {
             mean = (float) ms[0];
             std = (float) ms[1];
         }
+        inputMean = mean;
+        inputStd = std;
         data.train().normalize(mean, std);
         data.test().normalize(mean, std);
         extraMetadata.put("vecprop.input_mean", Float.toString(mean));
@@ -229,6 +239,8 @@ public final class Trainer implements AutoCloseable {
         float[] x = new float[micro * features];
         int[] y = new int[micro];
         float[] yBinary = new float[micro];
+        float[] xAdv = cfg.adversarial != null ? new float[micro * features] : null;
+        float[] gradScratch = cfg.adversarial != null ? new float[micro * features] : null;
         Targets targets = cfg.binaryDigit >= 0 ? Targets.values(yBinary, 0) : Targets.labels(y, 0);
         int[] order = new int[train.size()];
         long stepsPerEpoch = (n + batch - 1) / batch;
@@ -236,6 +248,7 @@ public final class Trainer implements AutoCloseable {
         Progress progress = cfg.progress && !cfg.json ? Progress.forTerminal(err) : Progress.NONE;
         List<Evaluation> evals = new ArrayList<>();
         List<Double> epochSps = new ArrayList<>();
+        robustEvals.clear();
         double trainNanos = 0;
         long trained = 0;
         if (!cfg.json) {
@@ -262,17 +275,16 @@ public final class Trainer implements AutoCloseable {
                         }
                     }
                     ctx.step(globalStep * 4096 + m0 / micro);
-                    int yo = model.forward(ctx, ws, x, 0, mb);
-                    double l = loss.compute(ws.data(), yo, mb, outputs, targets, ws.data(), ws.outputGradOffset());
-                    if (mb != bs) {
-                        float scale = (float) mb / bs;
-                        float[] d = ws.data();
-                        for (int k = 0; k < mb * outputs; k++) {
-                            d[ws.outputGradOffset() + k] *= scale;
-                        }
+                    double r = 0;
+                    if (cfg.adversarial != null) {
+                        cfg.adversarial.craft(model, ws, ctx, loss, x, mb, targets, inputMean, inputStd, xAdv,
+                                gradScratch, cfg.seed * 31 + globalStep);
+                        r = cfg.advRatio;
                     }
-                    model.backward(ctx, ws, x, 0, mb, null, 0);
-                    stepLoss += l * mb / bs;
+                    stepLoss += pass(ctx, ws, x, mb, bs, outputs, targets, 1 - r);
+                    if (r > 0) {
+                        stepLoss += pass(ctx, ws, xAdv, mb, bs, outputs, targets, r);
+                    }
                 }
                 for (Penalty p : penalties) {
                     stepLoss += p.apply(penalized);
@@ -323,14 +335,21 @@ public final class Trainer implements AutoCloseable {
             trainNanos += System.nanoTime() - t0;
             progress.done();
             Evaluation ev = Evaluator.evaluate(model, data.test(), cfg.binaryDigit, pool);
+            Evaluation robust = cfg.adversarial != null
+                    ? Evaluator.evaluateRobust(model, data.test(), cfg.binaryDigit, pool, cfg.adversarial, inputMean, inputStd)
+                    : null;
+            robustEvals.add(robust);
             evals.add(ev);
             long epochSamples = Math.max(0, n - firstStep * batch);
             epochSps.add(epochSamples / seconds);
             if (!cfg.json) {
-                out.printf(Locale.ROOT, "epoch %2d/%d  train loss %.4f  test loss %.4f  test acc %.2f%%%s  %,.0f samples/s  %.1f s%n",
+                out.printf(Locale.ROOT, "epoch %2d/%d  train loss %.4f  test loss %.4f  test acc %.2f%%%s%s  %,.0f samples/s  %.1f s%n",
                         epoch + 1, cfg.epochs, lossCount == 0 ? Double.NaN : lossSum / lossCount, ev.loss(),
                         100 * ev.accuracy(), ev.binary() ? String.format(Locale.ROOT, "  precision %.3f recall %.3f",
-                                ev.precision(), ev.recall()) : "", epochSamples / seconds, seconds);
+                                ev.precision(), ev.recall()) : "",
+                        robust == null ? "" : String.format(Locale.ROOT, "  robust acc %.2f%% (%s)", 100 * robust.accuracy(),
+                                cfg.adversarial.describe()),
+                        epochSamples / seconds, seconds);
             }
             if (cfg.save != null) {
                 save(epoch + 1, 0, stepsPerEpoch);
@@ -339,6 +358,25 @@ public final class Trainer implements AutoCloseable {
         double secs = trainNanos / 1e9;
         return new Result(evals, secs, secs > 0 ? trained / secs : 0, trained,
                 epochSps.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * One forward + loss + backward of a micro-batch whose loss enters the step with weight
+     * {@code weight * mb / bs}; returns that weighted loss.
+     */
+    private double pass(Context ctx, Workspace ws, float[] x, int mb, int bs, int outputs, Targets targets,
+                        double weight) {
+        int yo = model.forward(ctx, ws, x, 0, mb);
+        double l = loss.compute(ws.data(), yo, mb, outputs, targets, ws.data(), ws.outputGradOffset());
+        float scale = (float) (weight * mb / bs);
+        if (scale != 1f) {
+            float[] d = ws.data();
+            for (int k = 0; k < mb * outputs; k++) {
+                d[ws.outputGradOffset() + k] *= scale;
+            }
+        }
+        model.backward(ctx, ws, x, 0, mb, null, 0);
+        return l * weight * mb / bs;
     }
 
     private void save(int epoch, long stepInEpoch, long stepsPerEpoch) {

@@ -87,6 +87,14 @@ class CliTest {
                 "--index", "0,1", "--top", "2");
         assertThat(p.code()).as(p.err()).isZero();
         assertThat(p.out().lines()).hasSize(2);
+        Run atk = run("eval", "--model", model.toString(), "--data", d.toString(), "--attack", "fgsm", "--eps", "0.1");
+        assertThat(atk.code()).as(atk.err()).isZero();
+        assertThat(atk.out()).contains("under FGSM(eps=0.1): accuracy");
+        Run adv = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--threads", "1",
+                "--adversarial", "pgd", "--eps", "0.05", "--pgd-steps", "2", "--json", "--no-progress");
+        assertThat(adv.code()).as(adv.err()).isZero();
+        assertThat(adv.out()).contains("\"robust_accuracy\":").contains("PGD(eps=0.05");
+        assertThat(run("train", "--eps", "0.1").err()).contains("need --adversarial");
         Run b = run("train", "--data", d.toString(), "--arch", "36-8-1", "--binary", "1", "--epochs", "1",
                 "--threads", "1", "--no-progress");
         assertThat(b.code()).as(b.err()).isZero();
