@@ -50,6 +50,10 @@ final class TrainCommand {
               --clip-value X       clip every gradient element to [-X, X]
               --skip-nonfinite     skip a step whose loss is NaN/Inf instead of stopping
             robustness:
+              --augment SPEC       on-the-fly augmentation of training batches, comma-separated:
+                                   shift=PX (+-, default 2), rotate=DEG (+-, default 10), scale=FRAC (1+-s),
+                                   elastic[=PX] (smooth random displacement, default 2), erase[=P] (random
+                                   erasing with probability P, default 0.5); e.g. shift=2,rotate=10,elastic
               --adversarial A      fgsm or pgd: adversarial training (Goodfellow et al. 2015), each batch's
                                    loss = (1 - r) L(x) + r L(x_adv); robust accuracy is reported per epoch
               --eps E              attack budget in pixel units, L-infinity (default 0.1)
@@ -71,7 +75,7 @@ final class TrainCommand {
     static final Set<String> VALUED = Set.of("dataset", "data", "limit", "arch", "activation", "dropout", "binary",
             "init", "init-sigma", "init-from", "optimizer", "lr", "momentum", "weight-decay", "schedule", "warmup",
             "epochs", "batch", "l1", "l2", "clip-norm", "clip-value", "seed", "threads", "save", "checkpoint-every",
-            "resume", "max-steps", "adversarial", "eps", "adv-ratio", "pgd-steps", "pgd-alpha");
+            "resume", "max-steps", "adversarial", "eps", "adv-ratio", "pgd-steps", "pgd-alpha", "augment");
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals("--help")) {
@@ -137,6 +141,13 @@ final class TrainCommand {
             c.advRatio = a.real("adv-ratio", 0.5, 0, 1, false);
         } else if (a.has("eps") || a.has("adv-ratio") || a.has("pgd-steps") || a.has("pgd-alpha")) {
             throw new UsageException("train: --eps, --adv-ratio and --pgd-* need --adversarial fgsm|pgd");
+        }
+        if (a.has("augment")) {
+            try {
+                c.augment = dev.vecprop.data.Augmentation.parse(a.str("augment", ""));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("train: --augment: " + e.getMessage());
+            }
         }
         c.json = a.has("json");
         c.progress = !a.has("no-progress");

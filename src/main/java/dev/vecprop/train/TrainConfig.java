@@ -47,6 +47,8 @@ public final class TrainConfig {
     /** Stop after this many optimizer steps in total (0 = no limit), saving a checkpoint if --save. */
     public long maxSteps = 0;
     public boolean skipNonFinite = false;
+    /** On-the-fly augmentation of training batches (null: off). */
+    public dev.vecprop.data.Augmentation augment;
     /** Adversarial training: the attack crafting the adversarial half of each batch (null: off). */
     public Attack adversarial;
     /** Weight of the adversarial loss: loss = (1 - r) L(x) + r L(x_adv). */

@@ -57,6 +57,8 @@ public final class Trainer implements AutoCloseable {
     private final java.util.Map<String, String> extraMetadata = new java.util.LinkedHashMap<>();
     private float inputMean;
     private float inputStd = 1f;
+    private int imageH;
+    private int imageW;
     private final List<Evaluation> robustEvals = new ArrayList<>();
 
     /** Robust accuracy per epoch under the training attack (empty without adversarial training). */
@@ -129,6 +131,15 @@ public final class Trainer implements AutoCloseable {
             globalStep = st.globalStep();
         }
         this.loss = cfg.binaryDigit >= 0 ? new BCEWithLogits() : new SoftmaxCrossEntropy();
+        if (cfg.augment != null) {
+            int[] dims = data.train().sampleShape().dims();
+            if (dims.length != 3 || dims[0] != 1) {
+                throw new IllegalArgumentException("--augment needs single-channel images, " + data.name()
+                        + " samples are " + data.train().sampleShape());
+            }
+            imageH = dims[1];
+            imageW = dims[2];
+        }
         this.schedule = schedule(cfg);
         if (cfg.l1 > 0) {
             penalties.add(new L1Penalty(cfg.l1));
@@ -269,6 +280,10 @@ public final class Trainer implements AutoCloseable {
                 for (int m0 = 0; m0 < bs; m0 += micro) {
                     int mb = Math.min(micro, bs - m0);
                     train.gather(order, from + m0, mb, x, 0, y, 0);
+                    if (cfg.augment != null) {
+                        cfg.augment.apply(x, 0, mb, imageH, imageW, -inputMean / inputStd, cfg.seed,
+                                globalStep * 4096 + m0 / micro, pool);
+                    }
                     if (cfg.binaryDigit >= 0) {
                         for (int k = 0; k < mb; k++) {
                             yBinary[k] = y[k] == cfg.binaryDigit ? 1f : 0f;
