@@ -26,16 +26,7 @@ final class OptimizerKernelsVector {
             w.sub(d.mul(lr)).intoArray(p, i);
             zero.intoArray(g, i);
         }
-        for (; i < to; i++) {
-            float d = g[i] + wd * p[i];
-            if (momentum != 0f) {
-                float b = first ? d : momentum * buf[i] + (1f - dampening) * d;
-                buf[i] = b;
-                d = nesterov ? d + momentum * b : b;
-            }
-            p[i] -= lr * d;
-            g[i] = 0f;
-        }
+        OptimizerKernelsRef.sgd(p, g, buf, i, to, lr, momentum, dampening, nesterov, wd, first);
     }
 
     static void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float lr, float b1, float b2,
@@ -63,22 +54,7 @@ final class OptimizerKernelsVector {
             w.sub(mi.div(denom).mul(stepSize)).intoArray(p, i);
             zero.intoArray(g, i);
         }
-        for (; i < to; i++) {
-            float w = p[i];
-            float d = g[i];
-            if (decoupled) {
-                w *= decay;
-            } else {
-                d += wd * w;
-            }
-            float mi = b1 * m[i] + (1f - b1) * d;
-            float vi = b2 * v[i] + (1f - b2) * d * d;
-            m[i] = mi;
-            v[i] = vi;
-            float denom = (float) Math.sqrt(vi) * invSqrtBc2 + eps;
-            p[i] = w - stepSize * (mi / denom);
-            g[i] = 0f;
-        }
+        OptimizerKernelsRef.adam(p, g, m, v, i, to, lr, b1, b2, eps, wd, decoupled, t);
     }
 
     static void adagrad(float[] p, float[] g, float[] s, int from, int to, float clr, float eps, float wd) {
@@ -92,13 +68,7 @@ final class OptimizerKernelsVector {
             w.sub(d.div(si.sqrt().add(eps)).mul(clr)).intoArray(p, i);
             zero.intoArray(g, i);
         }
-        for (; i < to; i++) {
-            float d = g[i] + wd * p[i];
-            float si = s[i] + d * d;
-            s[i] = si;
-            p[i] -= clr * (d / ((float) Math.sqrt(si) + eps));
-            g[i] = 0f;
-        }
+        OptimizerKernelsRef.adagrad(p, g, s, i, to, clr, eps, wd);
     }
 
     static void rmsprop(float[] p, float[] g, float[] s, float[] buf, int from, int to, float lr, float alpha,
@@ -118,17 +88,6 @@ final class OptimizerKernelsVector {
             w.sub(u.mul(lr)).intoArray(p, i);
             zero.intoArray(g, i);
         }
-        for (; i < to; i++) {
-            float d = g[i] + wd * p[i];
-            float si = alpha * s[i] + (1f - alpha) * d * d;
-            s[i] = si;
-            float u = d / ((float) Math.sqrt(si) + eps);
-            if (momentum != 0f) {
-                u = momentum * buf[i] + u;
-                buf[i] = u;
-            }
-            p[i] -= lr * u;
-            g[i] = 0f;
-        }
+        OptimizerKernelsRef.rmsprop(p, g, s, buf, i, to, lr, alpha, eps, wd, momentum);
     }
 }

@@ -17,38 +17,33 @@ public final class Evaluator {
 
     static final int BATCH = 1000;
 
-    /** Mean loss, accuracy and confusion matrix; {@code binaryDigit >= 0} scores "digit vs rest". */
-    public static Evaluation evaluate(Sequential model, IdxDataset data, int binaryDigit, WorkerPool pool) {
-        int n = data.size();
-        int f = data.itemSize();
-        int out = model.outputShape().size();
-        int b = Math.min(BATCH, n);
-        Workspace ws = model.workspace(b);
-        float[] x = new float[b * f];
-        int[] y = new int[b];
-        boolean binary = binaryDigit >= 0;
-        int k = binary ? 2 : out;
-        long[][] conf = new long[k][k];
-        Context ctx = new Context(pool, false, 0);
-        double lossSum = 0;
-        int correct = 0;
-        for (int from = 0; from < n; from += b) {
-            int m = Math.min(b, n - from);
-            data.gather(null, from, m, x, 0, y, 0);
-            int yo = model.forward(ctx, ws, x, 0, m);
-            float[] d = ws.data();
+    /** Running totals of an evaluation: scores one block of model outputs at a time. */
+    private static final class Score {
+        final int out;
+        final int binaryDigit;
+        final long[][] conf;
+        double lossSum;
+        int correct;
+
+        Score(int out, int binaryDigit) {
+            this.out = out;
+            this.binaryDigit = binaryDigit;
+            int k = binaryDigit >= 0 ? 2 : out;
+            this.conf = new long[k][k];
+        }
+
+        void add(float[] d, int yo, int[] y, int m) {
             for (int i = 0; i < m; i++) {
                 int row = yo + i * out;
                 int truth;
-                int pred;
-                if (binary) {
+                int pred = 0;
+                if (binaryDigit >= 0) {
                     truth = y[i] == binaryDigit ? 1 : 0;
                     double z = d[row];
                     pred = z > 0 ? 1 : 0;
                     lossSum += Math.max(z, 0) - z * truth + Math.log1p(Math.exp(-Math.abs(z)));
                 } else {
                     truth = y[i];
-                    pred = 0;
                     for (int j = 1; j < out; j++) {
                         if (d[row + j] > d[row + pred]) {
                             pred = j;
@@ -62,7 +57,30 @@ public final class Evaluator {
                 }
             }
         }
-        return new Evaluation(n, lossSum / n, correct, conf, binary);
+
+        Evaluation result(int n) {
+            return new Evaluation(n, lossSum / n, correct, conf, binaryDigit >= 0);
+        }
+    }
+
+    /** Mean loss, accuracy and confusion matrix; {@code binaryDigit >= 0} scores "digit vs rest". */
+    public static Evaluation evaluate(Sequential model, IdxDataset data, int binaryDigit, WorkerPool pool) {
+        int n = data.size();
+        int f = data.itemSize();
+        int out = model.outputShape().size();
+        int b = Math.min(BATCH, n);
+        Workspace ws = model.workspace(b);
+        float[] x = new float[b * f];
+        int[] y = new int[b];
+        Score score = new Score(out, binaryDigit);
+        Context ctx = new Context(pool, false, 0);
+        for (int from = 0; from < n; from += b) {
+            int m = Math.min(b, n - from);
+            data.gather(null, from, m, x, 0, y, 0);
+            int yo = model.forward(ctx, ws, x, 0, m);
+            score.add(ws.data(), yo, y, m);
+        }
+        return score.result(n);
     }
 
     /**
@@ -84,11 +102,8 @@ public final class Evaluator {
         boolean binary = binaryDigit >= 0;
         Loss loss = binary ? new BCEWithLogits() : new SoftmaxCrossEntropy();
         Targets t = binary ? Targets.values(yb, 0) : Targets.labels(y, 0);
-        int k = binary ? 2 : out;
-        long[][] conf = new long[k][k];
+        Score score = new Score(out, binaryDigit);
         Context ctx = new Context(pool, false, 0);
-        double lossSum = 0;
-        int correct = 0;
         for (int from = 0; from < n; from += b) {
             int m = Math.min(b, n - from);
             data.gather(null, from, m, x, 0, y, 0);
@@ -97,29 +112,8 @@ public final class Evaluator {
             }
             attack.craft(model, ws, ctx, loss, x, m, t, mean, std, adv, grad, from);
             int yo = model.forward(ctx, ws, adv, 0, m);
-            float[] d = ws.data();
-            for (int i = 0; i < m; i++) {
-                int row = yo + i * out;
-                int truth = binary ? (y[i] == binaryDigit ? 1 : 0) : y[i];
-                int pred = 0;
-                if (binary) {
-                    pred = d[row] > 0 ? 1 : 0;
-                    double z = d[row];
-                    lossSum += Math.max(z, 0) - z * truth + Math.log1p(Math.exp(-Math.abs(z)));
-                } else {
-                    for (int j = 1; j < out; j++) {
-                        if (d[row + j] > d[row + pred]) {
-                            pred = j;
-                        }
-                    }
-                    lossSum += RowSoftmax.logSumExp(d, row, out) - d[row + truth];
-                }
-                conf[truth][pred]++;
-                if (truth == pred) {
-                    correct++;
-                }
-            }
+            score.add(ws.data(), yo, y, m);
         }
-        return new Evaluation(n, lossSum / n, correct, conf, binary);
+        return score.result(n);
     }
 }
