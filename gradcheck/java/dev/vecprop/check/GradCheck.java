@@ -34,8 +34,9 @@ import java.util.function.DoubleSupplier;
  * </ul>
  * Non-differentiable points (a ReLU input or max tie within h) are detected, not guessed: when the
  * one-sided slopes {@code (S(e+h)-S(e))/h} and {@code (S(e)-S(e-h))/h} disagree by more than 50%,
- * or the central differences with steps h and h/2 disagree by more than rtol/4 (both plus the
- * noise; for a smooth function they agree to O(h^2)), the element is skipped and counted in the report.
+ * or the central differences with steps h and h/2 disagree by more than rtol/4, or the gap between
+ * the one-sided slopes does not halve with the step (it is h f'' for a smooth function, but the full
+ * slope jump next to a kink) — all plus the noise — the element is skipped and counted in the report.
  */
 public final class GradCheck {
     private GradCheck() {}
@@ -321,7 +322,13 @@ public final class GradCheck {
                 double sm2 = obj.eval();
                 p.set(i, v);
                 double num2 = (sp2 - sm2) / ((double) vp2 - vm2);
-                kink = Math.abs(num - num2) > 0.25 * o.rtol() * Math.max(Math.abs(num), Math.abs(num2)) + 4 * noise;
+                double scale = 0.25 * o.rtol() * Math.max(Math.abs(num), Math.abs(num2));
+                kink = Math.abs(num - num2) > scale + 4 * noise;
+                // Curvature test: (fwd - bwd) is h f'' + O(h^2) when smooth, so it halves with the step;
+                // a kink closer than h/2 leaves it at the slope jump, whatever the step.
+                double fwd2 = (sp2 - s0) / ((double) vp2 - v);
+                double bwd2 = (s0 - sm2) / ((double) v - vm2);
+                kink |= Math.abs((fwd - bwd) - 2 * (fwd2 - bwd2)) > scale + 16 * noise;
             }
             if (kink) {
                 skipped++;
