@@ -28,6 +28,7 @@ final class TrainCommand {
               --no-shuffle         keep the file order
             model:
               --arch A             784-256-128-10 style sizes, or mlp | mlp-small (784-128-64-10) | binary (784-128-64-1)
+                                   | lenet (LeNet-5 CNN) | convnet (conv32-conv64-pool-dropout-FC128-dropout-FC10)
               --activation F       relu (default), leakyrelu, sigmoid, tanh, gelu
               --dropout P          dropout after each hidden layer (default 0)
               --batchnorm          BatchNorm1d after each hidden Linear

@@ -15,13 +15,13 @@ import java.util.SplittableRandom;
  * 2-D convolution over NCHW samples, as PyTorch's {@code Conv2d}: kernel size, stride, padding,
  * dilation, groups, optional bias; {@code weight [out, in/groups, kh, kw]}, {@code bias [out]}.
  *
- * <p>Per sample and group, im2col + the packed GEMM:
+ * <p>Per chunk of samples and per group, im2col + one packed GEMM over all the chunk's positions:
  * <pre>
- *   forward   cols (C*KH*KW, OH*OW) = im2col(x);   y (OC, OH*OW) = W (OC, C*KH*KW) . cols  (+ bias per row)
- *   backward  dW += dy . cols^T;  db += rowsum(dy);  dcols = W^T . dy;  dx = col2im(dcols)
+ *   forward   cols (C*KH*KW, S*OH*OW) = im2col(x);  y' (OC, S*OH*OW) = W (OC, C*KH*KW) . cols;  y = y' + bias
+ *   backward  dy' = dy;  dW += dy' . cols^T;  db += rowsum(dy');  dcols = W^T . dy';  dx = col2im(dcols)
  * </pre>
- * The column matrix is rebuilt in backward rather than cached for the whole batch (it is K times
- * the input), so the workspace holds one sample's columns and their gradient.
+ * Chunks hold as many samples as keep the column matrix near 8 MiB; the columns are rebuilt in
+ * backward rather than cached for the whole batch (they are KH*KW times the input).
  */
 public final class Conv2d extends AbstractLayer {
     private final int inC;
@@ -143,29 +143,46 @@ public final class Conv2d extends AbstractLayer {
         }
     }
 
+    /** Samples per im2col chunk: as many as keep the column matrix near 2^21 floats (8 MiB). */
+    private int chunk(int batch) {
+        long per = (long) colRows() * oh * ow;
+        return (int) Math.max(1, Math.min(batch, (1L << 21) / Math.max(1, per)));
+    }
+
     @Override
     public int workspaceSize(int batch) {
-        return 2 * colRows() * oh * ow; // cols and dcols of one sample and group
+        // per chunk of S samples and one group: cols and dcols (K, S*N), and y/dy staged as (OC/g, S*N)
+        int s = chunk(batch);
+        long n = (long) s * oh * ow;
+        return Math.toIntExact(2 * colRows() * n + opg() * n);
     }
 
     @Override
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
-        // x (B,C,H,W) -> y (B,OC,OH,OW)
+        // x (B,C,H,W) -> cols (K, S*OH*OW) per chunk of S samples -> W . cols (OC/g, S*OH*OW) -> y (B,OC,OH,OW)
         int n = oh * ow;
         int k = colRows();
-        for (int b = 0; b < batch; b++) {
+        int cs = chunk(batch);
+        for (int b0 = 0; b0 < batch; b0 += cs) {
+            int sN = Math.min(cs, batch - b0);
+            int cols = wo;
+            int stage = wo + 2 * k * cs * n;
+            int ld = sN * n;
             for (int gi = 0; gi < groups; gi++) {
-                im2col(x, xo + (b * inC + gi * cpg()) * h * w, ws, wo);
-                int yOff = yo + (b * outC + gi * opg()) * n;
-                Sgemm.sgemm(opg(), n, k, v, wOff + gi * opg() * k, k, Layout.ROW_MAJOR, ws, wo, n, Layout.ROW_MAJOR,
-                        0f, y, yOff, n, Layout.ROW_MAJOR, Epilogue.NONE, ctx.pool());
-            }
-            if (hasBias) {
-                for (int c = 0; c < outC; c++) {
-                    float bc = v[bOff + c];
-                    int row = yo + (b * outC + c) * n;
-                    for (int j = 0; j < n; j++) {
-                        y[row + j] += bc;
+                for (int s = 0; s < sN; s++) {
+                    im2col(x, xo + ((b0 + s) * inC + gi * cpg()) * h * w, ws, cols + s * n, ld);
+                }
+                Sgemm.sgemm(opg(), ld, k, v, wOff + gi * opg() * k, k, Layout.ROW_MAJOR, ws, cols, ld,
+                        Layout.ROW_MAJOR, 0f, ws, stage, ld, Layout.ROW_MAJOR, Epilogue.NONE, ctx.pool());
+                for (int s = 0; s < sN; s++) {
+                    for (int oc = 0; oc < opg(); oc++) {
+                        int c = gi * opg() + oc;
+                        float bc = hasBias ? v[bOff + c] : 0f;
+                        int dst = yo + ((b0 + s) * outC + c) * n;
+                        int src = stage + oc * ld + s * n;
+                        for (int j = 0; j < n; j++) {
+                            y[dst + j] = ws[src + j] + bc;
+                        }
                     }
                 }
             }
@@ -175,43 +192,56 @@ public final class Conv2d extends AbstractLayer {
     @Override
     public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
                          float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
-        // dy (B,OC,OH,OW) -> dW += dy cols^T, db += rowsum dy, dx = col2im(W^T dy)
+        // per chunk: dY' (OC/g, S*N) <- dy; dW += dY' . cols^T; db += rowsum; dcols = W^T . dY'; dx = col2im(dcols)
         int n = oh * ow;
         int k = colRows();
-        int dcols = wo + k * n;
+        int cs = chunk(batch);
         if (dx != null) {
             java.util.Arrays.fill(dx, dxo, dxo + batch * inC * h * w, 0f);
         }
-        for (int b = 0; b < batch; b++) {
+        for (int b0 = 0; b0 < batch; b0 += cs) {
+            int sN = Math.min(cs, batch - b0);
+            int cols = wo;
+            int dcols = wo + k * cs * n;
+            int stage = wo + 2 * k * cs * n;
+            int ld = sN * n;
             for (int gi = 0; gi < groups; gi++) {
-                int dyOff = dyo + (b * outC + gi * opg()) * n;
+                for (int s = 0; s < sN; s++) {
+                    for (int oc = 0; oc < opg(); oc++) {
+                        System.arraycopy(dy, dyo + ((b0 + s) * outC + gi * opg() + oc) * n, ws, stage + oc * ld + s * n, n);
+                    }
+                }
                 if (ctx.paramGrads()) {
-                    im2col(x, xo + (b * inC + gi * cpg()) * h * w, ws, wo);
-                    Sgemm.sgemm(opg(), k, n, dy, dyOff, n, Layout.ROW_MAJOR, ws, wo, n, Layout.TRANSPOSED,
+                    for (int s = 0; s < sN; s++) {
+                        im2col(x, xo + ((b0 + s) * inC + gi * cpg()) * h * w, ws, cols + s * n, ld);
+                    }
+                    Sgemm.sgemm(opg(), k, ld, ws, stage, ld, Layout.ROW_MAJOR, ws, cols, ld, Layout.TRANSPOSED,
                             1f, g, wOff + gi * opg() * k, k, Layout.ROW_MAJOR, Epilogue.NONE, ctx.pool());
+                    if (hasBias) {
+                        for (int oc = 0; oc < opg(); oc++) {
+                            float sum = 0f;
+                            int row = stage + oc * ld;
+                            for (int j = 0; j < ld; j++) {
+                                sum += ws[row + j];
+                            }
+                            g[bOff + gi * opg() + oc] += sum;
+                        }
+                    }
                 }
                 if (dx != null) {
-                    Sgemm.sgemm(k, n, opg(), v, wOff + gi * opg() * k, k, Layout.TRANSPOSED, dy, dyOff, n,
-                            Layout.ROW_MAJOR, 0f, ws, dcols, n, Layout.ROW_MAJOR, Epilogue.NONE, ctx.pool());
-                    col2im(ws, dcols, dx, dxo + (b * inC + gi * cpg()) * h * w);
-                }
-            }
-            if (hasBias && ctx.paramGrads()) {
-                for (int c = 0; c < outC; c++) {
-                    int row = dyo + (b * outC + c) * n;
-                    float s = 0f;
-                    for (int j = 0; j < n; j++) {
-                        s += dy[row + j];
+                    Sgemm.sgemm(k, ld, opg(), v, wOff + gi * opg() * k, k, Layout.TRANSPOSED, ws, stage, ld,
+                            Layout.ROW_MAJOR, 0f, ws, dcols, ld, Layout.ROW_MAJOR, Epilogue.NONE, ctx.pool());
+                    for (int s = 0; s < sN; s++) {
+                        col2im(ws, dcols + s * n, ld, dx, dxo + ((b0 + s) * inC + gi * cpg()) * h * w);
                     }
-                    g[bOff + c] += s;
                 }
             }
         }
     }
 
-    /** cols (cpg*KH*KW, OH*OW) from one sample's group of channels at x[xo]; zeros where padded. */
-    private void im2col(float[] x, int xo, float[] cols, int co) {
-        int n = oh * ow;
+    /** cols rows (cpg*KH*KW) of OH*OW values, row stride ld, from one sample's group at x[xo]; zeros where padded. */
+    private void im2col(float[] x, int xo, float[] cols, int co, int ld) {
+        int n = ld;
         int r = 0;
         for (int c = 0; c < cpg(); c++) {
             for (int i = 0; i < kh; i++) {
@@ -235,9 +265,9 @@ public final class Conv2d extends AbstractLayer {
         }
     }
 
-    /** dx[xo..] += scatter of dcols (the adjoint of im2col). */
-    private void col2im(float[] dcols, int co, float[] dx, int xo) {
-        int n = oh * ow;
+    /** dx[xo..] += scatter of dcols (row stride ld): the adjoint of im2col. */
+    private void col2im(float[] dcols, int co, int ld, float[] dx, int xo) {
+        int n = ld;
         int r = 0;
         for (int c = 0; c < cpg(); c++) {
             for (int i = 0; i < kh; i++) {

@@ -27,7 +27,12 @@ import java.util.stream.Collectors;
  * The same text goes into a checkpoint's {@code vecprop.arch} metadata, so a checkpoint rebuilds
  * its model.
  */
-public record ModelSpec(int[] sizes, String activation, double dropout, boolean batchNorm) {
+public record ModelSpec(int[] sizes, String activation, double dropout, boolean batchNorm, String cnn) {
+
+    /** An MLP. */
+    public ModelSpec(int[] sizes, String activation, double dropout, boolean batchNorm) {
+        this(sizes, activation, dropout, batchNorm, null);
+    }
 
     /** Named presets: the tutorial's networks. */
     public static final Map<String, String> PRESETS = presets();
@@ -37,6 +42,8 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         m.put("mlp", "784-256-128-10");
         m.put("mlp-small", "784-128-64-10");
         m.put("binary", "784-128-64-1");
+        m.put("lenet", "cnn");
+        m.put("convnet", "cnn");
         return m;
     }
 
@@ -58,8 +65,11 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         }
     }
 
-    /** Parses {@code 784-256-128-10} or a preset name. */
+    /** Parses {@code 784-256-128-10} or a preset name ({@code lenet} and {@code convnet} are CNNs on 1x28x28). */
     public static ModelSpec parse(String arch, String activation, double dropout, boolean batchNorm) {
+        if (arch.equals("lenet") || arch.equals("convnet")) {
+            return new ModelSpec(new int[]{784, 10}, "relu", 0, false, arch);
+        }
         String a = PRESETS.getOrDefault(arch, arch);
         String[] parts = a.split("-");
         int[] sizes = new int[parts.length];
@@ -101,6 +111,9 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
 
     /** Builds the model. */
     public Sequential build() {
+        if (cnn != null) {
+            return buildCnn();
+        }
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i + 1 < sizes.length; i++) {
             layers.add(new Linear(sizes[i], sizes[i + 1]));
@@ -117,8 +130,29 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         return new Sequential(Shape.of(sizes[0]), layers);
     }
 
-    /** {@code mlp 784-256-128-10 act=relu dropout=0.0 batchnorm=false}. */
+    /**
+     * LeNet-5 (conv5x5x6-ReLU-maxpool2-conv5x5x16-ReLU-maxpool2-FC120-FC84-FC10, no padding) or the
+     * PyTorch-examples ConvNet (conv3x3x32-ReLU-conv3x3x64-ReLU-maxpool2-dropout0.25-FC128-dropout0.5-FC10),
+     * as in {@code ../shared/anchors/pytorch/cnn.py}.
+     */
+    private Sequential buildCnn() {
+        Shape in = Shape.of(1, 28, 28);
+        if (cnn.equals("lenet")) {
+            return new Sequential(in, new dev.vecprop.layer.Conv2d(1, 6, 5), new ReLU(), new dev.vecprop.layer.MaxPool2d(2),
+                    new dev.vecprop.layer.Conv2d(6, 16, 5), new ReLU(), new dev.vecprop.layer.MaxPool2d(2),
+                    new dev.vecprop.layer.Flatten(), new Linear(256, 120), new ReLU(), new Linear(120, 84), new ReLU(),
+                    new Linear(84, 10));
+        }
+        return new Sequential(in, new dev.vecprop.layer.Conv2d(1, 32, 3), new ReLU(), new dev.vecprop.layer.Conv2d(32, 64, 3),
+                new ReLU(), new dev.vecprop.layer.MaxPool2d(2), new Dropout(0.25), new dev.vecprop.layer.Flatten(),
+                new Linear(9216, 128), new ReLU(), new Dropout(0.5), new Linear(128, 10));
+    }
+
+    /** {@code mlp 784-256-128-10 act=relu dropout=0.0 batchnorm=false}, or {@code cnn lenet}. */
     public String encode() {
+        if (cnn != null) {
+            return "cnn " + cnn;
+        }
         return "mlp " + Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"))
                 + " act=" + activation + " dropout=" + dropout + " batchnorm=" + batchNorm;
     }
@@ -126,6 +160,9 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
     /** The inverse of {@link #encode}. */
     public static ModelSpec decode(String s) {
         String[] p = s.trim().split("\\s+");
+        if (p.length == 2 && p[0].equals("cnn") && (p[1].equals("lenet") || p[1].equals("convnet"))) {
+            return parse(p[1], "relu", 0, false);
+        }
         if (p.length != 5 || !p[0].equals("mlp") || !p[2].startsWith("act=") || !p[3].startsWith("dropout=")
                 || !p[4].startsWith("batchnorm=")) {
             throw new IllegalArgumentException("unrecognised architecture '" + s + "'");
@@ -137,7 +174,7 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
     @Override
     public boolean equals(Object o) {
         return o instanceof ModelSpec m && Arrays.equals(m.sizes, sizes) && m.activation.equals(activation)
-                && m.dropout == dropout && m.batchNorm == batchNorm;
+                && m.dropout == dropout && m.batchNorm == batchNorm && java.util.Objects.equals(m.cnn, cnn);
     }
 
     @Override
