@@ -28,6 +28,10 @@ public final class MaxPool2d extends Pool2d {
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
         // x (B,C,H,W) -> y (B,C,OH,OW); argmax in ws
         int planes = batch * c;
+        if (kh == 2 && kw == 2 && stride == 2 && pad == 0) {
+            forward2x2(planes, x, xo, y, yo, ws, wo);
+            return;
+        }
         for (int pl = 0; pl < planes; pl++) {
             int in = xo + pl * h * w;
             int out = pl * oh * ow;
@@ -46,14 +50,48 @@ public final class MaxPool2d extends Pool2d {
                                 continue;
                             }
                             float v = x[in + yy * w + xx];
-                            if (v > best || arg < 0 || Float.isNaN(v) && !Float.isNaN(best)) {
-                                best = v;
-                                arg = yy * w + xx;
-                            }
+                            // first maximum wins; NaN propagates (as PyTorch); written for conditional moves
+                            boolean take = v > best || arg < 0 || v != v && best == best;
+                            best = take ? v : best;
+                            arg = take ? yy * w + xx : arg;
                         }
                     }
                     y[yo + out + p * ow + q] = best;
                     ws[wo + out + p * ow + q] = arg;
+                }
+            }
+        }
+    }
+
+    /** The common LeNet/ConvNet case: 2x2 windows, stride 2, no padding — no bounds checks per element. */
+    private void forward2x2(int planes, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
+        for (int pl = 0; pl < planes; pl++) {
+            int in = xo + pl * h * w;
+            int out = pl * oh * ow;
+            for (int p = 0; p < oh; p++) {
+                int r0 = in + 2 * p * w;
+                int r1 = r0 + w;
+                int o = out + p * ow;
+                for (int q = 0; q < ow; q++) {
+                    int col = 2 * q;
+                    float a = x[r0 + col];
+                    float b = x[r0 + col + 1];
+                    float cc = x[r1 + col];
+                    float d = x[r1 + col + 1];
+                    // row-major first maximum, NaN propagating: same choice as the general loop
+                    float best = a;
+                    int arg = 2 * p * w + col;
+                    boolean t = b > best || b != b && best == best;
+                    best = t ? b : best;
+                    arg = t ? arg + 1 : arg;
+                    t = cc > best || cc != cc && best == best;
+                    best = t ? cc : best;
+                    arg = t ? 2 * p * w + w + col : arg;
+                    t = d > best || d != d && best == best;
+                    best = t ? d : best;
+                    arg = t ? 2 * p * w + w + col + 1 : arg;
+                    y[yo + o + q] = best;
+                    ws[wo + o + q] = arg;
                 }
             }
         }
