@@ -45,7 +45,8 @@ final class TrainCommand {
               --schedule S         cosine (default), constant, step:EPOCHS:GAMMA
               --warmup N           linear warm-up over the first N steps
               --epochs N           (default 10)
-              --batch N            mini-batch size (default 64); 1 = stochastic; 0 = the whole set (batch GD)
+              --batch N|full       mini-batch size (default 64); 1 = stochastic GD; full = the whole training set
+                                   in one step (batch GD, computed in micro-batches of 1024)
               --l1 X, --l2 X       penalties X*sum|w| and X*sum w^2 on the weights
               --clip-norm X        clip the global gradient norm to X
               --clip-value X       clip every gradient element to [-X, X]
@@ -112,7 +113,7 @@ final class TrainCommand {
         c.schedule = a.str("schedule", c.schedule);
         c.warmupSteps = a.longValue("warmup", 0, 0, Long.MAX_VALUE);
         c.epochs = a.integer("epochs", c.epochs, 1, 100_000);
-        c.batch = a.integer("batch", c.batch, 0, Integer.MAX_VALUE);
+        c.batch = "full".equals(a.str("batch", "")) ? 0 : a.integer("batch", c.batch, 1, Integer.MAX_VALUE);
         c.l1 = a.real("l1", 0, 0, 10, false);
         c.l2 = a.real("l2", 0, 0, 10, false);
         c.clipNorm = a.real("clip-norm", 0, 0, Double.MAX_VALUE, true);

@@ -62,7 +62,7 @@ class CliTest {
         for (String[] args : new String[][]{
                 {"train", "--bogus"}, {"train", "--lr", "-1"}, {"train", "--batch", "x"}, {"train", "--epochs", "-1"},
                 {"train", "--epochs", "0"}, {"train", "--lr"}, {"frobnicate"}, {"train", "--arch", "784-x-10"},
-                {"train", "--activation", "swish"}, {"eval"}, {"train", "--dropout", "1.5"}}) {
+                {"train", "--activation", "swish"}, {"eval"}, {"train", "--dropout", "1.5"}, {"train", "--batch", "0"}, {"train", "--batch", "-5"}}) {
             Run r = run(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("vecprop: ").doesNotContain("\n")
@@ -95,6 +95,13 @@ class CliTest {
         assertThat(adv.code()).as(adv.err()).isZero();
         assertThat(adv.out()).contains("\"robust_accuracy\":").contains("PGD(eps=0.05");
         assertThat(run("train", "--eps", "0.1").err()).contains("need --adversarial");
+        Run gd = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "2", "--batch", "full",
+                "--optimizer", "sgd", "--lr", "0.5", "--threads", "1", "--no-progress");
+        assertThat(gd.code()).as(gd.err()).isZero();
+        assertThat(gd.out()).contains("batch 400");
+        Run sgd1 = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--batch", "1",
+                "--optimizer", "sgd", "--lr", "0.01", "--threads", "1", "--no-progress");
+        assertThat(sgd1.code()).as(sgd1.err()).isZero();
         Run b = run("train", "--data", d.toString(), "--arch", "36-8-1", "--binary", "1", "--epochs", "1",
                 "--threads", "1", "--no-progress");
         assertThat(b.code()).as(b.err()).isZero();
