@@ -67,6 +67,13 @@ class BrokenBackwardIsCaughtTest {
     }
 
     @Test
+    void aLayerThatDoesNotFitTheInputIsRejectedBeforeChecking() {
+        assertThatThrownBy(() -> GradCheck.checkLayer(new Linear(5, 3), Shape.of(4), GradCheck.Options.defaults()))
+                .isInstanceOf(dev.vecprop.layer.ShapeException.class)
+                .hasMessageContaining("Linear(5->3) expects input (5), got (4)");
+    }
+
+    @Test
     void aWrongLossGradientFails() {
         Loss halfGradient = new Loss() {
             @Override

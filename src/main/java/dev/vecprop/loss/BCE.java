@@ -6,22 +6,14 @@ package dev.vecprop.loss;
  * {@code dp = (p - t) / max(p (1-p), 1e-12)} (/N for the mean). Predictions must lie in [0, 1]
  * (use {@link BCEWithLogits} on logits: it is stabler).
  */
-public final class BCE implements Loss {
-    private final Reduction reduction;
-    private final String name;
+public final class BCE extends ReducedLoss {
 
     public BCE() {
         this(Reduction.MEAN);
     }
 
     public BCE(Reduction reduction) {
-        this.reduction = reduction;
-        this.name = "BCE(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
-    }
-
-    @Override
-    public String describe() {
-        return name; // built once: describe() is on the per-step path (error messages only read it)
+        super(reduction);
     }
 
     @Override
@@ -31,7 +23,7 @@ public final class BCE implements Loss {
         int to = targets.offset();
         int n = batch * features;
         checkTargets(describe(), t, to, n);
-        double scale = reduction == Reduction.MEAN ? 1.0 / n : 1.0;
+        double scale = scale(n);
         double total = 0;
         for (int i = 0; i < n; i++) {
             double p = x[xo + i];

@@ -7,22 +7,14 @@ import dev.vecprop.kernel.ActivationsRef;
  * {@code max(z,0) - z t + log(1 + e^-|z|)}; {@code dz = sigmoid(z) - t} (/N for the mean over all
  * B*F elements). Targets are real values in [0, 1].
  */
-public final class BCEWithLogits implements Loss {
-    private final Reduction reduction;
-    private final String name;
+public final class BCEWithLogits extends ReducedLoss {
 
     public BCEWithLogits() {
         this(Reduction.MEAN);
     }
 
     public BCEWithLogits(Reduction reduction) {
-        this.reduction = reduction;
-        this.name = "BCEWithLogits(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
-    }
-
-    @Override
-    public String describe() {
-        return name; // built once: describe() is on the per-step path (error messages only read it)
+        super(reduction);
     }
 
     @Override
@@ -32,7 +24,7 @@ public final class BCEWithLogits implements Loss {
         int to = targets.offset();
         int n = batch * features;
         BCE.checkTargets(describe(), t, to, n);
-        double scale = reduction == Reduction.MEAN ? 1.0 / n : 1.0;
+        double scale = scale(n);
         double total = 0;
         for (int i = 0; i < n; i++) {
             double z = x[xo + i];

@@ -1,22 +1,14 @@
 package dev.vecprop.loss;
 
 /** Mean squared error, as PyTorch's {@code MSELoss}: {@code (x - t)^2}, {@code dx = 2 (x - t)} (/N for the mean). */
-public final class MSELoss implements Loss {
-    private final Reduction reduction;
-    private final String name;
+public final class MSELoss extends ReducedLoss {
 
     public MSELoss() {
         this(Reduction.MEAN);
     }
 
     public MSELoss(Reduction reduction) {
-        this.reduction = reduction;
-        this.name = "MSELoss(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
-    }
-
-    @Override
-    public String describe() {
-        return name; // built once: describe() is on the per-step path (error messages only read it)
+        super(reduction);
     }
 
     @Override
@@ -29,7 +21,7 @@ public final class MSELoss implements Loss {
             throw new IllegalArgumentException(describe() + ": " + n + " targets from offset " + to
                     + " do not fit an array of " + t.length);
         }
-        double scale = reduction == Reduction.MEAN ? 1.0 / n : 1.0;
+        double scale = scale(n);
         double total = 0;
         for (int i = 0; i < n; i++) {
             double d = (double) x[xo + i] - t[to + i];

@@ -4,28 +4,20 @@ package dev.vecprop.loss;
  * Negative log-likelihood of log-probabilities (e.g. a {@code LogSoftmax} output) against class
  * labels, as PyTorch's {@code NLLLoss}: {@code loss_b = -x_b[y_b]}; {@code dx_b = -onehot(y_b)} (/B for the mean).
  */
-public final class NLLLoss implements Loss {
-    private final Reduction reduction;
-    private final String name;
+public final class NLLLoss extends ReducedLoss {
 
     public NLLLoss() {
         this(Reduction.MEAN);
     }
 
     public NLLLoss(Reduction reduction) {
-        this.reduction = reduction;
-        this.name = "NLLLoss(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
-    }
-
-    @Override
-    public String describe() {
-        return name; // built once: describe() is on the per-step path (error messages only read it)
+        super(reduction);
     }
 
     @Override
     public double compute(float[] x, int xo, int batch, int classes, Targets targets, float[] dx, int dxo) {
         Loss.checkBlock(describe(), x, xo, batch, classes);
-        double scale = reduction == Reduction.MEAN ? 1.0 / batch : 1.0;
+        double scale = scale(batch);
         double total = 0;
         for (int b = 0; b < batch; b++) {
             int label = targets.label(describe(), b, classes);

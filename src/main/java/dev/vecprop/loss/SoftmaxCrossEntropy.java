@@ -7,28 +7,20 @@ import dev.vecprop.kernel.RowSoftmax;
  * logits, fused: {@code loss_b = logsumexp(x_b) - x_b[y_b]}, {@code dx_b = softmax(x_b) - onehot(y_b)}
  * (divided by B for the mean). Stable for any finite logits (no NaN at +-1e4).
  */
-public final class SoftmaxCrossEntropy implements Loss {
-    private final Reduction reduction;
-    private final String name;
+public final class SoftmaxCrossEntropy extends ReducedLoss {
 
     public SoftmaxCrossEntropy() {
         this(Reduction.MEAN);
     }
 
     public SoftmaxCrossEntropy(Reduction reduction) {
-        this.reduction = reduction;
-        this.name = "SoftmaxCrossEntropy(" + reduction.name().toLowerCase(java.util.Locale.ROOT) + ")";
-    }
-
-    @Override
-    public String describe() {
-        return name; // built once: describe() is on the per-step path (error messages only read it)
+        super(reduction);
     }
 
     @Override
     public double compute(float[] x, int xo, int batch, int classes, Targets targets, float[] dx, int dxo) {
         Loss.checkBlock(describe(), x, xo, batch, classes);
-        double scale = reduction == Reduction.MEAN ? 1.0 / batch : 1.0;
+        double scale = scale(batch);
         double total = 0;
         for (int b = 0; b < batch; b++) {
             int label = targets.label(describe(), b, classes);

@@ -194,7 +194,7 @@ class SequentialTest {
         float rv = 0.9f + 0.1f * 5f / 3f;
         assertThat(ws.data()[eo]).isCloseTo((float) ((1 - 0.25) / Math.sqrt(rv + 1e-5)), offset(1e-5f));
         assertThatThrownBy(() -> m.forward(Context.training(0), ws, x, 0, 1))
-                .isInstanceOf(ShapeException.class).hasMessageContaining("more than 1 sample");
+                .isInstanceOf(ShapeException.class).hasMessageContaining("more than 1 value per channel");
     }
 
     @Test
