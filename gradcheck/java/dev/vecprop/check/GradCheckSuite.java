@@ -89,14 +89,14 @@ public final class GradCheckSuite {
         c.add(layer(AvgPool2d::global, Shape.of(4, 5, 3), O));
         c.add(layer(() -> new BatchNorm2d(3), Shape.of(3, 5, 7), O.withBatch(3)));
         c.add(layer(() -> new BatchNorm2d(3), Shape.of(3, 5, 7), O.withBatch(3).withTraining(false)));
-        // Deep compositions of kinks (ReLU, max) cross many non-differentiable points within one step;
-        // the smooth twin checks the chain at the usual step, the ReLU/max one at a tenth of it.
+        // Deep compositions of kinks (ReLU, max) cross many non-differentiable points within one step
+        // (the checker then retries smaller steps); the smooth twin has none.
         c.add(model("small CNN, smooth (tanh, avg pool)", () -> new Sequential(Shape.of(1, 12, 12),
                 new Conv2d(1, 4, 3), new Tanh(), new AvgPool2d(2), new Conv2d(4, 6, 3, 1, 1), new BatchNorm2d(6),
                 new Tanh(), AvgPool2d.global(), new Flatten(), new Linear(6, 5)), O.withBatch(3)));
-        c.add(model("small LeNet-like CNN (ReLU, max pool), step 1e-3", () -> new Sequential(Shape.of(1, 12, 12),
+        c.add(model("small LeNet-like CNN (ReLU, max pool)", () -> new Sequential(Shape.of(1, 12, 12),
                 new Conv2d(1, 4, 3), new ReLU(), new MaxPool2d(2), new Conv2d(4, 6, 3, 1, 1), new BatchNorm2d(6),
-                new ReLU(), AvgPool2d.global(), new Flatten(), new Linear(6, 5)), O.withBatch(3).withStep(1e-3)));
+                new ReLU(), AvgPool2d.global(), new Flatten(), new Linear(6, 5)), O.withBatch(3)));
         c.add(layer(() -> new Residual(new Linear(9, 9), new Tanh(), new Linear(9, 9)), Shape.of(9), O));
         c.add(layer(() -> new Residual(new Linear(17, 17), new ReLU(), new Linear(17, 17)), Shape.of(17), O));
         c.add(model("MLP 13-33-17-10 (fused Linear+ReLU both ways)", () -> new Sequential(Shape.of(13),
