@@ -1,6 +1,5 @@
 package dev.vecprop.cli;
 
-import dev.vecprop.io.CheckpointException;
 import dev.vecprop.io.Safetensors;
 import dev.vecprop.layer.Sequential;
 import dev.vecprop.train.Checkpoint;
@@ -23,21 +22,9 @@ record ModelFile(Sequential model, ModelSpec spec, float mean, float std, int bi
         }
         Sequential m = spec.build();
         Checkpoint.loadInto(file, c, m);
-        float mean = parse(file, c, "vecprop.input_mean", 0f);
-        float std = parse(file, c, "vecprop.input_std", 1f);
-        int binary = (int) parse(file, c, "vecprop.binary_digit", -1f);
+        float mean = Checkpoint.metadataFloat(file, c, "vecprop.input_mean", 0f);
+        float std = Checkpoint.metadataFloat(file, c, "vecprop.input_std", 1f);
+        int binary = (int) Checkpoint.metadataFloat(file, c, "vecprop.binary_digit", -1f);
         return new ModelFile(m, spec, mean, std, binary);
-    }
-
-    private static float parse(Path file, Safetensors.Contents c, String key, float def) {
-        String v = c.metadata().get(key);
-        if (v == null) {
-            return def;
-        }
-        try {
-            return Float.parseFloat(v);
-        } catch (NumberFormatException e) {
-            throw new CheckpointException(file, "metadata " + key + " is not a number: " + dev.vecprop.io.Json.printable(v));
-        }
     }
 }

@@ -127,6 +127,20 @@ public final class Checkpoint {
         }
     }
 
+    /** A numeric metadata entry (e.g. {@code vecprop.input_mean}), or {@code def} when absent. */
+    public static float metadataFloat(Path file, Safetensors.Contents c, String key, float def) {
+        String v = c.metadata().get(key);
+        if (v == null) {
+            return def;
+        }
+        try {
+            return Float.parseFloat(v);
+        } catch (NumberFormatException e) {
+            throw new CheckpointException(file, "metadata " + key + " is not a number: "
+                    + dev.vecprop.io.Json.printable(v));
+        }
+    }
+
     /** The training state in the metadata, or null for a weights-only file. */
     public static TrainState state(Path file, Safetensors.Contents c) {
         Map<String, String> m = c.metadata();

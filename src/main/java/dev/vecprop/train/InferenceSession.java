@@ -75,18 +75,9 @@ public final class InferenceSession {
         }
         Sequential m = spec.build();
         Checkpoint.loadInto(file, c, m);
-        float mean = metaFloat(file, c, "vecprop.input_mean", 0f);
-        float std = metaFloat(file, c, "vecprop.input_std", 1f);
+        float mean = Checkpoint.metadataFloat(file, c, "vecprop.input_mean", 0f);
+        float std = Checkpoint.metadataFloat(file, c, "vecprop.input_std", 1f);
         return new InferenceSession(m, 256, mean, std);
-    }
-
-    private static float metaFloat(Path file, Safetensors.Contents c, String key, float def) {
-        String v = c.metadata().get(key);
-        try {
-            return v == null ? def : Float.parseFloat(v);
-        } catch (NumberFormatException e) {
-            throw new CheckpointException(file, "metadata " + key + " is not a number: " + dev.vecprop.io.Json.printable(v));
-        }
     }
 
     public int inputSize() {
