@@ -8,6 +8,7 @@ import dev.vecprop.kernel.Epilogue;
 import dev.vecprop.simd.FmaPeak;
 import dev.vecprop.simd.GemmTiling;
 import dev.vecprop.simd.Simd;
+import dev.vecprop.train.ModelSpec;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -45,11 +46,17 @@ final class BenchCommand {
             out.println("""
                     usage: vecprop bench gemm [--threads 1,2] [--seconds S] [--reps N]
                       GEMM GFLOP/s on the MLP's batch-64 training shapes and 1024^3, with the FMA peak
-                      of this machine measured in the same run (1 thread: CPU time; 2 threads: wall time).""");
+                      of this machine measured in the same run (1 thread: CPU time; 2 threads: wall time).
+                    usage: vecprop bench layers [--arch A] [--batch N] [--threads T] [--seconds S]
+                      Per-layer forward/backward time of one training step (default: --arch convnet
+                      --batch 64 --threads 1 --seconds 10), share of the step, GFLOP/s of the matrix layers.""");
             return 0;
         }
+        if (args[0].equals("layers")) {
+            return layers(args, out);
+        }
         if (!args[0].equals("gemm")) {
-            throw new UsageException("bench: unknown benchmark '" + args[0] + "' (known: gemm)");
+            throw new UsageException("bench: unknown benchmark '" + args[0] + "' (known: gemm, layers)");
         }
         int[] threads = {1, 2};
         double seconds = 0.3;
@@ -80,6 +87,33 @@ final class BenchCommand {
             }
         }
         return 0;
+    }
+
+    private static int layers(String[] args, PrintStream out) {
+        String arch = "convnet";
+        int batch = 64;
+        int threads = 1;
+        double seconds = 10;
+        for (int i = 1; i < args.length; i++) {
+            String opt = args[i];
+            String val = i + 1 < args.length ? args[++i] : null;
+            if (val == null) {
+                throw new UsageException("bench: option " + opt + " needs a value");
+            }
+            switch (opt) {
+                case "--arch" -> arch = val;
+                case "--batch" -> batch = (int) parsePositive(opt, val);
+                case "--threads" -> threads = (int) parsePositive(opt, val);
+                case "--seconds" -> seconds = parsePositive(opt, val);
+                default -> throw new UsageException("bench layers: unknown option " + opt);
+            }
+        }
+        try {
+            ModelSpec.parse(arch, "relu", 0, false);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("bench layers: " + e.getMessage());
+        }
+        return BenchLayers.run(arch, batch, threads, seconds, out);
     }
 
     static double fmaPeak(double seconds, int reps) {

@@ -91,6 +91,7 @@ public final class Main {
                   info                 JDK, vector width, GEMM tile shape, threads
                   gradcheck            check every layer and loss against numerical gradients (table)
                   bench gemm [opts]    GEMM GFLOP/s next to this machine's FMA peak (see: vecprop bench --help)
+                  bench layers [opts]  where a training step's time goes, layer by layer
                   jmh [JMH options]    the JMH benchmarks (launcher only; e.g. ./vecprop jmh Sgemm)
 
                 global options:

@@ -6,6 +6,8 @@ package dev.vecprop.kernel;
  *   BIAS       c(i,j) = c(i,j) + bias[j]
  *   RELU       c(i,j) = max(c(i,j), 0)
  *   BIAS_RELU  c(i,j) = max(c(i,j) + bias[j], 0)
+ *   ROW_BIAS   c(i,j) = c(i,j) + bias[i]             (a convolution's per-channel bias)
+ *   ROW_BIAS_RELU c(i,j) = max(c(i,j) + bias[i], 0)
  *   RELU_MASK  c(i,j) = mask(i,j) > 0 ? c(i,j) : 0      (ReLU backward, mask = ReLU output)
  * </pre>
  * Epilogues apply to a row-major C only. Instances are immutable and meant to be created once
@@ -13,7 +15,7 @@ package dev.vecprop.kernel;
  */
 public final class Epilogue {
     /** The kinds of fused epilogue. */
-    public enum Kind { NONE, BIAS, RELU, BIAS_RELU, RELU_MASK }
+    public enum Kind { NONE, BIAS, RELU, BIAS_RELU, RELU_MASK, ROW_BIAS, ROW_BIAS_RELU }
 
     /** No epilogue. */
     public static final Epilogue NONE = new Epilogue(Kind.NONE, null, 0, 0);
@@ -43,6 +45,14 @@ public final class Epilogue {
         return bias == null ? RELU : new Epilogue(Kind.BIAS_RELU, bias, off, 0);
     }
 
+    /** {@code c += bias[off + i]}, or {@code c = max(c + bias[off + i], 0)} with relu; a null bias means nothing (or ReLU alone). */
+    public static Epilogue rowBias(float[] bias, int off, boolean relu) {
+        if (bias == null) {
+            return relu ? RELU : NONE;
+        }
+        return new Epilogue(relu ? Kind.ROW_BIAS_RELU : Kind.ROW_BIAS, bias, off, 0);
+    }
+
     /** {@code c = mask[off + i*ld + j] > 0 ? c : 0}. */
     public static Epilogue reluMask(float[] mask, int off, int ld) {
         return new Epilogue(Kind.RELU_MASK, java.util.Objects.requireNonNull(mask, "mask"), off, ld);
@@ -65,6 +75,8 @@ public final class Epilogue {
             case RELU -> Math.max(v, 0f);
             case BIAS_RELU -> Math.max(v + arr[off + j], 0f);
             case RELU_MASK -> arr[off + i * ld + j] > 0f ? v : 0f;
+            case ROW_BIAS -> v + arr[off + i];
+            case ROW_BIAS_RELU -> Math.max(v + arr[off + i], 0f);
         };
     }
 
@@ -73,6 +85,12 @@ public final class Epilogue {
             case BIAS, BIAS_RELU -> {
                 if (off < 0 || (long) off + n > arr.length) {
                     throw new IllegalArgumentException("epilogue bias: needs " + n + " floats at offset "
+                            + off + ", array has " + arr.length);
+                }
+            }
+            case ROW_BIAS, ROW_BIAS_RELU -> {
+                if (off < 0 || (long) off + m > arr.length) {
+                    throw new IllegalArgumentException("epilogue row bias: needs " + m + " floats at offset "
                             + off + ", array has " + arr.length);
                 }
             }

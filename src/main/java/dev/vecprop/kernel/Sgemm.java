@@ -81,6 +81,52 @@ public final class Sgemm {
         }
     }
 
+    /**
+     * Produces B on demand, already packed: the GEMM asks for one {@code kc x nc} block at a time
+     * and never sees B as a matrix (e.g. a convolution's im2col columns, generated from the input
+     * image straight into the pack buffer). Called from the GEMM's worker threads, each for its own
+     * columns; implementations must be safe for that (read-only shared state).
+     */
+    public interface PanelSource {
+        /**
+         * Writes B's rows {@code [p0, p0+kc)} by columns {@code [j0, j0+nc)} into {@code dst} as
+         * {@code ceil(nc/NR)} panels of {@code kc x NR} floats (panel q at {@code q*kc*NR}, row p of
+         * it at {@code + p*NR}), with zeros for columns at or past the GEMM's {@code n}.
+         */
+        void pack(int p0, int kc, int j0, int nc, float[] dst);
+    }
+
+    /** {@code C = epilogue(A . B + beta*C)} with B supplied by a {@link PanelSource}; otherwise as {@link #sgemm}. */
+    public static void sgemm(int m, int n, int k,
+                             float[] a, int aOff, int lda, Layout aLayout,
+                             PanelSource b,
+                             float beta, float[] c, int cOff, int ldc, Layout cLayout,
+                             Epilogue ep, WorkerPool pool) {
+        if (ep == null) {
+            ep = Epilogue.NONE;
+        }
+        if (b == null) {
+            throw new IllegalArgumentException("sgemm: B source is null");
+        }
+        validate(m, n, k, a, aOff, lda, aLayout, null, 0, 0, null, c, cOff, ldc, cLayout, ep);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        Job job = s.job;
+        job.set(m, n, k, a, aOff, lda, aLayout, null, 0, 0, null, beta, c, cOff, ldc, cLayout, ep);
+        job.source = b;
+        try {
+            if (pool == null || pool.threads() == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+                job.run(0, 1);
+            } else {
+                pool.run(job);
+            }
+        } finally {
+            job.clear();
+        }
+    }
+
     /** Forward of a dense layer: {@code Y = epilogue(X . W^T)}, W held as {@link Panels} of W^T. */
     public static void forwardPacked(int batch, int in, int out, float[] x, int xOff,
                                      float[] wPanels, int wOff, float[] y, int yOff,
@@ -95,6 +141,7 @@ public final class Sgemm {
         Layout aLayout, bLayout, cLayout;
         float beta;
         Epilogue ep;
+        PanelSource source;
 
         void set(int m, int n, int k, float[] a, int aOff, int lda, Layout aLayout,
                  float[] b, int bOff, int ldb, Layout bLayout,
@@ -121,6 +168,7 @@ public final class Sgemm {
         void clear() {
             a = b = c = null;
             ep = null;
+            source = null;
         }
 
         @Override
@@ -183,6 +231,11 @@ public final class Sgemm {
                         bp = b;
                         bBase = bOff + (jc / NR) * ldb + pc * NR;
                         bStride = ldb;
+                    } else if (source != null) {
+                        source.pack(pc, kc, jc, nc, s.bPack);
+                        bp = s.bPack;
+                        bBase = 0;
+                        bStride = kc * NR;
                     } else {
                         packB(pc, kc, jc, nc, s.bPack);
                         bp = s.bPack;
@@ -342,7 +395,9 @@ public final class Sgemm {
             throw new IllegalArgumentException("sgemm: epilogue " + ep.kind + " needs a ROW_MAJOR C");
         }
         checkOperand("A", a, aOff, lda, aLayout, m, k);
-        checkOperand("B", b, bOff, ldb, bLayout, k, n);
+        if (bLayout != null) {
+            checkOperand("B", b, bOff, ldb, bLayout, k, n);
+        }
         checkOperand("C", c, cOff, ldc, cLayout, m, n);
         ep.checkBounds(m, n);
     }

@@ -140,18 +140,18 @@ final class SgemmVectorKernels {
         FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
         final int nr = 2 * L;
         for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ao]);
+            int bp = bo + p * nr;
+            int ap = ao + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ap]);
             c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
-            FloatVector a1 = FloatVector.broadcast(S, a[ao + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
             c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
-            FloatVector a2 = FloatVector.broadcast(S, a[ao + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
             c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
-            FloatVector a3 = FloatVector.broadcast(S, a[ao + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
             c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
-            ao += 4;
-            bo += nr;
         }
         store(c0_0, c, co, beta);
         store(c0_1, c, co + L, beta);
@@ -597,9 +597,13 @@ final class SgemmVectorKernels {
         for (int i = 0; i < mv; i++) {
             int row = co + i * ldc;
             int j = 0;
+            boolean rowBias = kind == Epilogue.Kind.ROW_BIAS || kind == Epilogue.Kind.ROW_BIAS_RELU;
+            FloatVector rb = rowBias ? FloatVector.broadcast(S, e[ep.off + i0 + i]) : zero;
             for (; j + L <= nv; j += L) {
                 FloatVector v = FloatVector.fromArray(S, c, row + j);
                 switch (kind) {
+                    case ROW_BIAS -> v = v.add(rb);
+                    case ROW_BIAS_RELU -> v = v.add(rb).max(zero);
                     case BIAS -> v = v.add(FloatVector.fromArray(S, e, ep.off + j0 + j));
                     case RELU -> v = v.max(zero);
                     case BIAS_RELU -> v = v.add(FloatVector.fromArray(S, e, ep.off + j0 + j)).max(zero);

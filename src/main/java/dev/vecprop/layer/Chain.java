@@ -31,6 +31,7 @@ final class Chain {
     private final Shape input;
     private final Shape output;
     private final Epilogue[] maskEpilogues; // benign-race cache, one per layer
+    private boolean profiled;               // the model's top-level chain: reports to ctx.profile()
 
     Chain(Shape input, List<Layer> list, String namePrefix) {
         if (list.isEmpty()) {
@@ -128,6 +129,11 @@ final class Chain {
         return Math.toIntExact(n);
     }
 
+    /** Marks this chain as the model's own (not a residual branch): it reports per-layer times. */
+    void profiled(boolean on) {
+        this.profiled = on;
+    }
+
     /** Offset of the final output within the workspace. */
     int outputOffset(int batch, int wo) {
         return wo + workspaceSize(batch) - blockSize(layers.length - 1, batch);
@@ -138,7 +144,9 @@ final class Chain {
         float[] in = x;
         int io = xo;
         int o = wo;
+        LayerProfile prof = profiled ? ctx.profile() : null;
         for (int i = 0; i < layers.length; i++) {
+            long t0 = prof == null ? 0 : System.nanoTime();
             int act = o;
             int scratch = act + 2 * batch * outSizes[i];
             int next = scratch + layers[i].workspaceSize(batch);
@@ -149,10 +157,16 @@ final class Chain {
                 in = ws;
                 io = reluAct;
                 o = next + blockSize(i + 1, batch);
+                if (prof != null) {
+                    prof.forward(i, System.nanoTime() - t0);
+                }
                 i++;
                 continue;
             }
             layers[i].forward(ctx, batch, in, io, ws, act, ws, scratch);
+            if (prof != null) {
+                prof.forward(i, System.nanoTime() - t0);
+            }
             in = ws;
             io = act;
             o = next;
@@ -170,7 +184,9 @@ final class Chain {
         int blockStart = end - blockSize(i, batch);
         float[] g = dy;
         int go = dyo;
+        LayerProfile prof = profiled ? ctx.profile() : null;
         while (i >= 0) {
+            long t0 = prof == null ? 0 : System.nanoTime();
             int prevStart = i > 0 ? blockStart - blockSize(i - 1, batch) : -1;
             // input of layer i: act_{i-1} or the chain input
             float[] in = i > 0 ? ws : x;
@@ -184,6 +200,9 @@ final class Chain {
                 int to = i > 1 ? prevPrevStart + batch * outSizes[i - 2] : dxo;
                 Epilogue mask = target == null ? Epilogue.NONE : maskEpilogue(i, ws, io, batch);
                 ((Linear) layers[i]).backward(ctx, batch, in, io, g, go, target, to, mask);
+                if (prof != null) {
+                    prof.backward(i, System.nanoTime() - t0);
+                }
                 g = target;
                 go = to;
                 i -= 2;
@@ -193,6 +212,9 @@ final class Chain {
             float[] target = i > 0 ? ws : dx;
             int to = i > 0 ? prevStart + batch * outSizes[i - 1] : dxo;
             layers[i].backward(ctx, batch, in, io, ws, act, g, go, target, to, ws, scratch);
+            if (prof != null) {
+                prof.backward(i, System.nanoTime() - t0);
+            }
             g = target;
             go = to;
             i--;

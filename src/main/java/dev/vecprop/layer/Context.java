@@ -12,6 +12,7 @@ public final class Context {
     private long seed;
     private long step;
     private boolean paramGrads = true;
+    private LayerProfile profile;
 
     public Context(WorkerPool pool, boolean training, long seed) {
         this.pool = pool == null ? WorkerPool.serial() : pool;
@@ -63,6 +64,16 @@ public final class Context {
 
     public Context paramGrads(boolean on) {
         this.paramGrads = on;
+        return this;
+    }
+
+    /** Where the model's layers report their forward/backward wall time; null (the default) times nothing. */
+    public LayerProfile profile() {
+        return profile;
+    }
+
+    public Context profile(LayerProfile p) {
+        this.profile = p;
         return this;
     }
 

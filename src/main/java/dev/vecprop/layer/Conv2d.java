@@ -7,6 +7,9 @@ import dev.vecprop.tensor.Param;
 import dev.vecprop.tensor.ParamSpec;
 import dev.vecprop.tensor.ParameterStore;
 
+import dev.vecprop.concurrent.WorkerPool;
+import dev.vecprop.kernel.ConvColumns;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,13 +18,19 @@ import java.util.SplittableRandom;
  * 2-D convolution over NCHW samples, as PyTorch's {@code Conv2d}: kernel size, stride, padding,
  * dilation, groups, optional bias; {@code weight [out, in/groups, kh, kw]}, {@code bias [out]}.
  *
- * <p>Per chunk of samples and per group, im2col + one packed GEMM over all the chunk's positions:
+ * <p>Every product is a packed GEMM whose column matrix is never built: {@link ConvColumns} writes
+ * each B block straight from the (zero-padded) image through tap/position offset tables.
+ * Per sample s and group g, with K = in/g*kh*kw taps and N = OH*OW positions:
  * <pre>
- *   forward   cols (C*KH*KW, S*OH*OW) = im2col(x);  y' (OC, S*OH*OW) = W (OC, C*KH*KW) . cols;  y = y' + bias
- *   backward  dy' = dy;  dW += dy' . cols^T;  db += rowsum(dy');  dcols = W^T . dy';  dx = col2im(dcols)
+ *   forward  y[s] (OC/g, N)  = W_g (OC/g, K) . cols(x[s]) (K, N) + bias        workers split samples
+ *   weights  dW_g (OC/g, K) += sum_s dy[s] (OC/g, N) . cols(x[s])^T (N, K)      workers split taps (or rows)
+ *   input    stride 1: dx[s] (C/g, H*W) = Wflip_g (C/g, OC/g*kh*kw) . cols(pad(dy[s]))   workers split samples
+ *            stride > 1: dcols = W_g^T . dy[s], dx[s] = col2im(dcols)
  * </pre>
- * Chunks hold as many samples as keep the column matrix near 8 MiB; the columns are rebuilt in
- * backward rather than cached for the whole batch (they are KH*KW times the input).
+ * The stride-1 input gradient is the "full" correlation of dy, padded by dilation*(k-1), with the
+ * flipped, channel-transposed kernel, computed only at the unpadded input positions. Every output
+ * element goes through the same operations whatever the thread count: results are bit-identical
+ * for any number of threads. Per-thread pad buffers are allocated once and reused.
  */
 public final class Conv2d extends AbstractLayer {
     private final int inC;
@@ -38,12 +47,23 @@ public final class Conv2d extends AbstractLayer {
     private int w;
     private int oh;
     private int ow;
+    private int hp;
+    private int wp;
+    /** Offsets of the K taps and N positions in the padded input (C/g, HP, WP). */
+    private int[] tapFwd;
+    private int[] posFwd;
+    /** Stride 1: offsets of the flipped kernel's taps and the input positions in the padded dy (OC/g, HDP, WDP). */
+    private int hdp;
+    private int wdp;
+    private int[] tapBwd;
+    private int[] posBwd;
     private float[] v;
     private float[] g;
     private int wOff;
     private int bOff;
     private Param weight;
     private Param bias;
+    private Epilogue[] biasEpilogue;
 
     public Conv2d(int in, int out, int kernel) {
         this(in, out, kernel, kernel, 1, 0, 1, 1, true);
@@ -92,7 +112,48 @@ public final class Conv2d extends AbstractLayer {
             throw new ShapeException(describe() + " does not fit input " + input + " (output would be "
                     + oh + "x" + ow + ")");
         }
+        hp = h + 2 * pad;
+        wp = w + 2 * pad;
+        tapFwd = new int[colRows()];
+        for (int c = 0, r = 0; c < cpg(); c++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++, r++) {
+                    tapFwd[r] = (c * hp + i * dilation) * wp + j * dilation;
+                }
+            }
+        }
+        posFwd = new int[oh * ow];
+        for (int p = 0; p < oh; p++) {
+            for (int q = 0; q < ow; q++) {
+                posFwd[p * ow + q] = p * stride * wp + q * stride;
+            }
+        }
+        if (stride == 1) {
+            int ph = dilation * (kh - 1);
+            int pw = dilation * (kw - 1);
+            hdp = oh + 2 * ph;
+            wdp = ow + 2 * pw;
+            tapBwd = new int[opg() * kh * kw];
+            for (int o = 0, r = 0; o < opg(); o++) {
+                for (int i = 0; i < kh; i++) {
+                    for (int j = 0; j < kw; j++, r++) {
+                        tapBwd[r] = (o * hdp + i * dilation) * wdp + j * dilation;
+                    }
+                }
+            }
+            posBwd = new int[h * w];
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    posBwd[y * w + x] = (y + pad) * wdp + x + pad;
+                }
+            }
+        }
         return Shape.of(outC, oh, ow);
+    }
+
+    @Override
+    public long forwardMacs() {
+        return (long) outC * oh * ow * colRows();
     }
 
     private int cpg() {
@@ -127,6 +188,10 @@ public final class Conv2d extends AbstractLayer {
             bias = store.get(prefix + "bias");
             bOff = bias.offset();
         }
+        biasEpilogue = new Epilogue[groups];
+        for (int gi = 0; gi < groups; gi++) {
+            biasEpilogue[gi] = Epilogue.rowBias(hasBias ? v : null, bOff + gi * opg(), false);
+        }
     }
 
     /** PyTorch's default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in = in/groups * kh * kw. */
@@ -143,124 +208,318 @@ public final class Conv2d extends AbstractLayer {
         }
     }
 
-    /** Samples per im2col chunk: as many as keep the column matrix near 2^21 floats (8 MiB). */
-    private int chunk(int batch) {
-        long per = (long) colRows() * oh * ow;
-        return (int) Math.max(1, Math.min(batch, (1L << 21) / Math.max(1, per)));
-    }
-
+    /** Stride 1: the flipped kernel Wflip (C, OC/g*kh*kw) for the input gradient. */
     @Override
     public int workspaceSize(int batch) {
-        // per chunk of S samples and one group: cols and dcols (K, S*N), and y/dy staged as (OC/g, S*N)
-        int s = chunk(batch);
-        long n = (long) s * oh * ow;
-        return Math.toIntExact(2 * colRows() * n + opg() * n);
+        return stride == 1 ? inC * opg() * kh * kw : 0;
     }
 
     @Override
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
-        // x (B,C,H,W) -> cols (K, S*OH*OW) per chunk of S samples -> W . cols (OC/g, S*OH*OW) -> y (B,OC,OH,OW)
-        int n = oh * ow;
-        int k = colRows();
-        int cs = chunk(batch);
-        for (int b0 = 0; b0 < batch; b0 += cs) {
-            int sN = Math.min(cs, batch - b0);
-            int cols = wo;
-            int stage = wo + 2 * k * cs * n;
-            int ld = sN * n;
-            for (int gi = 0; gi < groups; gi++) {
-                for (int s = 0; s < sN; s++) {
-                    im2col(x, xo + ((b0 + s) * inC + gi * cpg()) * h * w, ws, cols + s * n, ld);
-                }
-                Sgemm.sgemm(opg(), ld, k, v, wOff + gi * opg() * k, k, Layout.ROW_MAJOR, ws, cols, ld,
-                        Layout.ROW_MAJOR, 0f, ws, stage, ld, Layout.ROW_MAJOR, Epilogue.NONE, ctx.pool());
-                for (int s = 0; s < sN; s++) {
-                    for (int oc = 0; oc < opg(); oc++) {
-                        int c = gi * opg() + oc;
-                        float bc = hasBias ? v[bOff + c] : 0f;
-                        int dst = yo + ((b0 + s) * outC + c) * n;
-                        int src = stage + oc * ld + s * n;
-                        for (int j = 0; j < n; j++) {
-                            y[dst + j] = ws[src + j] + bc;
-                        }
-                    }
-                }
-            }
+        // x (B,C,H,W) -> y (B,OC,OH,OW)
+        Pass t = PASS.get();
+        t.set(Pass.FORWARD, this, ctx.pool(), batch, x, xo, y, yo, null, 0, null, 0, ws, wo);
+        try {
+            t.dispatch();
+        } finally {
+            t.clear();
         }
     }
 
     @Override
     public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
                          float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
-        // per chunk: dY' (OC/g, S*N) <- dy; dW += dY' . cols^T; db += rowsum; dcols = W^T . dY'; dx = col2im(dcols)
-        int n = oh * ow;
-        int k = colRows();
-        int cs = chunk(batch);
-        if (dx != null) {
-            java.util.Arrays.fill(dx, dxo, dxo + batch * inC * h * w, 0f);
+        // dy (B,OC,OH,OW) -> dW += .., db += .., dx (B,C,H,W)
+        Pass t = PASS.get();
+        try {
+            if (ctx.paramGrads()) {
+                t.set(Pass.WEIGHTS, this, ctx.pool(), batch, x, xo, null, 0, dy, dyo, null, 0, ws, wo);
+                t.dispatch();
+            }
+            if (dx != null) {
+                if (stride == 1) {
+                    flipKernel(ws, wo);
+                }
+                t.set(Pass.INPUT, this, ctx.pool(), batch, null, 0, null, 0, dy, dyo, dx, dxo, ws, wo);
+                t.dispatch();
+            }
+        } finally {
+            t.clear();
         }
-        for (int b0 = 0; b0 < batch; b0 += cs) {
-            int sN = Math.min(cs, batch - b0);
-            int cols = wo;
-            int dcols = wo + k * cs * n;
-            int stage = wo + 2 * k * cs * n;
-            int ld = sN * n;
-            for (int gi = 0; gi < groups; gi++) {
-                for (int s = 0; s < sN; s++) {
-                    for (int oc = 0; oc < opg(); oc++) {
-                        System.arraycopy(dy, dyo + ((b0 + s) * outC + gi * opg() + oc) * n, ws, stage + oc * ld + s * n, n);
-                    }
-                }
-                if (ctx.paramGrads()) {
-                    for (int s = 0; s < sN; s++) {
-                        im2col(x, xo + ((b0 + s) * inC + gi * cpg()) * h * w, ws, cols + s * n, ld);
-                    }
-                    Sgemm.sgemm(opg(), k, ld, ws, stage, ld, Layout.ROW_MAJOR, ws, cols, ld, Layout.TRANSPOSED,
-                            1f, g, wOff + gi * opg() * k, k, Layout.ROW_MAJOR, Epilogue.NONE, ctx.pool());
-                    if (hasBias) {
-                        for (int oc = 0; oc < opg(); oc++) {
-                            float sum = 0f;
-                            int row = stage + oc * ld;
-                            for (int j = 0; j < ld; j++) {
-                                sum += ws[row + j];
-                            }
-                            g[bOff + gi * opg() + oc] += sum;
+    }
+
+    /** ws[wo..] = Wflip: per group, Wflip_g[c][(o*kh + i)*kw + j] = W[g*opg + o][c][kh-1-i][kw-1-j]. */
+    private void flipKernel(float[] ws, int wo) {
+        int kb = opg() * kh * kw;
+        for (int gi = 0; gi < groups; gi++) {
+            for (int c = 0; c < cpg(); c++) {
+                int dst = wo + (gi * cpg() + c) * kb;
+                for (int o = 0; o < opg(); o++) {
+                    int src = wOff + ((gi * opg() + o) * cpg() + c) * kh * kw;
+                    for (int i = 0; i < kh; i++) {
+                        for (int j = 0; j < kw; j++) {
+                            ws[dst + (o * kh + i) * kw + j] = v[src + (kh - 1 - i) * kw + (kw - 1 - j)];
                         }
-                    }
-                }
-                if (dx != null) {
-                    Sgemm.sgemm(k, ld, opg(), v, wOff + gi * opg() * k, k, Layout.TRANSPOSED, ws, stage, ld,
-                            Layout.ROW_MAJOR, 0f, ws, dcols, ld, Layout.ROW_MAJOR, Epilogue.NONE, ctx.pool());
-                    for (int s = 0; s < sN; s++) {
-                        col2im(ws, dcols + s * n, ld, dx, dxo + ((b0 + s) * inC + gi * cpg()) * h * w);
                     }
                 }
             }
         }
     }
 
-    /** cols rows (cpg*KH*KW) of OH*OW values, row stride ld, from one sample's group at x[xo]; zeros where padded. */
-    private void im2col(float[] x, int xo, float[] cols, int co, int ld) {
-        int n = ld;
-        int r = 0;
-        for (int c = 0; c < cpg(); c++) {
-            for (int i = 0; i < kh; i++) {
-                for (int j = 0; j < kw; j++, r++) {
-                    int dst = co + r * n;
-                    for (int p = 0; p < oh; p++) {
-                        int yy = p * stride - pad + i * dilation;
-                        int rowDst = dst + p * ow;
-                        if (yy < 0 || yy >= h) {
-                            java.util.Arrays.fill(cols, rowDst, rowDst + ow, 0f);
-                            continue;
-                        }
-                        int src = xo + (c * h + yy) * w;
-                        for (int q = 0; q < ow; q++) {
-                            int xx = q * stride - pad + j * dilation;
-                            cols[rowDst + q] = xx >= 0 && xx < w ? x[src + xx] : 0f;
-                        }
-                    }
+    /** One sample's forward: y[s] = W . cols(x[s]) + bias, per group. */
+    private void forwardSample(Scratch sc, int s, float[] x, int xo, float[] y, int yo, WorkerPool gemmPool) {
+        int n = oh * ow;
+        int k = colRows();
+        float[] img = x;
+        int base = xo + s * inC * h * w;
+        if (pad > 0) {
+            img = sc.pad(x, base, inC, h, w, pad, pad);
+            base = 0;
+        }
+        for (int gi = 0; gi < groups; gi++) {
+            sc.source.set(false, img, base + gi * cpg() * hp * wp, tapFwd, posFwd, n, 0);
+            Sgemm.sgemm(opg(), n, k, v, wOff + gi * opg() * k, k, Layout.ROW_MAJOR, sc.source,
+                    0f, y, yo + (s * outC + gi * opg()) * n, n, Layout.ROW_MAJOR, biasEpilogue[gi], gemmPool);
+        }
+    }
+
+    /** dW rows [o0,o1) x taps [r0,r1) (per group) += sum over samples of dy[s] . cols(x[s])^T. */
+    private void weightBlock(Scratch sc, int batch, float[] x, int xo, float[] dy, int dyo,
+                             int o0, int o1, int r0, int r1) {
+        int n = oh * ow;
+        int k = colRows();
+        for (int s = 0; s < batch; s++) {
+            float[] img = x;
+            int base = xo + s * inC * h * w;
+            if (pad > 0) {
+                img = sc.pad(x, base, inC, h, w, pad, pad);
+                base = 0;
+            }
+            for (int gi = 0; gi < groups; gi++) {
+                sc.source.set(true, img, base + gi * cpg() * hp * wp, tapFwd, posFwd, k, r0);
+                Sgemm.sgemm(o1 - o0, r1 - r0, n, dy, dyo + (s * outC + gi * opg() + o0) * n, n, Layout.ROW_MAJOR,
+                        sc.source, 1f, g, wOff + (gi * opg() + o0) * k + r0, k, Layout.ROW_MAJOR, Epilogue.NONE, null);
+            }
+        }
+    }
+
+    /** db[o] += sum over samples and positions of dy, for channels [o0,o1). */
+    private void biasBlock(int batch, float[] dy, int dyo, int o0, int o1) {
+        int n = oh * ow;
+        for (int o = o0; o < o1; o++) {
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+            for (int s = 0; s < batch; s++) {
+                int row = dyo + (s * outC + o) * n;
+                int j = 0;
+                for (; j + 4 <= n; j += 4) {
+                    s0 += dy[row + j];
+                    s1 += dy[row + j + 1];
+                    s2 += dy[row + j + 2];
+                    s3 += dy[row + j + 3];
                 }
+                for (; j < n; j++) {
+                    s0 += dy[row + j];
+                }
+            }
+            g[bOff + o] += (s0 + s1) + (s2 + s3);
+        }
+    }
+
+    /** One sample's input gradient dx[s] (overwritten). */
+    private void inputSample(Scratch sc, int s, float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo,
+                             WorkerPool gemmPool) {
+        int n = oh * ow;
+        int k = colRows();
+        int hw = h * w;
+        if (stride == 1) {
+            float[] img = sc.pad(dy, dyo + s * outC * n, outC, oh, ow, dilation * (kh - 1), dilation * (kw - 1));
+            int kb = opg() * kh * kw;
+            for (int gi = 0; gi < groups; gi++) {
+                sc.source.set(false, img, gi * opg() * hdp * wdp, tapBwd, posBwd, hw, 0);
+                Sgemm.sgemm(cpg(), hw, kb, ws, wo + gi * cpg() * kb, kb, Layout.ROW_MAJOR, sc.source,
+                        0f, dx, dxo + (s * inC + gi * cpg()) * hw, hw, Layout.ROW_MAJOR, Epilogue.NONE, gemmPool);
+            }
+            return;
+        }
+        float[] dcols = sc.cols(k * n);
+        java.util.Arrays.fill(dx, dxo + s * inC * hw, dxo + (s + 1) * inC * hw, 0f);
+        for (int gi = 0; gi < groups; gi++) {
+            Sgemm.sgemm(k, n, opg(), v, wOff + gi * opg() * k, k, Layout.TRANSPOSED,
+                    dy, dyo + (s * outC + gi * opg()) * n, n, Layout.ROW_MAJOR,
+                    0f, dcols, 0, n, Layout.ROW_MAJOR, Epilogue.NONE, gemmPool);
+            col2im(dcols, 0, n, dx, dxo + (s * inC + gi * cpg()) * hw);
+        }
+    }
+
+    /** Per-thread buffers: a zero-padded image, stride > 1 gradient columns, and the panel source. */
+    private static final class Scratch {
+        float[] padded = new float[0];
+        float[] dcols = new float[0];
+        final Source source = new Source();
+
+        /** src (ch, hh, ww) at so, zero-padded by ph rows and pw columns on each side. */
+        float[] pad(float[] src, int so, int ch, int hh, int ww, int ph, int pw) {
+            int h2 = hh + 2 * ph;
+            int w2 = ww + 2 * pw;
+            int need = ch * h2 * w2;
+            if (padded.length < need) {
+                padded = new float[need];
+            }
+            float[] d = padded;
+            for (int c = 0; c < ch; c++) {
+                int plane = c * h2 * w2;
+                java.util.Arrays.fill(d, plane, plane + ph * w2, 0f);
+                for (int y = 0; y < hh; y++) {
+                    int row = plane + (y + ph) * w2;
+                    java.util.Arrays.fill(d, row, row + pw, 0f);
+                    System.arraycopy(src, so + (c * hh + y) * ww, d, row + pw, ww);
+                    java.util.Arrays.fill(d, row + pw + ww, row + w2, 0f);
+                }
+                java.util.Arrays.fill(d, plane + (ph + hh) * w2, plane + h2 * w2, 0f);
+            }
+            return d;
+        }
+
+        float[] cols(int need) {
+            if (dcols.length < need) {
+                dcols = new float[need];
+            }
+            return dcols;
+        }
+    }
+
+    /** B for the GEMMs: columns of one image, by position (forward, input grad) or by tap (weight grad). */
+    private static final class Source implements Sgemm.PanelSource {
+        boolean byTap;
+        float[] img;
+        int base;
+        int[] tap;
+        int[] pos;
+        int count;
+        int colBase;
+
+        void set(boolean byTap, float[] img, int base, int[] tap, int[] pos, int count, int colBase) {
+            this.byTap = byTap;
+            this.img = img;
+            this.base = base;
+            this.tap = tap;
+            this.pos = pos;
+            this.count = count;
+            this.colBase = colBase;
+        }
+
+        @Override
+        public void pack(int p0, int kc, int j0, int nc, float[] dst) {
+            if (byTap) {
+                ConvColumns.packByTap(img, base, tap, pos, count, p0, kc, colBase + j0, nc, dst);
+            } else {
+                ConvColumns.packByPosition(img, base, tap, pos, count, p0, kc, colBase + j0, nc, dst);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<Pass> PASS = ThreadLocal.withInitial(Pass::new);
+
+    /** One forward/backward product spread over the pool; reused per calling thread. */
+    private static final class Pass implements WorkerPool.Task {
+        static final int FORWARD = 0;
+        static final int WEIGHTS = 1;
+        static final int INPUT = 2;
+        int kind;
+        Conv2d layer;
+        WorkerPool pool;
+        int batch;
+        float[] x;
+        int xo;
+        float[] y;
+        int yo;
+        float[] dy;
+        int dyo;
+        float[] dx;
+        int dxo;
+        float[] ws;
+        int wo;
+
+        void set(int kind, Conv2d layer, WorkerPool pool, int batch, float[] x, int xo, float[] y, int yo,
+                 float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
+            this.kind = kind;
+            this.layer = layer;
+            this.pool = pool;
+            this.batch = batch;
+            this.x = x;
+            this.xo = xo;
+            this.y = y;
+            this.yo = yo;
+            this.dy = dy;
+            this.dyo = dyo;
+            this.dx = dx;
+            this.dxo = dxo;
+            this.ws = ws;
+            this.wo = wo;
+        }
+
+        void clear() {
+            layer = null;
+            pool = null;
+            x = y = dy = dx = ws = null;
+        }
+
+        /** Samples split over the workers when there are enough of them, else each GEMM splits its columns. */
+        void dispatch() {
+            if (kind != WEIGHTS && batch < pool.threads()) {
+                Scratch sc = SCRATCH.get();
+                for (int s = 0; s < batch; s++) {
+                    sample(sc, s, pool);
+                }
+            } else {
+                pool.run(this);
+            }
+        }
+
+        private void sample(Scratch sc, int s, WorkerPool gemmPool) {
+            if (kind == FORWARD) {
+                layer.forwardSample(sc, s, x, xo, y, yo, gemmPool);
+            } else {
+                layer.inputSample(sc, s, dy, dyo, dx, dxo, ws, wo, gemmPool);
+            }
+        }
+
+        @Override
+        public void run(int worker, int workers) {
+            Scratch sc = SCRATCH.get();
+            if (kind != WEIGHTS) {
+                int s0 = (int) ((long) batch * worker / workers);
+                int s1 = (int) ((long) batch * (worker + 1) / workers);
+                for (int s = s0; s < s1; s++) {
+                    sample(sc, s, null);
+                }
+                return;
+            }
+            Conv2d l = layer;
+            int opg = l.opg();
+            int k = l.colRows();
+            int nr = dev.vecprop.simd.GemmTiling.NR;
+            int mr = dev.vecprop.simd.GemmTiling.MR;
+            int tapPanels = (k + nr - 1) / nr;
+            int rowTiles = (opg + mr - 1) / mr;
+            if (tapPanels >= workers || tapPanels >= rowTiles) {
+                int p0 = (int) ((long) tapPanels * worker / workers);
+                int p1 = (int) ((long) tapPanels * (worker + 1) / workers);
+                if (p1 > p0) {
+                    l.weightBlock(sc, batch, x, xo, dy, dyo, 0, opg, p0 * nr, Math.min(k, p1 * nr));
+                }
+            } else {
+                int t0 = (int) ((long) rowTiles * worker / workers);
+                int t1 = (int) ((long) rowTiles * (worker + 1) / workers);
+                if (t1 > t0) {
+                    l.weightBlock(sc, batch, x, xo, dy, dyo, t0 * mr, Math.min(opg, t1 * mr), 0, k);
+                }
+            }
+            if (l.hasBias) {
+                int o0 = (int) ((long) l.outC * worker / workers);
+                int o1 = (int) ((long) l.outC * (worker + 1) / workers);
+                l.biasBlock(batch, dy, dyo, o0, o1);
             }
         }
     }

@@ -65,4 +65,9 @@ public interface Layer {
     /** {@code dy (B, out) -> dx (B, in)} (skipped when dx is null); parameter gradients accumulate. */
     void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
                   float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo);
+
+    /** Multiply-adds of one sample's forward pass in the layer's matrix products (0 for elementwise layers); for benchmarks. */
+    default long forwardMacs() {
+        return 0;
+    }
 }

@@ -49,6 +49,11 @@ public final class Linear extends AbstractLayer {
         this.hasBias = bias;
     }
 
+    @Override
+    public long forwardMacs() {
+        return (long) in * out;
+    }
+
     public int in() {
         return in;
     }

@@ -30,6 +30,7 @@ public final class Sequential {
     /** Builds the layers on {@code input}; throws {@link ShapeException} naming the layers that do not fit. */
     public Sequential(Shape input, List<Layer> layers) {
         this.chain = new Chain(input, layers, "");
+        chain.profiled(true);
         Map<String, ParamSpec> specs = chain.specs("");
         this.store = new ParameterStore(specs);
         chain.bind("", store);

@@ -86,7 +86,7 @@ class SgemmTest {
     void fusedEpiloguesMatchScalarTwin(int m, int n, int k, Epilogue.Kind kind) {
         Random rnd = new Random(m * 131L + n * 17L + k + kind.ordinal());
         Operands o = Operands.random(rnd, m, n, k, Layout.ROW_MAJOR, Layout.PANELS, Layout.ROW_MAJOR);
-        float[] bias = new float[n + 3];
+        float[] bias = new float[Math.max(m, n) + 3];
         for (int j = 0; j < bias.length; j++) {
             bias[j] = (float) rnd.nextGaussian();
         }
@@ -100,6 +100,8 @@ class SgemmTest {
             case RELU -> Epilogue.RELU;
             case BIAS_RELU -> Epilogue.biasRelu(bias, 2);
             case RELU_MASK -> Epilogue.reluMask(mask, 5, n);
+            case ROW_BIAS -> Epilogue.rowBias(bias, 1, false);
+            case ROW_BIAS_RELU -> Epilogue.rowBias(bias, 3, true);
         };
         float[] expected = o.c.clone();
         SgemmRef.sgemm(m, n, k, o.a, o.aOff, o.lda, Layout.ROW_MAJOR, o.b, o.bOff, o.ldb, Layout.PANELS, 0f,
@@ -108,7 +110,7 @@ class SgemmTest {
         Sgemm.sgemm(m, n, k, o.a, o.aOff, o.lda, Layout.ROW_MAJOR, o.b, o.bOff, o.ldb, Layout.PANELS, 0f,
                 got, o.cOff, o.ldc, Layout.ROW_MAJOR, ep, two);
         o.assertClose(expected, got, 0f, 4f);
-        if (kind == Epilogue.Kind.RELU || kind == Epilogue.Kind.BIAS_RELU) {
+        if (kind == Epilogue.Kind.RELU || kind == Epilogue.Kind.BIAS_RELU || kind == Epilogue.Kind.ROW_BIAS_RELU) {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     assertThat(got[o.cOff + i * o.ldc + j]).isGreaterThanOrEqualTo(0f);
@@ -134,6 +136,41 @@ class SgemmTest {
             }
         }
         return out.stream();
+    }
+
+    /** B from a {@link Sgemm.PanelSource} (here: packing a row-major matrix) gives the same C as B in memory. */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @MethodSource("sourceCases")
+    void panelSourceMatchesScalarTwin(int m, int n, int k) {
+        Random rnd = new Random(m * 7L + n * 13L + k);
+        Operands o = Operands.random(rnd, m, n, k, Layout.ROW_MAJOR, Layout.ROW_MAJOR, Layout.ROW_MAJOR);
+        int nr = dev.vecprop.simd.GemmTiling.NR;
+        Sgemm.PanelSource src = (p0, kc, j0, nc, dst) -> {
+            for (int jr = 0; jr < nc; jr += nr) {
+                for (int p = 0; p < kc; p++) {
+                    for (int t = 0; t < nr; t++) {
+                        int j = j0 + jr + t;
+                        dst[(jr / nr) * kc * nr + p * nr + t] =
+                                jr + t < nc && j < n ? o.b[o.bOff + (p0 + p) * o.ldb + j] : 0f;
+                    }
+                }
+            }
+        };
+        float[] expected = o.c.clone();
+        SgemmRef.sgemm(m, n, k, o.a, o.aOff, o.lda, Layout.ROW_MAJOR, o.b, o.bOff, o.ldb, Layout.ROW_MAJOR, 1f,
+                expected, o.cOff, o.ldc, Layout.ROW_MAJOR, Epilogue.NONE);
+        float[] one = o.c.clone();
+        Sgemm.sgemm(m, n, k, o.a, o.aOff, o.lda, Layout.ROW_MAJOR, src, 1f, one, o.cOff, o.ldc, Layout.ROW_MAJOR,
+                Epilogue.NONE, null);
+        float[] par = o.c.clone();
+        Sgemm.sgemm(m, n, k, o.a, o.aOff, o.lda, Layout.ROW_MAJOR, src, 1f, par, o.cOff, o.ldc, Layout.ROW_MAJOR,
+                Epilogue.NONE, two);
+        o.assertClose(expected, one, 1f, 0f);
+        assertThat(floatBits(par)).as("2 threads must equal 1 thread bit for bit").isEqualTo(floatBits(one));
+    }
+
+    static Stream<Arguments> sourceCases() {
+        return Stream.of(SIZES).map(s -> Arguments.of(s[0], s[1], s[2]));
     }
 
     @Test
