@@ -1,5 +1,6 @@
 package dev.vecprop.layer;
 
+import dev.vecprop.kernel.DropoutMask;
 import dev.vecprop.kernel.Activations;
 
 /**
@@ -49,11 +50,8 @@ public final class Dropout extends ElementwiseLayer {
             return;
         }
         float scale = p >= 1f ? 0f : 1f / (1f - p);
-        long base = mix(ctx.seed() ^ mix(ctx.step() * 0x9E3779B97F4A7C15L + id));
-        for (int i = 0; i < n; i++) {
-            float u = (mix(base + i * 0xD1B54A32D192ED03L) >>> 40) * 0x1p-24f;
-            ws[wo + i] = u < p ? 0f : scale;
-        }
+        long key = mix(ctx.seed() ^ mix(ctx.step() * 0x9E3779B97F4A7C15L + id));
+        DropoutMask.fill(key, 0, p, scale, ws, wo, n);
         Activations.mul(x, xo, ws, wo, y, yo, n);
     }
 

@@ -1,5 +1,7 @@
 package dev.vecprop.layer;
 
+import dev.vecprop.kernel.MaxPool2x2;
+
 /**
  * Max pooling over NCHW windows, as PyTorch's {@code MaxPool2d} (padding counts as minus infinity).
  * Forward records each window's argmax (the first maximum in row-major order, so ties resolve
@@ -63,38 +65,9 @@ public final class MaxPool2d extends Pool2d {
         }
     }
 
-    /** The common LeNet/ConvNet case: 2x2 windows, stride 2, no padding — no bounds checks per element. */
+    /** The common LeNet/ConvNet case: 2x2 windows, stride 2, no padding — a branch-free SIMD kernel. */
     private void forward2x2(int planes, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
-        for (int pl = 0; pl < planes; pl++) {
-            int in = xo + pl * h * w;
-            int out = pl * oh * ow;
-            for (int p = 0; p < oh; p++) {
-                int r0 = in + 2 * p * w;
-                int r1 = r0 + w;
-                int o = out + p * ow;
-                for (int q = 0; q < ow; q++) {
-                    int col = 2 * q;
-                    float a = x[r0 + col];
-                    float b = x[r0 + col + 1];
-                    float cc = x[r1 + col];
-                    float d = x[r1 + col + 1];
-                    // row-major first maximum, NaN propagating: same choice as the general loop
-                    float best = a;
-                    int arg = 2 * p * w + col;
-                    boolean t = b > best || b != b && best == best;
-                    best = t ? b : best;
-                    arg = t ? arg + 1 : arg;
-                    t = cc > best || cc != cc && best == best;
-                    best = t ? cc : best;
-                    arg = t ? 2 * p * w + w + col : arg;
-                    t = d > best || d != d && best == best;
-                    best = t ? d : best;
-                    arg = t ? 2 * p * w + w + col + 1 : arg;
-                    y[yo + o + q] = best;
-                    ws[wo + o + q] = arg;
-                }
-            }
-        }
+        MaxPool2x2.forward(x, xo, planes, h, w, y, yo, ws, wo);
     }
 
     @Override
