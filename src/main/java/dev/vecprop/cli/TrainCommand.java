@@ -29,6 +29,10 @@ final class TrainCommand {
             model:
               --arch A             784-256-128-10 style sizes, or mlp | mlp-small (784-128-64-10) | binary (784-128-64-1)
                                    | lenet (LeNet-5 CNN) | convnet (conv32-conv64-pool-dropout-FC128-dropout-FC10)
+                                   | a CNN spelled in dash-separated tokens, e.g.
+                                     conv32x3-relu-conv64x3-relu-maxpool2-dropout0.25-fc128-relu-dropout0.5-fc10
+                                     (conv<out>x<k>[s<stride>][p<pad>][d<dil>][g<groups>], maxpool<k>, avgpool<k>,
+                                     gap, bn, relu|tanh|sigmoid|gelu|leakyrelu, dropout<p>, fc<out>; input 1x28x28)
               --activation F       relu (default), leakyrelu, sigmoid, tanh, gelu
               --dropout P          dropout after each hidden layer (default 0)
               --batchnorm          BatchNorm1d after each hidden Linear

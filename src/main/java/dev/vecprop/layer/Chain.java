@@ -19,8 +19,9 @@ import java.util.SplittableRandom;
  * and grad_i is dL/d(act_i). Offsets are recomputed from B on every call (no per-call state), so
  * threads with their own workspaces can share one chain.
  *
- * <p>Fusions: a {@link Linear} directly followed by a {@link ReLU} runs as one GEMM with a
- * bias+ReLU epilogue writing the ReLU's output; in backward, a {@link Linear} whose input comes
+ * <p>Fusions: a {@link Linear} or {@link Conv2d} directly followed by a {@link ReLU} runs as GEMMs
+ * with a bias+ReLU epilogue writing the ReLU's output (the layer's own output block stays unwritten:
+ * neither backward reads it); in backward, a {@link Linear} whose input comes
  * from a {@link ReLU} writes the gradient at that ReLU's input directly (ReLU-mask epilogue).
  */
 final class Chain {
@@ -58,7 +59,8 @@ final class Chain {
         fuseForward = new boolean[n];
         fuseBackward = new boolean[n];
         for (int i = 0; i < n; i++) {
-            fuseForward[i] = layers[i] instanceof Linear && i + 1 < n && layers[i + 1] instanceof ReLU;
+            fuseForward[i] = (layers[i] instanceof Linear || layers[i] instanceof Conv2d)
+                    && i + 1 < n && layers[i + 1] instanceof ReLU;
             fuseBackward[i] = layers[i] instanceof Linear && i >= 1 && layers[i - 1] instanceof ReLU;
         }
         maskEpilogues = new Epilogue[n];
@@ -151,9 +153,13 @@ final class Chain {
             int scratch = act + 2 * batch * outSizes[i];
             int next = scratch + layers[i].workspaceSize(batch);
             if (fuseForward[i]) {
-                // Linear i + ReLU i+1 as one GEMM, written into the ReLU's output block.
+                // Linear/Conv2d i + ReLU i+1 as GEMMs with a ReLU epilogue, written into the ReLU's output block.
                 int reluAct = next;
-                ((Linear) layers[i]).forward(ctx, batch, in, io, ws, reluAct, true);
+                if (layers[i] instanceof Linear lin) {
+                    lin.forward(ctx, batch, in, io, ws, reluAct, true);
+                } else {
+                    ((Conv2d) layers[i]).forward(ctx, batch, in, io, ws, reluAct, ws, scratch, true);
+                }
                 in = ws;
                 io = reluAct;
                 o = next + blockSize(i + 1, batch);

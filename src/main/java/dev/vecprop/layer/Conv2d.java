@@ -64,6 +64,7 @@ public final class Conv2d extends AbstractLayer {
     private Param weight;
     private Param bias;
     private Epilogue[] biasEpilogue;
+    private Epilogue[] biasReluEpilogue;
 
     public Conv2d(int in, int out, int kernel) {
         this(in, out, kernel, kernel, 1, 0, 1, 1, true);
@@ -189,8 +190,10 @@ public final class Conv2d extends AbstractLayer {
             bOff = bias.offset();
         }
         biasEpilogue = new Epilogue[groups];
+        biasReluEpilogue = new Epilogue[groups];
         for (int gi = 0; gi < groups; gi++) {
             biasEpilogue[gi] = Epilogue.rowBias(hasBias ? v : null, bOff + gi * opg(), false);
+            biasReluEpilogue[gi] = Epilogue.rowBias(hasBias ? v : null, bOff + gi * opg(), true);
         }
     }
 
@@ -216,9 +219,15 @@ public final class Conv2d extends AbstractLayer {
 
     @Override
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
+        forward(ctx, batch, x, xo, y, yo, ws, wo, false);
+    }
+
+    /** Forward, with {@code relu}: {@code y = max(conv(x) + bias, 0)} fused into the GEMM's store. */
+    public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo, boolean relu) {
         // x (B,C,H,W) -> y (B,OC,OH,OW)
         Pass t = PASS.get();
         t.set(Pass.FORWARD, this, ctx.pool(), batch, x, xo, y, yo, null, 0, null, 0, ws, wo);
+        t.relu = relu;
         try {
             t.dispatch();
         } finally {
@@ -267,7 +276,8 @@ public final class Conv2d extends AbstractLayer {
     }
 
     /** One sample's forward: y[s] = W . cols(x[s]) + bias, per group. */
-    private void forwardSample(Scratch sc, int s, float[] x, int xo, float[] y, int yo, WorkerPool gemmPool) {
+    private void forwardSample(Scratch sc, int s, float[] x, int xo, float[] y, int yo, boolean relu,
+                               WorkerPool gemmPool) {
         int n = oh * ow;
         int k = colRows();
         float[] img = x;
@@ -279,7 +289,8 @@ public final class Conv2d extends AbstractLayer {
         for (int gi = 0; gi < groups; gi++) {
             sc.source.set(false, img, base + gi * cpg() * hp * wp, tapFwd, posFwd, n, 0);
             Sgemm.sgemm(opg(), n, k, v, wOff + gi * opg() * k, k, Layout.ROW_MAJOR, sc.source,
-                    0f, y, yo + (s * outC + gi * opg()) * n, n, Layout.ROW_MAJOR, biasEpilogue[gi], gemmPool);
+                    0f, y, yo + (s * outC + gi * opg()) * n, n, Layout.ROW_MAJOR,
+                    relu ? biasReluEpilogue[gi] : biasEpilogue[gi], gemmPool);
         }
     }
 
@@ -440,6 +451,7 @@ public final class Conv2d extends AbstractLayer {
         int dxo;
         float[] ws;
         int wo;
+        boolean relu;
 
         void set(int kind, Conv2d layer, WorkerPool pool, int batch, float[] x, int xo, float[] y, int yo,
                  float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
@@ -457,6 +469,7 @@ public final class Conv2d extends AbstractLayer {
             this.dxo = dxo;
             this.ws = ws;
             this.wo = wo;
+            this.relu = false;
         }
 
         void clear() {
@@ -479,7 +492,7 @@ public final class Conv2d extends AbstractLayer {
 
         private void sample(Scratch sc, int s, WorkerPool gemmPool) {
             if (kind == FORWARD) {
-                layer.forwardSample(sc, s, x, xo, y, yo, gemmPool);
+                layer.forwardSample(sc, s, x, xo, y, yo, relu, gemmPool);
             } else {
                 layer.inputSample(sc, s, dy, dyo, dx, dxo, ws, wo, gemmPool);
             }

@@ -42,8 +42,7 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         m.put("mlp", "784-256-128-10");
         m.put("mlp-small", "784-128-64-10");
         m.put("binary", "784-128-64-1");
-        m.put("lenet", "cnn");
-        m.put("convnet", "cnn");
+        m.putAll(CnnSpec.PRESETS);
         return m;
     }
 
@@ -65,10 +64,14 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         }
     }
 
-    /** Parses {@code 784-256-128-10} or a preset name ({@code lenet} and {@code convnet} are CNNs on 1x28x28). */
+    /**
+     * Parses {@code 784-256-128-10}, a preset name, or a CNN spelling ({@link CnnSpec}: {@code lenet},
+     * {@code convnet}, {@code conv32x3-relu-maxpool2-fc10}...).
+     */
     public static ModelSpec parse(String arch, String activation, double dropout, boolean batchNorm) {
-        if (arch.equals("lenet") || arch.equals("convnet")) {
-            return new ModelSpec(new int[]{784, 10}, "relu", 0, false, arch);
+        if (CnnSpec.isCnn(arch)) {
+            String name = arch.trim().toLowerCase(Locale.ROOT);
+            return new ModelSpec(new int[]{CnnSpec.input(name).size(), CnnSpec.outputs(name)}, "relu", 0, false, name);
         }
         String a = PRESETS.getOrDefault(arch, arch);
         String[] parts = a.split("-");
@@ -130,25 +133,12 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         return new Sequential(Shape.of(sizes[0]), layers);
     }
 
-    /**
-     * LeNet-5 (conv5x5x6-ReLU-maxpool2-conv5x5x16-ReLU-maxpool2-FC120-FC84-FC10, no padding) or the
-     * PyTorch-examples ConvNet (conv3x3x32-ReLU-conv3x3x64-ReLU-maxpool2-dropout0.25-FC128-dropout0.5-FC10),
-     * as in {@code ../shared/anchors/pytorch/cnn.py}.
-     */
+    /** The CNN ({@link CnnSpec}); its input shape is the spelling's (1x28x28 unless it says otherwise). */
     private Sequential buildCnn() {
-        Shape in = Shape.of(1, 28, 28);
-        if (cnn.equals("lenet")) {
-            return new Sequential(in, new dev.vecprop.layer.Conv2d(1, 6, 5), new ReLU(), new dev.vecprop.layer.MaxPool2d(2),
-                    new dev.vecprop.layer.Conv2d(6, 16, 5), new ReLU(), new dev.vecprop.layer.MaxPool2d(2),
-                    new dev.vecprop.layer.Flatten(), new Linear(256, 120), new ReLU(), new Linear(120, 84), new ReLU(),
-                    new Linear(84, 10));
-        }
-        return new Sequential(in, new dev.vecprop.layer.Conv2d(1, 32, 3), new ReLU(), new dev.vecprop.layer.Conv2d(32, 64, 3),
-                new ReLU(), new dev.vecprop.layer.MaxPool2d(2), new Dropout(0.25), new dev.vecprop.layer.Flatten(),
-                new Linear(9216, 128), new ReLU(), new Dropout(0.5), new Linear(128, 10));
+        return CnnSpec.build(cnn);
     }
 
-    /** {@code mlp 784-256-128-10 act=relu dropout=0.0 batchnorm=false}, or {@code cnn lenet}. */
+    /** {@code mlp 784-256-128-10 act=relu dropout=0.0 batchnorm=false}, or {@code cnn lenet} / {@code cnn conv8x3-relu-fc10}. */
     public String encode() {
         if (cnn != null) {
             return "cnn " + cnn;
@@ -160,7 +150,7 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
     /** The inverse of {@link #encode}. */
     public static ModelSpec decode(String s) {
         String[] p = s.trim().split("\\s+");
-        if (p.length == 2 && p[0].equals("cnn") && (p[1].equals("lenet") || p[1].equals("convnet"))) {
+        if (p.length == 2 && p[0].equals("cnn") && CnnSpec.isCnn(p[1])) {
             return parse(p[1], "relu", 0, false);
         }
         if (p.length != 5 || !p[0].equals("mlp") || !p[2].startsWith("act=") || !p[3].startsWith("dropout=")

@@ -103,6 +103,23 @@ class Conv2dTest {
             }
             assertClose("input grad", r.dx, dx);
         }
+        // Conv2d followed by ReLU runs fused (ReLU in the GEMM epilogue): same values as max(conv, 0)
+        Sequential fused = new Sequential(Shape.of(in, h, w), new Conv2d(in, out, kh, kw, stride, pad, dil, groups, bias),
+                new ReLU());
+        fused.params().get("0.weight").copyFrom(wt, 0);
+        if (bias) {
+            fused.params().get("0.bias").copyFrom(b, 0);
+        }
+        double[] yRelu = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            yRelu[i] = Math.max(y[i], 0);
+        }
+        for (WorkerPool pool : new WorkerPool[]{WorkerPool.serial(), TWO}) {
+            Context ctx = new Context(pool, true, 1);
+            Workspace ws = fused.workspace(batch);
+            int yo = fused.forward(ctx, ws, x, 0, batch);
+            assertClose("conv+relu forward", java.util.Arrays.copyOfRange(ws.data(), yo, yo + y.length), yRelu);
+        }
         Result one = run(m, WorkerPool.serial(), x, dy, batch);
         Result two = run(m, TWO, x, dy, batch);
         assertThat(two.y).as("forward, 2 threads vs 1").containsExactly(one.y);
