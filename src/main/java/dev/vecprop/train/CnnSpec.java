@@ -52,10 +52,24 @@ public final class CnnSpec {
     private static final Pattern DROPOUT = Pattern.compile("dropout(0?\\.\\d+|0|1)");
     private static final Pattern FC = Pattern.compile("fc(\\d+)");
 
-    /** True if {@code arch} is a preset name or contains a CNN token (MLP sizes are all digits). */
+    private static final Pattern CNN_TOKEN = Pattern.compile(
+            "\\d+x\\d+x\\d+|conv\\d.*|(max|avg)pool\\d.*|gap|bn|flatten|dropout.*|fc\\d+");
+
+    /**
+     * True if {@code arch} is a CNN preset name or contains a CNN token; MLP spellings
+     * ({@code 784-256-10}) and MLP preset names ({@code mlp}, {@code mlp-small}, {@code binary}) are not.
+     */
     public static boolean isCnn(String arch) {
         String a = arch.trim().toLowerCase(Locale.ROOT);
-        return PRESETS.containsKey(a) || a.matches(".*[a-z].*") && !a.matches("[0-9-]+");
+        if (PRESETS.containsKey(a)) {
+            return true;
+        }
+        for (String t : a.split("-")) {
+            if (CNN_TOKEN.matcher(t).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The spelling behind a preset name, or {@code arch} itself. */

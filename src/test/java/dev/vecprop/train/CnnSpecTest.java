@@ -39,6 +39,11 @@ class CnnSpecTest {
         assertThat(ModelSpec.decode(spec.encode())).isEqualTo(spec);
         assertThat(ModelSpec.decode("cnn lenet")).isEqualTo(ModelSpec.parse("lenet", "relu", 0, false));
         assertThat(CnnSpec.isCnn("784-256-10")).isFalse();
+        for (String mlp : new String[]{"mlp", "mlp-small", "binary", "784-128-64-1"}) {
+            assertThat(CnnSpec.isCnn(mlp)).as(mlp).isFalse();
+            assertThat(ModelSpec.parse(mlp, "relu", 0, false).build().layers().get(0).describe()).startsWith("Linear(784->");
+        }
+        assertThat(ModelSpec.parse("mlp", "relu", 0, false).sizes()).containsExactly(784, 256, 128, 10);
     }
 
     @Test
