@@ -1,5 +1,6 @@
 package dev.vecprop.layer;
 
+import dev.vecprop.concurrent.WorkerPool;
 import dev.vecprop.kernel.MaxPool2x2;
 
 /**
@@ -29,12 +30,18 @@ public final class MaxPool2d extends Pool2d {
     @Override
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
         // x (B,C,H,W) -> y (B,C,OH,OW); argmax in ws
-        int planes = batch * c;
+        run(ctx, batch, true, x, xo, y, yo, null, 0, null, 0, ws, wo);
+    }
+
+    /** Planes [p0,p1) of the forward pass (plane = one channel of one sample). */
+    private void forwardPlanes(int p0, int p1, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
         if (kh == 2 && kw == 2 && stride == 2 && pad == 0) {
-            forward2x2(planes, x, xo, y, yo, ws, wo);
+            int in = p0 * h * w;
+            int out = p0 * oh * ow;
+            MaxPool2x2.forward(x, xo + in, p1 - p0, h, w, y, yo + out, ws, wo + out);
             return;
         }
-        for (int pl = 0; pl < planes; pl++) {
+        for (int pl = p0; pl < p1; pl++) {
             int in = xo + pl * h * w;
             int out = pl * oh * ow;
             for (int p = 0; p < oh; p++) {
@@ -65,11 +72,6 @@ public final class MaxPool2d extends Pool2d {
         }
     }
 
-    /** The common LeNet/ConvNet case: 2x2 windows, stride 2, no padding — a branch-free SIMD kernel. */
-    private void forward2x2(int planes, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
-        MaxPool2x2.forward(x, xo, planes, h, w, y, yo, ws, wo);
-    }
-
     @Override
     public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
                          float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
@@ -77,13 +79,82 @@ public final class MaxPool2d extends Pool2d {
         if (dx == null) {
             return;
         }
-        int planes = batch * c;
-        java.util.Arrays.fill(dx, dxo, dxo + planes * h * w, 0f);
-        for (int pl = 0; pl < planes; pl++) {
+        run(ctx, batch, false, null, 0, null, 0, dy, dyo, dx, dxo, ws, wo);
+    }
+
+    private void backwardPlanes(int p0, int p1, float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
+        java.util.Arrays.fill(dx, dxo + p0 * h * w, dxo + p1 * h * w, 0f);
+        for (int pl = p0; pl < p1; pl++) {
             int out = pl * oh * ow;
             int in = dxo + pl * h * w;
             for (int o = 0; o < oh * ow; o++) {
                 dx[in + (int) ws[wo + out + o]] += dy[dyo + out + o];
+            }
+        }
+    }
+
+    /** Below this many input elements a pass runs on the calling thread alone. */
+    private static final int PARALLEL_MIN = 1 << 15;
+
+    private void run(Context ctx, int batch, boolean fwd, float[] x, int xo, float[] y, int yo,
+                     float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
+        int planes = batch * c;
+        if (ctx.pool().threads() == 1 || (long) planes * h * w < PARALLEL_MIN) {
+            if (fwd) {
+                forwardPlanes(0, planes, x, xo, y, yo, ws, wo);
+            } else {
+                backwardPlanes(0, planes, dy, dyo, dx, dxo, ws, wo);
+            }
+            return;
+        }
+        Pass t = PASS.get();
+        t.layer = this;
+        t.fwd = fwd;
+        t.planes = planes;
+        t.x = x;
+        t.xo = xo;
+        t.y = y;
+        t.yo = yo;
+        t.dy = dy;
+        t.dyo = dyo;
+        t.dx = dx;
+        t.dxo = dxo;
+        t.ws = ws;
+        t.wo = wo;
+        try {
+            ctx.pool().run(t);
+        } finally {
+            t.layer = null;
+            t.x = t.y = t.dy = t.dx = t.ws = null;
+        }
+    }
+
+    private static final ThreadLocal<Pass> PASS = ThreadLocal.withInitial(Pass::new);
+
+    /** A pass split over the workers by planes (each output and each dx element has one owner). */
+    private static final class Pass implements WorkerPool.Task {
+        MaxPool2d layer;
+        boolean fwd;
+        int planes;
+        float[] x;
+        int xo;
+        float[] y;
+        int yo;
+        float[] dy;
+        int dyo;
+        float[] dx;
+        int dxo;
+        float[] ws;
+        int wo;
+
+        @Override
+        public void run(int worker, int workers) {
+            int p0 = (int) ((long) planes * worker / workers);
+            int p1 = (int) ((long) planes * (worker + 1) / workers);
+            if (fwd) {
+                layer.forwardPlanes(p0, p1, x, xo, y, yo, ws, wo);
+            } else {
+                layer.backwardPlanes(p0, p1, dy, dyo, dx, dxo, ws, wo);
             }
         }
     }
