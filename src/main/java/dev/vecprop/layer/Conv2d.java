@@ -9,6 +9,7 @@ import dev.vecprop.tensor.ParameterStore;
 
 import dev.vecprop.concurrent.WorkerPool;
 import dev.vecprop.kernel.ConvColumns;
+import dev.vecprop.kernel.ConvWeightGrad;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -314,6 +315,29 @@ public final class Conv2d extends AbstractLayer {
         }
     }
 
+    /**
+     * Few taps (a first layer): the weight gradient computed directly ({@link ConvWeightGrad}) — a GEMM
+     * would spend its time writing K <= 32 gathered columns per position for a few multiply-adds.
+     */
+    private boolean directWeights() {
+        return stride == 1 && groups == 1 && colRows() <= 32 && (long) outC * colRows() <= 1024;
+    }
+
+    /** dW rows [o0,o1) += sum over samples, directly. */
+    private void directWeightBlock(Scratch sc, int batch, float[] x, int xo, float[] dy, int dyo, int o0, int o1) {
+        int n = oh * ow;
+        int k = colRows();
+        for (int s = 0; s < batch; s++) {
+            float[] img = x;
+            int base = xo + s * inC * h * w;
+            if (pad > 0) {
+                img = sc.pad(x, base, inC, h, w, pad, pad);
+                base = 0;
+            }
+            ConvWeightGrad.accumulate(img, base, wp, tapFwd, dy, dyo + s * outC * n, oh, ow, o0, o1, 0, k, k, g, wOff);
+        }
+    }
+
     /** db[o] += sum over samples and positions of dy, for channels [o0,o1). */
     private void biasBlock(int batch, float[] dy, int dyo, int o0, int o1) {
         int n = oh * ow;
@@ -512,6 +536,24 @@ public final class Conv2d extends AbstractLayer {
             Conv2d l = layer;
             int opg = l.opg();
             int k = l.colRows();
+            if (l.directWeights()) {
+                int pairs = (l.outC + 1) / 2;
+                int q0 = (int) ((long) pairs * worker / workers);
+                int q1 = (int) ((long) pairs * (worker + 1) / workers);
+                if (q1 > q0) {
+                    l.directWeightBlock(sc, batch, x, xo, dy, dyo, 2 * q0, Math.min(l.outC, 2 * q1));
+                }
+            } else {
+                weightsByGemm(sc, worker, workers, l, opg, k);
+            }
+            if (l.hasBias) {
+                int o0 = (int) ((long) l.outC * worker / workers);
+                int o1 = (int) ((long) l.outC * (worker + 1) / workers);
+                l.biasBlock(batch, dy, dyo, o0, o1);
+            }
+        }
+
+        private void weightsByGemm(Scratch sc, int worker, int workers, Conv2d l, int opg, int k) {
             int nr = dev.vecprop.simd.GemmTiling.NR;
             int mr = dev.vecprop.simd.GemmTiling.MR;
             int tapPanels = (k + nr - 1) / nr;
@@ -528,11 +570,6 @@ public final class Conv2d extends AbstractLayer {
                 if (t1 > t0) {
                     l.weightBlock(sc, batch, x, xo, dy, dyo, t0 * mr, Math.min(opg, t1 * mr), 0, k);
                 }
-            }
-            if (l.hasBias) {
-                int o0 = (int) ((long) l.outC * worker / workers);
-                int o1 = (int) ((long) l.outC * (worker + 1) / workers);
-                l.biasBlock(batch, dy, dyo, o0, o1);
             }
         }
     }
