@@ -25,11 +25,13 @@ import java.util.SplittableRandom;
  * <pre>
  *   forward  y[s] (OC/g, N)  = W_g (OC/g, K) . cols(x[s]) (K, N) + bias        workers split samples
  *   weights  dW_g (OC/g, K) += sum_s dy[s] (OC/g, N) . cols(x[s])^T (N, K)      workers split taps (or rows)
- *   input    stride 1: dx[s] (C/g, H*W) = Wflip_g (C/g, OC/g*kh*kw) . cols(pad(dy[s]))   workers split samples
- *            stride > 1: dcols = W_g^T . dy[s], dx[s] = col2im(dcols)
+ *   input    dcols = W_g^T . dy[s], dx[s] = col2im(dcols)                         workers split samples
+ *            or (stride 1, when it packs fewer elements) dx[s] (C/g, H*W) = Wflip_g (C/g, OC/g*kh*kw) . cols(pad(dy[s]))
  * </pre>
- * The stride-1 input gradient is the "full" correlation of dy, padded by dilation*(k-1), with the
- * flipped, channel-transposed kernel, computed only at the unpadded input positions. Every output
+ * The second input-gradient form is the "full" correlation of dy, padded by dilation*(k-1), with the
+ * flipped, channel-transposed kernel, computed only at the unpadded input positions; it wins when a
+ * layer reduces channels. Few-tap layers (a first layer) compute the weight gradient directly
+ * ({@link ConvWeightGrad}) instead of through a GEMM. Every output
  * element goes through the same operations whatever the thread count: results are bit-identical
  * for any number of threads. Per-thread pad buffers are allocated once and reused.
  */
@@ -215,7 +217,7 @@ public final class Conv2d extends AbstractLayer {
     /** Stride 1: the flipped kernel Wflip (C, OC/g*kh*kw) for the input gradient. */
     @Override
     public int workspaceSize(int batch) {
-        return stride == 1 ? inC * opg() * kh * kw : 0;
+        return fullCorrelation() ? inC * opg() * kh * kw : 0;
     }
 
     @Override
@@ -247,7 +249,7 @@ public final class Conv2d extends AbstractLayer {
                 t.dispatch();
             }
             if (dx != null) {
-                if (stride == 1) {
+                if (fullCorrelation()) {
                     flipKernel(ws, wo);
                 }
                 t.set(Pass.INPUT, this, ctx.pool(), batch, null, 0, null, 0, dy, dyo, dx, dxo, ws, wo);
@@ -366,7 +368,7 @@ public final class Conv2d extends AbstractLayer {
         int n = oh * ow;
         int k = colRows();
         int hw = h * w;
-        if (stride == 1) {
+        if (fullCorrelation()) {
             float[] img = sc.pad(dy, dyo + s * outC * n, outC, oh, ow, dilation * (kh - 1), dilation * (kw - 1));
             int kb = opg() * kh * kw;
             for (int gi = 0; gi < groups; gi++) {
@@ -382,7 +384,11 @@ public final class Conv2d extends AbstractLayer {
             Sgemm.sgemm(k, n, opg(), v, wOff + gi * opg() * k, k, Layout.TRANSPOSED,
                     dy, dyo + (s * outC + gi * opg()) * n, n, Layout.ROW_MAJOR,
                     0f, dcols, 0, n, Layout.ROW_MAJOR, Epilogue.NONE, gemmPool);
-            col2im(dcols, 0, n, dx, dxo + (s * inC + gi * cpg()) * hw);
+            if (stride == 1) {
+                col2imRows(dcols, 0, n, dx, dxo + (s * inC + gi * cpg()) * hw);
+            } else {
+                col2im(dcols, 0, n, dx, dxo + (s * inC + gi * cpg()) * hw);
+            }
         }
     }
 
@@ -573,6 +579,53 @@ public final class Conv2d extends AbstractLayer {
             }
         }
     }
+
+    /** Stride 1: col2im as vector adds of whole runs (an output row's span inside the input row). */
+    private void col2imRows(float[] dcols, int co, int ld, float[] dx, int xo) {
+        int r = 0;
+        for (int c = 0; c < cpg(); c++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++, r++) {
+                    int xoff = j * dilation - pad; // input column of output column q is q + xoff
+                    int q0 = Math.max(0, -xoff);
+                    int q1 = Math.min(ow, w - xoff);
+                    if (q1 <= q0) {
+                        continue;
+                    }
+                    int src = co + r * ld;
+                    for (int p = 0; p < oh; p++) {
+                        int yy = p - pad + i * dilation;
+                        if (yy < 0 || yy >= h) {
+                            continue;
+                        }
+                        int dst = xo + (c * h + yy) * w + q0 + xoff;
+                        dev.vecprop.kernel.Activations.add(dx, dst, dcols, src + p * ow + q0, dx, dst, q1 - q0);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Input gradient as a full correlation of the padded dy (packs OC/g*kh*kw x H*W columns per sample)
+     * rather than columns + col2im (writes and scatters C/g*kh*kw x OH*OW): stride 1, and only when the
+     * packed matrix is not the larger of the two.
+     */
+    private boolean fullCorrelation() {
+        if (stride != 1) {
+            return false;
+        }
+        if (INPUT_GRAD.equals("full")) {
+            return true;
+        }
+        if (INPUT_GRAD.equals("cols")) {
+            return false;
+        }
+        return (long) opg() * h * w <= (long) cpg() * oh * ow;
+    }
+
+    /** {@code -Dvecprop.convInputGrad=full|cols} forces one input-gradient method (for benchmarks and tests). */
+    private static final String INPUT_GRAD = System.getProperty("vecprop.convInputGrad", "auto");
 
     /** dx[xo..] += scatter of dcols (row stride ld): the adjoint of im2col. */
     private void col2im(float[] dcols, int co, int ld, float[] dx, int xo) {

@@ -39,7 +39,9 @@ class Conv2dTest {
                 Arguments.of(4, 8, 3, 3, 1, 2, 2, 2, true, 10, 13, 1),
                 Arguments.of(17, 19, 3, 1, 1, 0, 1, 1, true, 5, 21, 2),
                 Arguments.of(3, 7, 1, 1, 2, 0, 1, 1, true, 7, 7, 4),
-                Arguments.of(8, 8, 3, 3, 1, 1, 1, 8, true, 6, 6, 2));
+                Arguments.of(8, 8, 3, 3, 1, 1, 1, 8, true, 6, 6, 2),
+                Arguments.of(16, 4, 3, 3, 1, 1, 1, 1, true, 7, 9, 2),
+                Arguments.of(12, 3, 3, 3, 1, 0, 2, 1, false, 9, 10, 3));
     }
 
     @ParameterizedTest
