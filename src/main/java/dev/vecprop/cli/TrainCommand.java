@@ -48,7 +48,7 @@ final class TrainCommand {
               --weight-decay W     L2 weight decay (AdamW: decoupled, default 0.01)
               --schedule S         cosine (default), constant, step:EPOCHS:GAMMA
               --warmup N           linear warm-up over the first N steps
-              --epochs N           (default 10)
+              --epochs N           (default 10; 12 for --arch lenet)
               --batch N|full       mini-batch size (default 64); 1 = stochastic GD; full = the whole training set
                                    in one step (batch GD, computed in micro-batches of 1024)
               --l1 X, --l2 X       penalties X*sum|w| and X*sum w^2 on the weights
@@ -116,7 +116,9 @@ final class TrainCommand {
         }
         c.schedule = a.str("schedule", c.schedule);
         c.warmupSteps = a.longValue("warmup", 0, 0, Long.MAX_VALUE);
-        c.epochs = a.integer("epochs", c.epochs, 1, 100_000);
+        // LeNet-5's recipe trains 12 epochs (99.09-99.24% over seeds 0-2; at 10: 98.99-99.17%)
+        int defaultEpochs = c.arch.trim().equalsIgnoreCase("lenet") ? 12 : c.epochs;
+        c.epochs = a.integer("epochs", defaultEpochs, 1, 100_000);
         c.batch = "full".equals(a.str("batch", "")) ? 0 : a.integer("batch", c.batch, 1, Integer.MAX_VALUE);
         c.l1 = a.real("l1", 0, 0, 10, false);
         c.l2 = a.real("l2", 0, 0, 10, false);
