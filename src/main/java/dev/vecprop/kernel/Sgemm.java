@@ -67,11 +67,15 @@ public final class Sgemm {
         if (m == 0 || n == 0) {
             return;
         }
-        Scratch s = SCRATCH.get();
-        Job job = s.job;
+        Job job = SCRATCH.get().job;
         job.set(m, n, k, a, aOff, lda, aLayout, b, bOff, ldb, bLayout, beta, c, cOff, ldc, cLayout, ep);
+        execute(job, pool);
+    }
+
+    /** Runs a prepared job on the caller alone (small, or no pool) or over the pool; always clears it. */
+    private static void execute(Job job, WorkerPool pool) {
         try {
-            if (pool == null || pool.threads() == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
+            if (pool == null || pool.threads() == 1 || (long) job.m * job.n * job.k < PARALLEL_MIN_MACS) {
                 job.run(0, 1);
             } else {
                 pool.run(job);
@@ -112,19 +116,10 @@ public final class Sgemm {
         if (m == 0 || n == 0) {
             return;
         }
-        Scratch s = SCRATCH.get();
-        Job job = s.job;
+        Job job = SCRATCH.get().job;
         job.set(m, n, k, a, aOff, lda, aLayout, null, 0, 0, null, beta, c, cOff, ldc, cLayout, ep);
         job.source = b;
-        try {
-            if (pool == null || pool.threads() == 1 || (long) m * n * k < PARALLEL_MIN_MACS) {
-                job.run(0, 1);
-            } else {
-                pool.run(job);
-            }
-        } finally {
-            job.clear();
-        }
+        execute(job, pool);
     }
 
     /** Forward of a dense layer: {@code Y = epilogue(X . W^T)}, W held as {@link Panels} of W^T. */
