@@ -118,41 +118,39 @@ public final class Conv2d extends AbstractLayer {
         }
         hp = h + 2 * pad;
         wp = w + 2 * pad;
-        tapFwd = new int[colRows()];
-        for (int c = 0, r = 0; c < cpg(); c++) {
-            for (int i = 0; i < kh; i++) {
-                for (int j = 0; j < kw; j++, r++) {
-                    tapFwd[r] = (c * hp + i * dilation) * wp + j * dilation;
-                }
-            }
-        }
-        posFwd = new int[oh * ow];
-        for (int p = 0; p < oh; p++) {
-            for (int q = 0; q < ow; q++) {
-                posFwd[p * ow + q] = p * stride * wp + q * stride;
-            }
-        }
+        tapFwd = taps(cpg(), hp, wp);
+        posFwd = positions(oh, ow, stride, 0, wp);
         if (stride == 1) {
-            int ph = dilation * (kh - 1);
-            int pw = dilation * (kw - 1);
-            hdp = oh + 2 * ph;
-            wdp = ow + 2 * pw;
-            tapBwd = new int[opg() * kh * kw];
-            for (int o = 0, r = 0; o < opg(); o++) {
-                for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++, r++) {
-                        tapBwd[r] = (o * hdp + i * dilation) * wdp + j * dilation;
-                    }
-                }
-            }
-            posBwd = new int[h * w];
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    posBwd[y * w + x] = (y + pad) * wdp + x + pad;
-                }
-            }
+            hdp = oh + 2 * dilation * (kh - 1);
+            wdp = ow + 2 * dilation * (kw - 1);
+            tapBwd = taps(opg(), hdp, wdp);
+            posBwd = positions(h, w, 1, pad, wdp);
         }
         return Shape.of(outC, oh, ow);
+    }
+
+    /** Offsets of the kernel taps (channel, row, column; dilation included) in an image of (channels, rows, cols). */
+    private int[] taps(int channels, int rows, int cols) {
+        int[] t = new int[channels * kh * kw];
+        for (int c = 0, r = 0; c < channels; c++) {
+            for (int i = 0; i < kh; i++) {
+                for (int j = 0; j < kw; j++, r++) {
+                    t[r] = (c * rows + i * dilation) * cols + j * dilation;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** Offsets of an (n1 x n2) grid of positions, step {@code step}, starting at (skip, skip), in rows of {@code cols}. */
+    private static int[] positions(int n1, int n2, int step, int skip, int cols) {
+        int[] p = new int[n1 * n2];
+        for (int y = 0; y < n1; y++) {
+            for (int x = 0; x < n2; x++) {
+                p[y * n2 + x] = (y * step + skip) * cols + x * step + skip;
+            }
+        }
+        return p;
     }
 
     @Override
