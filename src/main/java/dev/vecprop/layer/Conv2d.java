@@ -55,7 +55,7 @@ public final class Conv2d extends AbstractLayer {
     /** Offsets of the K taps and N positions in the padded input (C/g, HP, WP). */
     private int[] tapFwd;
     private int[] posFwd;
-    /** Stride 1: offsets of the flipped kernel's taps and the input positions in the padded dy (OC/g, HDP, WDP). */
+    /** Full-correlation input gradient only: offsets of the flipped kernel's taps and the input positions in the padded dy (OC/g, HDP, WDP). */
     private int hdp;
     private int wdp;
     private int[] tapBwd;
@@ -120,7 +120,7 @@ public final class Conv2d extends AbstractLayer {
         wp = w + 2 * pad;
         tapFwd = taps(cpg(), hp, wp);
         posFwd = positions(oh, ow, stride, 0, wp);
-        if (stride == 1) {
+        if (fullCorrelation()) {
             hdp = oh + 2 * dilation * (kh - 1);
             wdp = ow + 2 * dilation * (kw - 1);
             tapBwd = taps(opg(), hdp, wdp);
