@@ -9,7 +9,8 @@ import dev.vecprop.simd.Simd;
  *
  * <p>Loop nest per worker: NC columns of C, then KC-deep blocks of k (B packed into zero-padded
  * {@code KC x NR} panels unless it is already in {@link Layout#PANELS}), then MC rows (A packed into
- * {@code MR x KC} panels), then the {@code MR x NR} register tile of the micro-kernel. The three
+ * {@code MR x KC} panels, or read in place when its block is small: see {@link #DIRECT_A_SPAN}), then
+ * the {@code MR x NR} register tile of the micro-kernel. The three
  * products of dense-layer training map onto it as
  * <pre>
  *   forward   Y (B,OUT)  = X (B,IN) . W^T        A = X ROW_MAJOR,  B = W^T (PANELS, kept packed by the layer)
@@ -32,6 +33,16 @@ public final class Sgemm {
     private static final int KC = GemmTiling.KC;
     private static final int MC = GemmTiling.MC;
     private static final int NC = GemmTiling.NC;
+    /**
+     * A is read in place (not packed) by the 4x2 micro-kernel when one A block spans at most this
+     * many floats of its array: small operands (a batch of activations, conv weights) whose block
+     * stays in L2 anyway, so packing would only cost a copy. Larger ones are packed: an in-place
+     * block would sweep its rows at a long stride through few cache sets.
+     */
+    private static final int DIRECT_A_SPAN = 1 << 16;
+    /** {@code -Dvecprop.gemmDirectA=auto|off}: off always packs A (tests use it to cover both paths). */
+    static final boolean DIRECT_A = VECTOR && MR == 4 && GemmTiling.NV == 2
+            && !"off".equals(System.getProperty("vecprop.gemmDirectA", "auto").trim());
     /** Below this many multiply-adds a GEMM runs on the caller's thread alone. */
     private static final long PARALLEL_MIN_MACS = 1L << 16;
 
@@ -213,6 +224,7 @@ public final class Sgemm {
                 }
             }
             boolean rowMajorC = cLayout == Layout.ROW_MAJOR;
+            boolean directA = DIRECT_A && directSpan(Math.min(MC, m1 - m0), kcStep) <= DIRECT_A_SPAN;
             for (int jc = n0; jc < n1; jc += NC) {
                 int nc = Math.min(NC, n1 - jc);
                 for (int pc = 0; pc < k; pc += kcStep) {
@@ -239,7 +251,12 @@ public final class Sgemm {
                     }
                     for (int ic = m0; ic < m1; ic += MC) {
                         int mc = Math.min(MC, m1 - ic);
-                        packA(ic, mc, pc, kc, s.aPack);
+                        int fullRows = mc / MR * MR;
+                        if (!directA) {
+                            packA(ic, mc, pc, kc, s.aPack);
+                        } else if (fullRows < mc) {
+                            packA(ic + fullRows, mc - fullRows, pc, kc, s.aPack); // the ragged last tile only
+                        }
                         for (int jr = 0; jr < nc; jr += NR) {
                             int nv = Math.min(NR, nc - jr);
                             int bo = bBase + (jr / NR) * bStride;
@@ -247,7 +264,8 @@ public final class Sgemm {
                             for (int ir = 0; ir < mc; ir += MR) {
                                 int mv = Math.min(MR, mc - ir);
                                 int i = ic + ir;
-                                int ao = (ir / MR) * kc * MR;
+                                boolean direct = directA && mv == MR;
+                                int ao = directA ? 0 : (ir / MR) * kc * MR;
                                 int co;
                                 int cld;
                                 if (rowMajorC) {
@@ -258,9 +276,17 @@ public final class Sgemm {
                                     cld = NR;
                                 }
                                 if (mv == MR && nv == NR) {
-                                    micro(kc, s.aPack, ao, bp, bo, c, co, cld, betaEff, s);
+                                    if (direct) {
+                                        microDirect(kc, i, pc, bp, bo, c, co, cld, betaEff);
+                                    } else {
+                                        micro(kc, s.aPack, ao, bp, bo, c, co, cld, betaEff, s);
+                                    }
                                 } else {
-                                    micro(kc, s.aPack, ao, bp, bo, s.tile, 0, NR, 0f, s);
+                                    if (direct) {
+                                        microDirect(kc, i, pc, bp, bo, s.tile, 0, NR, 0f);
+                                    } else {
+                                        micro(kc, s.aPack, ao, bp, bo, s.tile, 0, NR, 0f, s);
+                                    }
                                     SgemmScalarKernels.merge(s.tile, mv, nv, c, co, cld, betaEff);
                                 }
                                 if (last && ep.kind != Epilogue.Kind.NONE) {
@@ -274,6 +300,20 @@ public final class Sgemm {
                         }
                     }
                 }
+            }
+        }
+
+        /** Floats of A's array that one {@code rows x kc} block of A spans. */
+        private long directSpan(int rows, int kc) {
+            return aLayout == Layout.ROW_MAJOR ? (long) (rows - 1) * lda + kc : (long) (kc - 1) * lda + rows;
+        }
+
+        /** The full MR-row tile at A rows [i, i+MR), k [p0, p0+kc), read in place (see {@link #DIRECT_A_SPAN}). */
+        private void microDirect(int kc, int i, int p0, float[] b, int bo, float[] c, int co, int ldc, float beta) {
+            if (aLayout == Layout.ROW_MAJOR) {
+                SgemmVectorKernels.k4x2RowA(kc, a, aOff + i * lda + p0, lda, b, bo, c, co, ldc, beta);
+            } else {
+                SgemmVectorKernels.k4x2ColA(kc, a, aOff + p0 * lda + i, lda, b, bo, c, co, ldc, beta);
             }
         }
 
