@@ -12,9 +12,10 @@ import java.util.Locale;
  * tile spills and collapsed to ~35 GFLOP/s where 4x2 ran ~80, so 16 registers get 4x2.
  * Overrides: {@code -Dvecprop.tile=RxV}, {@code -Dvecprop.kc}, {@code -Dvecprop.mc}, {@code -Dvecprop.nc}.
  *
- * <p>Cache blocks: a {@code KC x NR} B micro-panel and the {@code MR x KC} A micro-panel stay in
- * the 48 KiB L1d; the {@code MC x KC} packed A block in the 1 MiB L2; the {@code KC x NC} packed B
- * block in L3.
+ * <p>Cache blocks: the {@code MR x KC} A micro-panel and a {@code KC x NR} B micro-panel fit the L1d
+ * together; the {@code MC x KC} packed A block the L2; the {@code KC x NC} packed B block L2 or L3.
+ * Which micro-panel stays in L1 depends on C's layout: a row-major C is swept along its rows (the A
+ * micro-panel stays, B panels stream), a panel-layout C down its columns (the B micro-panel stays).
  */
 public final class GemmTiling {
     private GemmTiling() {}
