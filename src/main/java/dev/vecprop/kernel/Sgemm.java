@@ -229,7 +229,8 @@ public final class Sgemm {
                     s.bPack = new float[need];
                 }
             }
-            boolean rowSweep = cLayout == Layout.ROW_MAJOR && (long) (m1 - m0) * (n1 - n0) > ROW_SWEEP_MIN_C;
+            boolean rowMajorC = cLayout == Layout.ROW_MAJOR;
+            boolean rowSweep = rowMajorC && (long) (m1 - m0) * (n1 - n0) > ROW_SWEEP_MIN_C;
             boolean directA = DIRECT_A && directSpan(Math.min(MC, m1 - m0), kcStep) <= DIRECT_A_SPAN;
             for (int jc = n0; jc < n1; jc += NC) {
                 int nc = Math.min(NC, n1 - jc);
@@ -263,74 +264,62 @@ public final class Sgemm {
                         } else if (fullRows < mc) {
                             packA(ic + fullRows, mc - fullRows, pc, kc, s.aPack); // the ragged last tile only
                         }
-                        if (rowSweep) {
-                            // Row sweep: one A micro-panel (in L1) against every B panel of the block, so
-                            // the C tiles of a band of MR rows are visited left to right, a stream the
-                            // hardware prefetchers follow. (A column sweep walks a row-major C at a stride
-                            // of ldc and stalls on every tile once C outgrows L2: 1024^3 ran 14% slower.)
-                            for (int ir = 0; ir < mc; ir += MR) {
-                                for (int jr = 0; jr < nc; jr += NR) {
-                                    tile(s, kc, pc, ic, ir, mc, jc, jr, nc, bp, bBase + (jr / NR) * bStride,
-                                            directA, last, betaEff);
+                        // Row sweep (rowSweep): one A micro-panel (in L1) against every B panel of the
+                        // block, so the C tiles of a band of MR rows are visited left to right, a stream
+                        // the hardware prefetchers follow. (A column sweep walks a row-major C at a
+                        // stride of ldc and stalls on every tile once C outgrows L2: 1024^3 ran up to 14%
+                        // slower.) Column sweep otherwise: the B micro-panel stays in L1 while the A block
+                        // streams from L2; taken for a C in panels (the tiles of a panel are contiguous
+                        // down its rows) and for a C small enough to stay in L2. One loop nest serves
+                        // both orders: the tile body stays inline (a call per tile measured 2-6% slower).
+                        int mTiles = (mc + MR - 1) / MR;
+                        int nTiles = (nc + NR - 1) / NR;
+                        int outer = rowSweep ? mTiles : nTiles;
+                        int inner = rowSweep ? nTiles : mTiles;
+                        for (int o = 0; o < outer; o++) {
+                            for (int q = 0; q < inner; q++) {
+                                int ir = (rowSweep ? o : q) * MR;
+                                int jr = (rowSweep ? q : o) * NR;
+                                int mv = Math.min(MR, mc - ir);
+                                int nv = Math.min(NR, nc - jr);
+                                int i = ic + ir;
+                                int j = jc + jr;
+                                int bo = bBase + (jr / NR) * bStride;
+                                boolean direct = directA && mv == MR;
+                                int ao = directA ? 0 : (ir / MR) * kc * MR;
+                                int co;
+                                int cld;
+                                if (rowMajorC) {
+                                    co = cOff + i * ldc + j;
+                                    cld = ldc;
+                                } else {
+                                    co = cOff + (j / NR) * ldc + i * NR;
+                                    cld = NR;
                                 }
-                            }
-                        } else {
-                            // Column sweep: the B micro-panel stays in L1 while the A block streams from
-                            // L2. Taken for a C in panels (the tiles of a panel are contiguous down its
-                            // rows) and for a C small enough to stay in L2.
-                            for (int jr = 0; jr < nc; jr += NR) {
-                                for (int ir = 0; ir < mc; ir += MR) {
-                                    tile(s, kc, pc, ic, ir, mc, jc, jr, nc, bp, bBase + (jr / NR) * bStride,
-                                            directA, last, betaEff);
+                                if (mv == MR && nv == NR) {
+                                    if (direct) {
+                                        microDirect(kc, i, pc, bp, bo, c, co, cld, betaEff);
+                                    } else {
+                                        micro(kc, s.aPack, ao, bp, bo, c, co, cld, betaEff, s);
+                                    }
+                                } else {
+                                    if (direct) {
+                                        microDirect(kc, i, pc, bp, bo, s.tile, 0, NR, 0f);
+                                    } else {
+                                        micro(kc, s.aPack, ao, bp, bo, s.tile, 0, NR, 0f, s);
+                                    }
+                                    SgemmScalarKernels.merge(s.tile, mv, nv, c, co, cld, betaEff);
+                                }
+                                if (last && ep.kind != Epilogue.Kind.NONE) {
+                                    if (VECTOR) {
+                                        SgemmVectorKernels.epilogue(ep, c, co, cld, i, j, mv, nv);
+                                    } else {
+                                        SgemmScalarKernels.epilogue(ep, c, co, cld, i, j, mv, nv);
+                                    }
                                 }
                             }
                         }
                     }
-                }
-            }
-        }
-
-        /**
-         * One register tile: C rows {@code ic+ir} (up to MR, within the block's {@code mc}) by columns
-         * {@code jc+jr} (up to NR, within {@code nc}), B micro-panel at {@code bp[bo]}. Full tiles go
-         * straight to C; ragged ones through the scratch tile. The epilogue runs after the last k block.
-         */
-        private void tile(Scratch s, int kc, int pc, int ic, int ir, int mc, int jc, int jr, int nc,
-                          float[] bp, int bo, boolean directA, boolean last, float betaEff) {
-            int mv = Math.min(MR, mc - ir);
-            int nv = Math.min(NR, nc - jr);
-            int i = ic + ir;
-            int j = jc + jr;
-            boolean direct = directA && mv == MR;
-            int ao = directA ? 0 : (ir / MR) * kc * MR;
-            int co;
-            int cld;
-            if (cLayout == Layout.ROW_MAJOR) {
-                co = cOff + i * ldc + j;
-                cld = ldc;
-            } else {
-                co = cOff + (j / NR) * ldc + i * NR;
-                cld = NR;
-            }
-            if (mv == MR && nv == NR) {
-                if (direct) {
-                    microDirect(kc, i, pc, bp, bo, c, co, cld, betaEff);
-                } else {
-                    micro(kc, s.aPack, ao, bp, bo, c, co, cld, betaEff, s);
-                }
-            } else {
-                if (direct) {
-                    microDirect(kc, i, pc, bp, bo, s.tile, 0, NR, 0f);
-                } else {
-                    micro(kc, s.aPack, ao, bp, bo, s.tile, 0, NR, 0f, s);
-                }
-                SgemmScalarKernels.merge(s.tile, mv, nv, c, co, cld, betaEff);
-            }
-            if (last && ep.kind != Epilogue.Kind.NONE) {
-                if (VECTOR) {
-                    SgemmVectorKernels.epilogue(ep, c, co, cld, i, j, mv, nv);
-                } else {
-                    SgemmScalarKernels.epilogue(ep, c, co, cld, i, j, mv, nv);
                 }
             }
         }

@@ -1,0 +1,115 @@
+package dev.vecprop.ab;
+
+import dev.vecprop.concurrent.WorkerPool;
+import dev.vecprop.kernel.Epilogue;
+import dev.vecprop.kernel.Layout;
+import dev.vecprop.kernel.Panels;
+import dev.vecprop.kernel.Sgemm;
+import dev.vecprop.layer.Context;
+import dev.vecprop.layer.Sequential;
+import dev.vecprop.layer.Workspace;
+import dev.vecprop.loss.SoftmaxCrossEntropy;
+import dev.vecprop.loss.Targets;
+import dev.vecprop.optim.Adam;
+import dev.vecprop.train.ModelSpec;
+
+import java.util.SplittableRandom;
+
+/**
+ * The workloads {@link PairedAb} times, written against vecprop's public API only, so that the same
+ * source compiles against an older build too (the A/B run compiles it once per build).
+ *
+ * <p>Names: {@code mlp}, {@code lenet}, {@code convnet} (or any {@code --arch} spelling): one training
+ * step at batch 64 — forward, softmax cross-entropy, backward, Adam; {@code gemm-fwd1},
+ * {@code gemm-fwd2}, {@code gemm-dW1}, {@code gemm-dX2}, {@code gemm-sq1024}: the GEMMs of
+ * {@code vecprop bench gemm}. A suffix {@code @T} runs on T threads (default 1).
+ */
+public final class AbWorkloads {
+    private AbWorkloads() {}
+
+    /** Threads a workload name asks for. */
+    public static int threads(String name) {
+        int at = name.indexOf('@');
+        return at < 0 ? 1 : Integer.parseInt(name.substring(at + 1));
+    }
+
+    /** Floating-point operations of one run of the workload, or 0 when not counted. */
+    public static long flops(String name) {
+        String base = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
+        int[] s = gemmShape(base);
+        return s == null ? 0 : 2L * s[0] * s[1] * s[2];
+    }
+
+    private static int[] gemmShape(String base) {
+        return switch (base) {
+            case "gemm-fwd1" -> new int[] {64, 256, 784};
+            case "gemm-fwd2" -> new int[] {64, 128, 256};
+            case "gemm-dW1" -> new int[] {784, 256, 64};
+            case "gemm-dX2" -> new int[] {64, 784, 256};
+            case "gemm-sq1024" -> new int[] {1024, 1024, 1024};
+            default -> null;
+        };
+    }
+
+    /** A workload ready to run repeatedly (it owns its buffers and, for T > 1, a pool of T threads). */
+    public static Runnable create(String name) {
+        int threads = threads(name);
+        String base = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
+        WorkerPool pool = new WorkerPool(threads);
+        int[] g = gemmShape(base);
+        return g != null ? gemm(base, g[0], g[1], g[2], pool) : trainStep(base, pool);
+    }
+
+    private static Runnable gemm(String base, int m, int n, int k, WorkerPool pool) {
+        SplittableRandom rnd = new SplittableRandom(1);
+        int size = 2 * Math.max(m, Math.max(n, k)) * Math.max(m, Math.max(n, k)) + 4096;
+        float[] a = new float[size];
+        float[] b = new float[size];
+        float[] c = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) rnd.nextDouble();
+            b[i] = (float) rnd.nextDouble();
+        }
+        return switch (base) {
+            case "gemm-fwd1", "gemm-fwd2" -> () -> Sgemm.sgemm(m, n, k, a, 0, k, Layout.ROW_MAJOR,
+                    b, 0, Panels.stride(k), Layout.PANELS, 0f, c, 0, n, Layout.ROW_MAJOR, Epilogue.NONE, pool);
+            case "gemm-dW1" -> () -> Sgemm.sgemm(m, n, k, a, 0, m, Layout.TRANSPOSED,
+                    b, 0, n, Layout.ROW_MAJOR, 1f, c, 0, Panels.stride(m), Layout.PANELS, Epilogue.NONE, pool);
+            case "gemm-dX2" -> () -> Sgemm.sgemm(m, n, k, a, 0, k, Layout.ROW_MAJOR,
+                    b, 0, Panels.stride(n), Layout.PANELS_TRANSPOSED, 0f, c, 0, n, Layout.ROW_MAJOR,
+                    Epilogue.NONE, pool);
+            default -> () -> Sgemm.sgemm(m, n, k, a, 0, k, Layout.ROW_MAJOR,
+                    b, 0, n, Layout.ROW_MAJOR, 0f, c, 0, n, Layout.ROW_MAJOR, Epilogue.NONE, pool);
+        };
+    }
+
+    private static Runnable trainStep(String arch, WorkerPool pool) {
+        int batch = 64;
+        Sequential model = ModelSpec.parse(arch, "relu", 0, false).build();
+        model.initialize(1);
+        int in = model.inputShape().size();
+        int classes = model.outputShape().size();
+        SplittableRandom rnd = new SplittableRandom(7);
+        float[] x = new float[batch * in];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextDouble();
+        }
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = rnd.nextInt(classes);
+        }
+        Targets t = Targets.labels(labels, 0);
+        SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
+        Adam adam = Adam.adam(model.params());
+        adam.parallel(pool);
+        Context ctx = new Context(pool, true, 1);
+        Workspace ws = model.workspace(batch);
+        long[] step = {0};
+        return () -> {
+            int yo = model.forward(ctx.step(step[0]++), ws, x, 0, batch);
+            loss.compute(ws.data(), yo, batch, classes, t, ws.data(), ws.outputGradOffset());
+            model.backward(ctx, ws, x, 0, batch, null, 0);
+            adam.step(1e-6f); // tiny: the weights stay where the workload started
+        };
+    }
+}
