@@ -35,8 +35,7 @@ public final class AbWorkloads {
 
     /** Floating-point operations of one run of the workload, or 0 when not counted. */
     public static long flops(String name) {
-        String base = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
-        int[] s = gemmShape(base);
+        int[] s = gemmShape(base(name));
         return s == null ? 0 : 2L * s[0] * s[1] * s[2];
     }
 
@@ -51,25 +50,44 @@ public final class AbWorkloads {
         };
     }
 
-    /** A workload ready to run repeatedly (it owns its buffers and, for T > 1, a pool of T threads). */
-    public static Runnable create(String name) {
-        int threads = threads(name);
-        String base = name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
-        WorkerPool pool = new WorkerPool(threads);
-        int[] g = gemmShape(base);
-        return g != null ? gemm(base, g[0], g[1], g[2], pool) : trainStep(base, pool);
+    /**
+     * Operand arrays for a GEMM workload (A, B, C; empty for a training step), allocated by the caller
+     * so that both builds of an A/B pair run on the very same arrays: a float[]'s start is aligned to
+     * 8 or 16 bytes only, and which of a kernel's 32-byte loads straddle a cache line changes with
+     * every allocation, by several percent.
+     */
+    public static float[][] operands(String name, long seed) {
+        int[] g = gemmShape(base(name));
+        if (g == null) {
+            return new float[0][];
+        }
+        int big = Math.max(g[0], Math.max(g[1], g[2]));
+        int size = 2 * big * big + 4096;
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[][] ops = new float[3][size];
+        for (int i = 0; i < size; i++) {
+            ops[0][i] = (float) rnd.nextDouble();
+            ops[1][i] = (float) rnd.nextDouble();
+        }
+        return ops;
     }
 
-    private static Runnable gemm(String base, int m, int n, int k, WorkerPool pool) {
-        SplittableRandom rnd = new SplittableRandom(1);
-        int size = 2 * Math.max(m, Math.max(n, k)) * Math.max(m, Math.max(n, k)) + 4096;
-        float[] a = new float[size];
-        float[] b = new float[size];
-        float[] c = new float[size];
-        for (int i = 0; i < size; i++) {
-            a[i] = (float) rnd.nextDouble();
-            b[i] = (float) rnd.nextDouble();
-        }
+    private static String base(String name) {
+        return name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
+    }
+
+    /**
+     * A workload ready to run repeatedly, on {@code ops} from {@link #operands} (a training step
+     * allocates its own model and buffers), with a pool of T threads for a name ending in {@code @T}.
+     */
+    public static Runnable create(String name, float[][] ops) {
+        WorkerPool pool = new WorkerPool(threads(name));
+        String base = base(name);
+        int[] g = gemmShape(base);
+        return g != null ? gemm(base, g[0], g[1], g[2], ops[0], ops[1], ops[2], pool) : trainStep(base, pool);
+    }
+
+    private static Runnable gemm(String base, int m, int n, int k, float[] a, float[] b, float[] c, WorkerPool pool) {
         return switch (base) {
             case "gemm-fwd1", "gemm-fwd2" -> () -> Sgemm.sgemm(m, n, k, a, 0, k, Layout.ROW_MAJOR,
                     b, 0, Panels.stride(k), Layout.PANELS, 0f, c, 0, n, Layout.ROW_MAJOR, Epilogue.NONE, pool);

@@ -38,8 +38,17 @@ public final class PairedAb {
                 "pairs");
         for (int w = 3; w < args.length; w++) {
             String name = args[w];
-            Runnable ra = create(a, name);
-            Runnable rb = create(b, name);
+            // Several instances per build, each pair of them on shared operand arrays: a training
+            // step's own buffers land at a different alignment in every instance, so cycling
+            // through four averages that out instead of freezing one draw into the ratio.
+            int instances = 4;
+            Runnable[] ras = new Runnable[instances];
+            Runnable[] rbs = new Runnable[instances];
+            for (int k = 0; k < instances; k++) {
+                float[][] ops = AbWorkloads.operands(name, k + 1);
+                ras[k] = create(a, name, ops);
+                rbs[k] = create(b, name, ops);
+            }
             boolean wall = AbWorkloads.threads(name) > 1;
             List<Double> ratios = new ArrayList<>();
             List<Long> ta = new ArrayList<>();
@@ -48,7 +57,10 @@ public final class PairedAb {
             long end = warmEnd + (long) (seconds * 1e9);
             long pair = 0;
             while (System.nanoTime() < end) {
-                boolean aFirst = (pair++ & 1) == 0;
+                boolean aFirst = (pair & 1) == 0;
+                Runnable ra = ras[(int) (pair / 2 % instances)];
+                Runnable rb = rbs[(int) (pair / 2 % instances)];
+                pair++;
                 long x = time(aFirst ? ra : rb, wall);
                 long y = time(aFirst ? rb : ra, wall);
                 long dA = aFirst ? x : y;
@@ -89,8 +101,8 @@ public final class PairedAb {
         return new URLClassLoader(urls, ClassLoader.getPlatformClassLoader());
     }
 
-    private static Runnable create(ClassLoader cl, String name) throws Exception {
-        Method m = cl.loadClass(AbWorkloads.class.getName()).getMethod("create", String.class);
-        return (Runnable) m.invoke(null, name);
+    private static Runnable create(ClassLoader cl, String name, float[][] ops) throws Exception {
+        Method m = cl.loadClass(AbWorkloads.class.getName()).getMethod("create", String.class, float[][].class);
+        return (Runnable) m.invoke(null, name, ops);
     }
 }

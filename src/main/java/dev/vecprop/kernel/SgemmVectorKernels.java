@@ -167,46 +167,6 @@ final class SgemmVectorKernels {
     }
 
     /**
-     * The 4x2 tile with A read in place from a ROW_MAJOR matrix: row i of the tile is
-     * {@code a[ao + i*lda + p]}, p in [0,kc). Same operation order as {@link #k4x2} on a packed copy.
-     */
-    static void k4x2RowA(int kc, float[] a, int ao, int lda, float[] b, int bo, float[] c, int co, int ldc,
-                         float beta) {
-        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
-        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
-        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
-        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
-        final int nr = 2 * L;
-        int r1 = ao + lda;
-        int r2 = r1 + lda;
-        int r3 = r2 + lda;
-        for (int p = 0; p < kc; p++) {
-            int bp = bo + p * nr;
-            FloatVector b0 = FloatVector.fromArray(S, b, bp);
-            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
-            FloatVector a0 = FloatVector.broadcast(S, a[ao + p]);
-            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
-            FloatVector a1 = FloatVector.broadcast(S, a[r1 + p]);
-            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
-            FloatVector a2 = FloatVector.broadcast(S, a[r2 + p]);
-            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
-            FloatVector a3 = FloatVector.broadcast(S, a[r3 + p]);
-            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
-        }
-        store(c0_0, c, co, beta);
-        store(c0_1, c, co + L, beta);
-        co += ldc;
-        store(c1_0, c, co, beta);
-        store(c1_1, c, co + L, beta);
-        co += ldc;
-        store(c2_0, c, co, beta);
-        store(c2_1, c, co + L, beta);
-        co += ldc;
-        store(c3_0, c, co, beta);
-        store(c3_1, c, co + L, beta);
-    }
-
-    /**
      * The 4x2 tile with A read in place from a TRANSPOSED matrix: element (i, p) of the tile is
      * {@code a[ao + p*lda + i]}. Same operation order as {@link #k4x2} on a packed copy.
      */
