@@ -22,20 +22,15 @@ import java.util.SplittableRandom;
  * <p>Names: {@code mlp}, {@code lenet}, {@code convnet} (or any {@code --arch} spelling): one training
  * step at batch 64 — forward, softmax cross-entropy, backward, Adam; {@code gemm-fwd1},
  * {@code gemm-fwd2}, {@code gemm-dW1}, {@code gemm-dX2}, {@code gemm-sq1024}: the GEMMs of
- * {@code vecprop bench gemm}. A suffix {@code @T} runs on T threads (default 1).
+ * {@code vecprop bench gemm}. One thread only: an idle worker pool of one build spins for a few
+ * milliseconds after each task and would take a core from the other build's turn.
  */
 public final class AbWorkloads {
     private AbWorkloads() {}
 
-    /** Threads a workload name asks for. */
-    public static int threads(String name) {
-        int at = name.indexOf('@');
-        return at < 0 ? 1 : Integer.parseInt(name.substring(at + 1));
-    }
-
     /** Floating-point operations of one run of the workload, or 0 when not counted. */
     public static long flops(String name) {
-        int[] s = gemmShape(base(name));
+        int[] s = gemmShape(name);
         return s == null ? 0 : 2L * s[0] * s[1] * s[2];
     }
 
@@ -57,7 +52,7 @@ public final class AbWorkloads {
      * every allocation, by several percent.
      */
     public static float[][] operands(String name, long seed) {
-        int[] g = gemmShape(base(name));
+        int[] g = gemmShape(name);
         if (g == null) {
             return new float[0][];
         }
@@ -72,19 +67,14 @@ public final class AbWorkloads {
         return ops;
     }
 
-    private static String base(String name) {
-        return name.contains("@") ? name.substring(0, name.indexOf('@')) : name;
-    }
-
     /**
      * A workload ready to run repeatedly, on {@code ops} from {@link #operands} (a training step
-     * allocates its own model and buffers), with a pool of T threads for a name ending in {@code @T}.
+     * allocates its own model and buffers), on the caller's thread.
      */
     public static Runnable create(String name, float[][] ops) {
-        WorkerPool pool = new WorkerPool(threads(name));
-        String base = base(name);
-        int[] g = gemmShape(base);
-        return g != null ? gemm(base, g[0], g[1], g[2], ops[0], ops[1], ops[2], pool) : trainStep(base, pool);
+        WorkerPool pool = WorkerPool.serial();
+        int[] g = gemmShape(name);
+        return g != null ? gemm(name, g[0], g[1], g[2], ops[0], ops[1], ops[2], pool) : trainStep(name, pool);
     }
 
     private static Runnable gemm(String base, int m, int n, int k, float[] a, float[] b, float[] c, WorkerPool pool) {

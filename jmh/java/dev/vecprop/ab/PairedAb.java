@@ -15,8 +15,8 @@ import java.util.List;
  * compiled against them) gets its own class loader, and the two run the same workload alternately,
  * call by call (order flipped every pair). On a shared, noisy machine the speed of the moment swings
  * by 2x within seconds, but it swings for both halves of a pair alike: the median of the per-pair
- * time ratios resolves differences of a few percent that separate runs cannot. One thread: CPU time
- * of the caller ({@code ThreadMXBean}); more threads: wall time.
+ * time ratios resolves differences of a few percent that separate runs cannot. Times are the
+ * caller's CPU time ({@code ThreadMXBean}); workloads run on one thread.
  *
  * <p>Usage (normally through {@code ./vecprop ab REV}): {@code PairedAb CLASSPATH_A CLASSPATH_B
  * SECONDS WORKLOAD...}.
@@ -34,6 +34,13 @@ public final class PairedAb {
         ClassLoader a = loader(args[0]);
         ClassLoader b = loader(args[1]);
         double seconds = Double.parseDouble(args[2]);
+        for (int w = 3; w < args.length; w++) {
+            if (args[w].contains("@")) {
+                System.err.println("PairedAb: " + args[w] + ": one thread only (an idle pool of one build spins"
+                        + " and would take the core of the other's turn)");
+                System.exit(2);
+            }
+        }
         System.out.printf("%-14s %10s %10s %8s %8s %8s %7s%n", "workload", "A median", "B median", "B/A", "q1", "q3",
                 "pairs");
         for (int w = 3; w < args.length; w++) {
@@ -49,7 +56,6 @@ public final class PairedAb {
                 ras[k] = create(a, name, ops);
                 rbs[k] = create(b, name, ops);
             }
-            boolean wall = AbWorkloads.threads(name) > 1;
             List<Double> ratios = new ArrayList<>();
             List<Long> ta = new ArrayList<>();
             List<Long> tb = new ArrayList<>();
@@ -61,8 +67,8 @@ public final class PairedAb {
                 Runnable ra = ras[(int) (pair / 2 % instances)];
                 Runnable rb = rbs[(int) (pair / 2 % instances)];
                 pair++;
-                long x = time(aFirst ? ra : rb, wall);
-                long y = time(aFirst ? rb : ra, wall);
+                long x = time(aFirst ? ra : rb);
+                long y = time(aFirst ? rb : ra);
                 long dA = aFirst ? x : y;
                 long dB = aFirst ? y : x;
                 if (System.nanoTime() > warmEnd) {
@@ -79,17 +85,16 @@ public final class PairedAb {
             System.out.printf("%-14s %10s %10s %8.3f %8.3f %8.3f %7d%n", name, fmt(ta.get(n / 2), flops),
                     fmt(tb.get(n / 2), flops), ratios.get(n / 2), ratios.get(n / 4), ratios.get(3 * n / 4), n);
         }
-        System.exit(0); // the workloads' worker pools are daemon threads, but do not wait for them
     }
 
     private static String fmt(long nanos, long flops) {
         return flops > 0 ? String.format("%.1fGF/s", flops / (double) nanos) : String.format("%.0fus", nanos / 1e3);
     }
 
-    private static long time(Runnable r, boolean wall) {
-        long t0 = wall ? System.nanoTime() : MX.getCurrentThreadCpuTime();
+    private static long time(Runnable r) {
+        long t0 = MX.getCurrentThreadCpuTime();
         r.run();
-        return (wall ? System.nanoTime() : MX.getCurrentThreadCpuTime()) - t0;
+        return MX.getCurrentThreadCpuTime() - t0;
     }
 
     private static ClassLoader loader(String classpath) throws Exception {
