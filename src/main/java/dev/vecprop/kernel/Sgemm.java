@@ -34,6 +34,9 @@ public final class Sgemm {
     private static final int KC = GemmTiling.KC;
     private static final int MC = GemmTiling.MC;
     private static final int NC = GemmTiling.NC;
+    /** Row-major A panels are packed by the vector interleave (4-row tile, 8 lanes); else by the scalar loop. */
+    private static final boolean PACK4 = VECTOR && SgemmVectorKernels.canPack4Rows()
+            && !"scalar".equals(System.getProperty("vecprop.packA", "").trim());
     /**
      * A TRANSPOSED A (the weight gradient's {@code X^T}) is read in place by the 4x2 micro-kernel,
      * not packed, when one A block spans at most this many floats of its array: a batch of
@@ -362,7 +365,9 @@ public final class Sgemm {
             for (int r = 0; r < mc; r += MR) {
                 int d = (r / MR) * kc * MR;
                 int rows = Math.min(MR, mc - r);
-                if (aLayout == Layout.ROW_MAJOR) {
+                if (aLayout == Layout.ROW_MAJOR && rows == MR && PACK4) {
+                    SgemmVectorKernels.pack4Rows(a, aOff + (i0 + r) * lda + p0, lda, kc, dst, d);
+                } else if (aLayout == Layout.ROW_MAJOR) {
                     for (int i = 0; i < rows; i++) {
                         int src = aOff + (i0 + r + i) * lda + p0;
                         for (int p = 0; p < kc; p++) {

@@ -4,6 +4,7 @@ import dev.vecprop.simd.FloatSpecies;
 import dev.vecprop.simd.GemmTiling;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -164,6 +165,52 @@ final class SgemmVectorKernels {
         co += ldc;
         store(c3_0, c, co, beta);
         store(c3_1, c, co + L, beta);
+    }
+
+    /** Two-vector shuffles for {@link #pack4Rows} (8 lanes): zip of 32-bit lanes, then of 64-bit pairs. */
+    private static final boolean PACK4 = L == 8 && GemmTiling.MR == 4;
+    private static final VectorShuffle<Float> ZIP_LO = PACK4 ? VectorShuffle.fromValues(S, 0, 8, 1, 9, 2, 10, 3, 11) : null;
+    private static final VectorShuffle<Float> ZIP_HI = PACK4 ? VectorShuffle.fromValues(S, 4, 12, 5, 13, 6, 14, 7, 15) : null;
+    private static final VectorShuffle<Float> ZIP2_LO = PACK4 ? VectorShuffle.fromValues(S, 0, 1, 8, 9, 2, 3, 10, 11) : null;
+    private static final VectorShuffle<Float> ZIP2_HI = PACK4 ? VectorShuffle.fromValues(S, 4, 5, 12, 13, 6, 7, 14, 15) : null;
+
+    /** Whether {@link #pack4Rows} applies (4-row tile, 8 float lanes); otherwise the scalar pack runs. */
+    static boolean canPack4Rows() {
+        return PACK4;
+    }
+
+    /**
+     * Interleaves 4 rows of a row-major A ({@code a[src + i*lda + p]}, i < 4, p < kc) into one packed
+     * A micro-panel {@code dst[d + p*4 + i]}: per 8 columns, 4 loads, 8 two-vector shuffles, 4 stores
+     * (the scalar loop of {@code Sgemm}'s packA, its twin, moves one float at a time).
+     */
+    static void pack4Rows(float[] a, int src, int lda, int kc, float[] dst, int d) {
+        int r1 = src + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        int p = 0;
+        for (; p <= kc - L; p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, src + p);
+            FloatVector x1 = FloatVector.fromArray(S, a, r1 + p);
+            FloatVector x2 = FloatVector.fromArray(S, a, r2 + p);
+            FloatVector x3 = FloatVector.fromArray(S, a, r3 + p);
+            FloatVector t0 = x0.rearrange(ZIP_LO, x1);   // a0p0 a1p0 a0p1 a1p1 a0p2 a1p2 a0p3 a1p3
+            FloatVector t1 = x0.rearrange(ZIP_HI, x1);   // ... p4..p7
+            FloatVector t2 = x2.rearrange(ZIP_LO, x3);
+            FloatVector t3 = x2.rearrange(ZIP_HI, x3);
+            int o = d + p * 4;
+            t0.rearrange(ZIP2_LO, t2).intoArray(dst, o);          // a0p0 a1p0 a2p0 a3p0 a0p1 a1p1 a2p1 a3p1
+            t0.rearrange(ZIP2_HI, t2).intoArray(dst, o + L);      // p2, p3
+            t1.rearrange(ZIP2_LO, t3).intoArray(dst, o + 2 * L);  // p4, p5
+            t1.rearrange(ZIP2_HI, t3).intoArray(dst, o + 3 * L);  // p6, p7
+        }
+        for (; p < kc; p++) {
+            int o = d + p * 4;
+            dst[o] = a[src + p];
+            dst[o + 1] = a[r1 + p];
+            dst[o + 2] = a[r2 + p];
+            dst[o + 3] = a[r3 + p];
+        }
     }
 
     /**
