@@ -401,8 +401,12 @@ public final class Sgemm {
                 int j = j0 + jr;
                 switch (bLayout) {
                     case ROW_MAJOR -> {
-                        for (int p = 0; p < kc; p++) {
-                            System.arraycopy(b, bOff + (p0 + p) * ldb + j, dst, d + p * NR, w);
+                        if (VECTOR && w == NR) {
+                            SgemmVectorKernels.copyRows(b, bOff + p0 * ldb + j, ldb, kc, dst, d);
+                        } else {
+                            for (int p = 0; p < kc; p++) {
+                                System.arraycopy(b, bOff + (p0 + p) * ldb + j, dst, d + p * NR, w);
+                            }
                         }
                     }
                     case TRANSPOSED -> {

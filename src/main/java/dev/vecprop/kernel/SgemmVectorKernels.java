@@ -213,6 +213,17 @@ final class SgemmVectorKernels {
         }
     }
 
+    /** Copies {@code rows} rows of NR floats ({@code b[src + p*ld]}) into a B panel {@code dst[d + p*NR]}, NR/L vectors per row. */
+    static void copyRows(float[] b, int src, int ld, int rows, float[] dst, int d) {
+        for (int p = 0; p < rows; p++) {
+            int s0 = src + p * ld;
+            int d0 = d + p * NR;
+            for (int v = 0; v < NR; v += L) {
+                FloatVector.fromArray(S, b, s0 + v).intoArray(dst, d0 + v);
+            }
+        }
+    }
+
     /**
      * The 4x2 tile with A read in place from a TRANSPOSED matrix: element (i, p) of the tile is
      * {@code a[ao + p*lda + i]}. Same operation order as {@link #k4x2} on a packed copy.
