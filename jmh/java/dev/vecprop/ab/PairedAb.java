@@ -108,6 +108,15 @@ public final class PairedAb {
 
     private static Runnable create(ClassLoader cl, String name, float[][] ops) throws Exception {
         Method m = cl.loadClass(AbWorkloads.class.getName()).getMethod("create", String.class, float[][].class);
-        return (Runnable) m.invoke(null, name, ops);
+        try {
+            return (Runnable) m.invoke(null, name, ops);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException) {
+                System.err.println("PairedAb: workload '" + name + "': " + cause.getMessage());
+                System.exit(2);
+            }
+            throw e;
+        }
     }
 }
