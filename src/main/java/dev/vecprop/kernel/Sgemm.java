@@ -47,7 +47,7 @@ public final class Sgemm {
      */
     private static final int DIRECT_A_SPAN = 1 << 16;
     /** {@code -Dvecprop.gemmDirectA=auto|off}: off always packs A (tests use it to cover both paths). */
-    static final boolean DIRECT_A = VECTOR && MR == 4 && GemmTiling.NV == 2
+    private static final boolean DIRECT_A = VECTOR && MR == 4 && GemmTiling.NV == 2
             && !"off".equals(System.getProperty("vecprop.gemmDirectA", "auto").trim());
     /**
      * A row-major C of more elements than this (default 65536, a quarter of L2) is swept along its
