@@ -91,6 +91,15 @@ public final class AbWorkloads {
         };
     }
 
+    /** {@code Context.gradsZero(boolean)} where the build has it (looked up reflectively: older builds lack it). */
+    private static java.lang.reflect.Method gradsZeroSetter() {
+        try {
+            return Context.class.getMethod("gradsZero", boolean.class);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
     private static Runnable trainStep(String arch, WorkerPool pool) {
         int batch = 64;
         Sequential model = ModelSpec.parse(arch, "relu", 0, false).build();
@@ -113,9 +122,17 @@ public final class AbWorkloads {
         Context ctx = new Context(pool, true, 1);
         Workspace ws = model.workspace(batch);
         long[] step = {0};
+        java.lang.reflect.Method gradsZero = gradsZeroSetter();
         return () -> {
             int yo = model.forward(ctx.step(step[0]++), ws, x, 0, batch);
             loss.compute(ws.data(), yo, batch, classes, t, ws.data(), ws.outputGradOffset());
+            if (gradsZero != null) {
+                try {
+                    gradsZero.invoke(ctx, true); // as the trainer does: Adam left the gradients zero
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
             model.backward(ctx, ws, x, 0, batch, null, 0);
             adam.step(1e-6f); // tiny: the weights stay where the workload started
         };

@@ -101,7 +101,7 @@ public class TrainStepBench {
         model.params().zeroGrads();
         int yo = model.forward(ctx, ws, x, 0, batch);
         double l = loss.compute(ws.data(), yo, batch, 10, targets, ws.data(), ws.outputGradOffset());
-        model.backward(ctx, ws, x, 0, batch, null, 0);
+        model.backward(ctx.gradsZero(true), ws, x, 0, batch, null, 0); // zeroed above, as Adam leaves them
         c.samples += batch;
         c.flops += FLOPS_PER_SAMPLE * batch;
         return l;

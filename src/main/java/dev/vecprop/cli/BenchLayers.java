@@ -91,7 +91,7 @@ final class BenchLayers {
         int yo = model.forward(ctx, ws, x, 0, batch);
         loss.compute(ws.data(), yo, batch, classes, t, ws.data(), ws.outputGradOffset());
         model.params().zeroGrads();
-        model.backward(ctx, ws, x, 0, batch, null, 0);
+        model.backward(ctx.gradsZero(true), ws, x, 0, batch, null, 0); // as in training: the optimizer leaves them zero
     }
 
     private static String truncate(String s, int n) {

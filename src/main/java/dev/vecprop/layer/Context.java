@@ -12,6 +12,7 @@ public final class Context {
     private long seed;
     private long step;
     private boolean paramGrads = true;
+    private boolean gradsZero;
     private LayerProfile profile;
 
     public Context(WorkerPool pool, boolean training, long seed) {
@@ -64,6 +65,23 @@ public final class Context {
 
     public Context paramGrads(boolean on) {
         this.paramGrads = on;
+        return this;
+    }
+
+    /**
+     * Whether the caller guarantees that every parameter gradient is zero when the next backward
+     * starts (right after an optimizer step, which zeroes them, or {@code zeroGrads()}). Layers may
+     * then write their gradients instead of adding to them: a dense layer's weight-gradient GEMM
+     * runs with beta 0 and never reads the old (zero) values — the same numbers, fewer memory
+     * reads. {@link Sequential#backward} clears it, so a second backward in the same step (micro-batches,
+     * adversarial passes) accumulates. Off by default; a wrong {@code true} loses gradients.
+     */
+    public boolean gradsZero() {
+        return gradsZero;
+    }
+
+    public Context gradsZero(boolean zero) {
+        this.gradsZero = zero;
         return this;
     }
 

@@ -84,7 +84,11 @@ public final class Sequential {
      */
     public void backward(Context ctx, Workspace ws, float[] x, int xo, int batch, float[] dx, int dxo) {
         check(ws, batch, x, xo);
-        chain.backward(ctx, batch, x, xo, ws.data, ws.chainOff, ws.data, ws.outGradOff, dx, dxo);
+        try {
+            chain.backward(ctx, batch, x, xo, ws.data, ws.chainOff, ws.data, ws.outGradOff, dx, dxo);
+        } finally {
+            ctx.gradsZero(false);
+        }
     }
 
     private void check(Workspace ws, int batch, float[] x, int xo) {

@@ -267,6 +267,7 @@ public final class Trainer implements AutoCloseable {
                     spec.encode(), model.params().parameterCount(), loss.describe(), opt.describe(), cfg.lr,
                     cfg.schedule, batch, cfg.threads, Simd.ENABLED ? Simd.VECTOR_BITS + "-bit" : "scalar");
         }
+        model.params().zeroGrads(); // from here on every optimizer step leaves them zero
         for (int epoch = startEpoch; epoch < cfg.epochs; epoch++) {
             Shuffle.permutation(order, cfg.seed, epoch, cfg.shuffle);
             long firstStep = epoch == startEpoch ? startStepInEpoch : 0;
@@ -277,6 +278,7 @@ public final class Trainer implements AutoCloseable {
                 int from = (int) (step * batch);
                 int bs = Math.min(batch, n - from);
                 double stepLoss = 0;
+                boolean gradsZero = true; // the optimizer step (or the zeroGrads before the loop) zeroed them
                 for (int m0 = 0; m0 < bs; m0 += micro) {
                     int mb = Math.min(micro, bs - m0);
                     train.gather(order, from + m0, mb, x, 0, y, 0);
@@ -296,9 +298,10 @@ public final class Trainer implements AutoCloseable {
                                 gradScratch, cfg.seed * 31 + globalStep);
                         r = cfg.advRatio;
                     }
-                    stepLoss += pass(ctx, ws, x, mb, bs, outputs, targets, 1 - r);
+                    stepLoss += pass(ctx, ws, x, mb, bs, outputs, targets, 1 - r, gradsZero);
+                    gradsZero = false;
                     if (r > 0) {
-                        stepLoss += pass(ctx, ws, xAdv, mb, bs, outputs, targets, r);
+                        stepLoss += pass(ctx, ws, xAdv, mb, bs, outputs, targets, r, false);
                     }
                 }
                 for (Penalty p : penalties) {
@@ -379,8 +382,9 @@ public final class Trainer implements AutoCloseable {
      * One forward + loss + backward of a micro-batch whose loss enters the step with weight
      * {@code weight * mb / bs}; returns that weighted loss.
      */
+    /** Forward, loss and backward of one micro-batch; {@code gradsZero}: the parameter gradients are all zero now. */
     private double pass(Context ctx, Workspace ws, float[] x, int mb, int bs, int outputs, Targets targets,
-                        double weight) {
+                        double weight, boolean gradsZero) {
         int yo = model.forward(ctx, ws, x, 0, mb);
         double l = loss.compute(ws.data(), yo, mb, outputs, targets, ws.data(), ws.outputGradOffset());
         float scale = (float) (weight * mb / bs);
@@ -390,7 +394,7 @@ public final class Trainer implements AutoCloseable {
                 d[ws.outputGradOffset() + k] *= scale;
             }
         }
-        model.backward(ctx, ws, x, 0, mb, null, 0);
+        model.backward(ctx.gradsZero(gradsZero), ws, x, 0, mb, null, 0);
         return l * weight * mb / bs;
     }
 

@@ -153,6 +153,64 @@ class SequentialTest {
         assertThat(grads[1]).containsExactly(grads[0]);
     }
 
+    /** Context#gradsZero: the write-instead-of-add path gives the accumulate path's gradients and lasts one backward. */
+    @Test
+    void gradsZeroWritesTheSameGradientsAndIsClearedByBackward() {
+        Random rnd = new Random(9);
+        int b = 37;
+        float[] x = new float[b * 70];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat() - 0.3f;
+        }
+        int[] labels = new int[b];
+        for (int i = 0; i < b; i++) {
+            labels[i] = i % 10;
+        }
+        float[][] once = new float[2][];
+        float[][] twice = new float[2][];
+        for (int mode = 0; mode < 2; mode++) {
+            Sequential m = new Sequential(Shape.of(70), new Linear(70, 90), new ReLU(), new Linear(90, 33),
+                    new BatchNorm1d(33), new ReLU(), new Linear(33, 10));
+            m.initialize(4);
+            Workspace ws = m.workspace(b);
+            Context ctx = Context.training(1);
+            m.params().zeroGrads();
+            for (int pass = 0; pass < 2; pass++) {
+                int yo = m.forward(ctx, ws, x, 0, b);
+                new SoftmaxCrossEntropy().compute(ws.data(), yo, b, 10, Targets.labels(labels, 0), ws.data(),
+                        ws.outputGradOffset());
+                m.backward(ctx.gradsZero(mode == 1 && pass == 0), ws, x, 0, b, null, 0);
+                assertThat(ctx.gradsZero()).as("cleared by backward").isFalse();
+                if (pass == 0) {
+                    once[mode] = m.params().grads().clone();
+                } else {
+                    twice[mode] = m.params().grads().clone();
+                }
+            }
+        }
+        for (int i = 0; i < once[0].length; i++) {
+            assertThat(once[1][i] == once[0][i]).as("first backward, element %d", i).isTrue();
+            assertThat(twice[1][i] == twice[0][i]).as("second backward accumulates, element %d", i).isTrue();
+        }
+        assertThat(twice[0]).isNotEqualTo(once[0]);
+
+        // The flag is live: a dense layer then writes its weight gradient without reading the old one.
+        Sequential m = new Sequential(Shape.of(70), new Linear(70, 10));
+        m.initialize(4);
+        Workspace ws = m.workspace(b);
+        float[][] g = new float[2][];
+        for (int mode = 0; mode < 2; mode++) {
+            java.util.Arrays.fill(m.params().grads(), mode == 0 ? 0f : 1e3f);
+            Context ctx = Context.training(1);
+            int yo = m.forward(ctx, ws, x, 0, b);
+            new SoftmaxCrossEntropy().compute(ws.data(), yo, b, 10, Targets.labels(labels, 0), ws.data(),
+                    ws.outputGradOffset());
+            m.backward(ctx.gradsZero(mode == 1), ws, x, 0, b, null, 0);
+            g[mode] = m.params().get("0.weight").toArray();
+        }
+        assertThat(g[1]).containsExactly(g[0]);
+    }
+
     @Test
     void dropoutIsDeterministicInvertedAndOffInEval() {
         Dropout d = new Dropout(0.25);
