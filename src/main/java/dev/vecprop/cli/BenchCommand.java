@@ -20,9 +20,10 @@ import java.util.Random;
 
 /**
  * {@code vecprop bench gemm}: a quick GEMM GFLOP/s table next to the FMA peak measured in the same
- * run. One thread is timed in per-thread CPU time (steadier on a shared machine), two threads in
- * wall time. Reports medians of several timed blocks. The JMH benchmarks ({@code ./vecprop jmh})
- * are the reference; this is the fast look.
+ * run, interleaved: each round times one FMA-peak block and then one block of every shape, so the
+ * fraction of peak is a per-round ratio (median over rounds) that a noisy minute moves on both sides.
+ * One thread is timed in per-thread CPU time (steadier on a shared machine), two threads in wall
+ * time. Also reports the best round. The JMH benchmarks ({@code ./vecprop jmh}) are the reference.
  */
 final class BenchCommand {
     private BenchCommand() {}
@@ -45,8 +46,9 @@ final class BenchCommand {
         if (args.length == 0 || args[0].equals("--help")) {
             out.println("""
                     usage: vecprop bench gemm [--threads 1,2] [--seconds S] [--reps N]
-                      GEMM GFLOP/s on the MLP's batch-64 training shapes and 1024^3, with the FMA peak
-                      of this machine measured in the same run (1 thread: CPU time; 2 threads: wall time).
+                      GEMM GFLOP/s on the MLP's batch-64 training shapes and 1024^3 (median and best of
+                      --reps rounds, default 7, of --seconds blocks, default 0.3), and the fraction of the
+                      FMA peak measured in each round (1 thread: CPU time; 2 threads: wall time).
                     usage: vecprop bench layers [--arch A] [--batch N] [--threads T] [--seconds S]
                       Per-layer forward/backward time of one training step (default: --arch convnet
                       --batch 64 --threads 1 --seconds 10), share of the step, GFLOP/s of the matrix layers.""");
@@ -75,15 +77,49 @@ final class BenchCommand {
             }
         }
         out.println("vector " + Simd.describe() + "; tile " + GemmTiling.describe());
-        double peak1 = Simd.ENABLED ? fmaPeak(seconds, reps) : Double.NaN;
-        out.printf("FMA peak (%d chains, 1 thread, CPU time): %.1f GFLOP/s%n", FmaPeak.CHAINS, peak1);
-        out.printf("%-42s %7s %10s %9s%n", "shape", "threads", "GFLOP/s", "of peak");
-        for (int t : threads) {
-            try (WorkerPool pool = new WorkerPool(t)) {
-                for (Shape s : SHAPES) {
-                    double g = gemm(s, pool, seconds, reps);
-                    out.printf("%-42s %7d %10.1f %8.0f%%%n", s.name(), t, g, 100 * g / (peak1 * t));
+        // Rounds: one FMA-peak block, then one timed block of every (threads, shape), again and again;
+        // a shape's fraction of peak is the median over rounds of its GFLOP/s over that round's peak,
+        // so a slow minute of the shared machine moves both sides of the ratio alike.
+        List<WorkerPool> pools = new ArrayList<>();
+        try {
+            List<Runnable> calls = new ArrayList<>();
+            List<Integer> callThreads = new ArrayList<>();
+            for (int t : threads) {
+                WorkerPool pool = new WorkerPool(t);
+                pools.add(pool);
+                for (Shape sh : SHAPES) {
+                    calls.add(gemmCall(sh, pool));
+                    callThreads.add(t);
                 }
+            }
+            if (Simd.ENABLED) {
+                warm(() -> FmaPeak.run(1 << 20, 1));
+            }
+            for (Runnable c : calls) {
+                warm(c);
+            }
+            int nc = calls.size();
+            double[] peak = new double[reps];
+            double[][] g = new double[nc][reps];
+            double[][] frac = new double[nc][reps];
+            for (int r = 0; r < reps; r++) {
+                peak[r] = Simd.ENABLED ? fmaPeakBlock(seconds, r) : Double.NaN;
+                for (int i = 0; i < nc; i++) {
+                    Shape sh = SHAPES.get(i % SHAPES.size());
+                    g[i][r] = timeBlock(calls.get(i), sh.flops(), callThreads.get(i) == 1, seconds);
+                    frac[i][r] = g[i][r] / (peak[r] * callThreads.get(i));
+                }
+            }
+            out.printf("FMA peak (%d chains, 1 thread, CPU time): %.1f GFLOP/s (median of %d rounds)%n",
+                    FmaPeak.CHAINS, median(peak), reps);
+            out.printf("%-42s %7s %10s %9s %10s%n", "shape", "threads", "GFLOP/s", "of peak", "best");
+            for (int i = 0; i < nc; i++) {
+                out.printf("%-42s %7d %10.1f %8.0f%% %10.1f%n", SHAPES.get(i % SHAPES.size()).name(),
+                        callThreads.get(i), median(g[i]), 100 * median(frac[i]), Arrays.stream(g[i]).max().orElse(0));
+            }
+        } finally {
+            for (WorkerPool pool : pools) {
+                pool.close();
             }
         }
         return 0;
@@ -116,33 +152,49 @@ final class BenchCommand {
         return BenchLayers.run(arch, batch, threads, seconds, out);
     }
 
-    static double fmaPeak(double seconds, int reps) {
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        int iters = 1 << 20;
-        float sink = 0;
-        long warm = System.nanoTime();
-        while (System.nanoTime() - warm < 1e9) {
-            sink += FmaPeak.run(iters, 1);
+    /** Runs {@code r} for a second (JIT warm-up). */
+    private static void warm(Runnable r) {
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < 1e9) {
+            r.run();
         }
-        double[] g = new double[reps];
-        for (int r = 0; r < reps; r++) {
-            long n = 0;
-            long t0 = mx.getCurrentThreadCpuTime();
-            long t;
-            do {
-                sink += FmaPeak.run(iters, r);
-                n++;
-                t = mx.getCurrentThreadCpuTime();
-            } while (t - t0 < seconds * 1e9);
-            g[r] = FmaPeak.flops(iters * n) / (double) (t - t0);
-        }
-        if (sink == 42f) {
-            System.out.print("");
-        }
-        return median(g);
     }
 
-    static double gemm(Shape s, WorkerPool pool, double seconds, int reps) {
+    private static volatile float sink;
+
+    /** GFLOP/s of the FMA chains over one block of {@code seconds} of this thread's CPU time. */
+    static double fmaPeakBlock(double seconds, int salt) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        int iters = 1 << 20;
+        float acc = 0;
+        long n = 0;
+        long t0 = mx.getCurrentThreadCpuTime();
+        long t;
+        do {
+            acc += FmaPeak.run(iters, salt);
+            n++;
+            t = mx.getCurrentThreadCpuTime();
+        } while (t - t0 < seconds * 1e9);
+        sink = acc;
+        return FmaPeak.flops(iters * n) / (double) (t - t0);
+    }
+
+    /** GFLOP/s of {@code call} over one block of {@code seconds} (CPU time on one thread, else wall time). */
+    private static double timeBlock(Runnable call, long flops, boolean cpuTime, double seconds) {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long n = 0;
+        long t0 = cpuTime ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+        long t;
+        do {
+            call.run();
+            n++;
+            t = cpuTime ? mx.getCurrentThreadCpuTime() : System.nanoTime();
+        } while (t - t0 < seconds * 1e9);
+        return flops * n / (double) (t - t0);
+    }
+
+    /** One GEMM of the shape on its own random operands, as a call. */
+    static Runnable gemmCall(Shape s, WorkerPool pool) {
         Random rnd = new Random(1);
         float[] a = random(rnd, s.m() * s.k());
         int bSize = s.b() == Layout.PANELS ? Panels.size(s.k(), s.n())
@@ -158,27 +210,8 @@ final class BenchCommand {
         int cSize = s.c() == Layout.PANELS ? Panels.size(s.m(), s.n()) : s.m() * s.n();
         int ldc = s.c() == Layout.PANELS ? Panels.stride(s.m()) : s.n();
         float[] c = new float[cSize];
-        Runnable call = () -> Sgemm.sgemm(s.m(), s.n(), s.k(), a, 0, lda, s.a(), b, 0, ldb, s.b(),
+        return () -> Sgemm.sgemm(s.m(), s.n(), s.k(), a, 0, lda, s.a(), b, 0, ldb, s.b(),
                 s.beta(), c, 0, ldc, s.c(), Epilogue.NONE, pool);
-        boolean cpuTime = pool.threads() == 1;
-        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        long warm = System.nanoTime();
-        while (System.nanoTime() - warm < 1e9) {
-            call.run();
-        }
-        double[] g = new double[reps];
-        for (int r = 0; r < reps; r++) {
-            long n = 0;
-            long t0 = cpuTime ? mx.getCurrentThreadCpuTime() : System.nanoTime();
-            long t;
-            do {
-                call.run();
-                n++;
-                t = cpuTime ? mx.getCurrentThreadCpuTime() : System.nanoTime();
-            } while (t - t0 < seconds * 1e9);
-            g[r] = s.flops() * n / (double) (t - t0);
-        }
-        return median(g);
     }
 
     private static float[] random(Random rnd, int n) {
