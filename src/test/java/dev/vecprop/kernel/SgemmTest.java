@@ -37,11 +37,11 @@ class SgemmTest {
         two.close();
     }
 
-    /** (m, n, k) triples: tails of MR in {4,6,8,12,14}, of NR in {8,16,24,32}, k across KC blocks. */
+    /** (m, n, k) triples: tails of MR in {4,6,8,12,14}, of NR in {8,16,24,32}, k across KC blocks (k = 1700: three of the AVX2 default KC 800). */
     static final int[][] SIZES = {
             {1, 1, 1}, {1, 3, 2}, {3, 1, 17}, {5, 7, 3}, {7, 9, 1}, {13, 33, 17}, {17, 63, 65},
             {63, 65, 127}, {65, 127, 3}, {127, 17, 300}, {1, 784, 17}, {64, 10, 128},
-            {64, 256, 784}, {300, 129, 64}, {25, 47, 600}};
+            {64, 256, 784}, {300, 129, 64}, {25, 47, 600}, {9, 35, 1700}};
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
