@@ -20,7 +20,9 @@ import java.util.SplittableRandom;
  * source compiles against an older build too (the A/B run compiles it once per build).
  *
  * <p>Names: {@code mlp}, {@code lenet}, {@code convnet} (or any {@code --arch} spelling): one training
- * step at batch 64 — forward, softmax cross-entropy, backward, Adam; {@code gemm-fwd1},
+ * step at batch 64 — forward, softmax cross-entropy, backward, Adam — on uniform random inputs;
+ * {@code mnist:ARCH} the same on real MNIST batches (pixels/255) and {@code mnist-norm:ARCH} on
+ * normalised ones; {@code gemm-fwd1},
  * {@code gemm-fwd2}, {@code gemm-dW1}, {@code gemm-dX2}, {@code gemm-sq1024}: the GEMMs of
  * {@code vecprop bench gemm}. One thread only: an idle worker pool of one build spins for a few
  * milliseconds after each task and would take a core from the other build's turn.
@@ -100,17 +102,59 @@ public final class AbWorkloads {
         }
     }
 
-    private static Runnable trainStep(String arch, WorkerPool pool) {
+    /** Batches cycled through by the {@code mnist:} workloads. */
+    private static final int MNIST_BATCHES = 16;
+
+    /**
+     * {@code batches} batches of 64 real MNIST training images (pixels/255, as the PyTorch anchor
+     * feeds them; {@code normalized}: (pixels/255 - 0.1307)/0.3081, as vecprop's trainer by default),
+     * drawn with a fixed seed from {@code $vecprop.data/mnist/train-images-idx3-ubyte}.
+     */
+    private static float[] mnistBatches(int batches, boolean normalized) {
+        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("vecprop.data", "data"), "mnist",
+                "train-images-idx3-ubyte");
+        byte[] raw;
+        try {
+            raw = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("mnist workloads need " + file + " (./vecprop train fetches it)", e);
+        }
+        int count = (raw.length - 16) / 784;
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] x = new float[batches * 64 * 784];
+        for (int r = 0; r < batches * 64; r++) {
+            int src = 16 + rnd.nextInt(count) * 784;
+            for (int j = 0; j < 784; j++) {
+                float v = (raw[src + j] & 0xff) / 255f;
+                x[r * 784 + j] = normalized ? (v - 0.1307f) / 0.3081f : v;
+            }
+        }
+        return x;
+    }
+
+    private static Runnable trainStep(String name, WorkerPool pool) {
         int batch = 64;
+        boolean mnist = name.startsWith("mnist:") || name.startsWith("mnist-norm:");
+        boolean normalized = name.startsWith("mnist-norm:");
+        String arch = mnist ? name.substring(name.indexOf(':') + 1) : name;
         Sequential model = ModelSpec.parse(arch, "relu", 0, false).build();
         model.initialize(1);
         int in = model.inputShape().size();
         int classes = model.outputShape().size();
         SplittableRandom rnd = new SplittableRandom(7);
-        float[] x = new float[batch * in];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextDouble();
+        float[] x;
+        if (mnist) {
+            if (in != 784) {
+                throw new IllegalArgumentException(name + ": mnist workloads need a model with 784 inputs");
+            }
+            x = mnistBatches(MNIST_BATCHES, normalized);
+        } else {
+            x = new float[batch * in];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextDouble();
+            }
         }
+        int batches = x.length / (batch * in);
         int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) {
             labels[i] = rnd.nextInt(classes);
@@ -124,7 +168,8 @@ public final class AbWorkloads {
         long[] step = {0};
         java.lang.reflect.Method gradsZero = gradsZeroSetter();
         return () -> {
-            int yo = model.forward(ctx.step(step[0]++), ws, x, 0, batch);
+            int xo = (int) (step[0] % batches) * batch * in;
+            int yo = model.forward(ctx.step(step[0]++), ws, x, xo, batch);
             loss.compute(ws.data(), yo, batch, classes, t, ws.data(), ws.outputGradOffset());
             if (gradsZero != null) {
                 try {
@@ -133,7 +178,7 @@ public final class AbWorkloads {
                     throw new IllegalStateException(e);
                 }
             }
-            model.backward(ctx, ws, x, 0, batch, null, 0);
+            model.backward(ctx, ws, x, xo, batch, null, 0);
             adam.step(1e-6f); // tiny: the weights stay where the workload started
         };
     }

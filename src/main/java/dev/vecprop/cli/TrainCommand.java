@@ -24,7 +24,9 @@ final class TrainCommand {
               --dataset NAME       mnist (default) or fashion-mnist
               --data DIR           any folder with train/t10k images/labels IDX files (raw or .gz)
               --limit N            train on the first N samples only
-              --no-normalize       feed pixels/255 instead of (pixels/255 - mean)/std
+              --normalize M        scale (default: pixels/255/std, blank pixels stay 0, which the first
+                                   layer skips), standard ((pixels/255 - mean)/std) or none (pixels/255)
+              --no-normalize       same as --normalize none
               --no-shuffle         keep the file order
             model:
               --arch A             784-256-128-10 style sizes, or mlp | mlp-small (784-128-64-10) | binary (784-128-64-1)
@@ -81,7 +83,7 @@ final class TrainCommand {
     static final Set<String> VALUED = Set.of("dataset", "data", "limit", "arch", "activation", "dropout", "binary",
             "init", "init-sigma", "init-from", "optimizer", "lr", "momentum", "weight-decay", "schedule", "warmup",
             "epochs", "batch", "l1", "l2", "clip-norm", "clip-value", "seed", "threads", "save", "checkpoint-every",
-            "resume", "max-steps", "adversarial", "eps", "adv-ratio", "pgd-steps", "pgd-alpha", "augment");
+            "resume", "max-steps", "adversarial", "eps", "adv-ratio", "pgd-steps", "pgd-alpha", "augment", "normalize");
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals("--help")) {
@@ -93,7 +95,16 @@ final class TrainCommand {
         c.dataset = a.str("dataset", c.dataset);
         c.dataDir = a.path("data");
         c.limit = a.integer("limit", 0, 1, Integer.MAX_VALUE);
-        c.normalize = !a.has("no-normalize");
+        c.normalize = a.str("normalize", c.normalize).toLowerCase(Locale.ROOT);
+        if (!Set.of("scale", "standard", "none").contains(c.normalize)) {
+            throw new UsageException("train: --normalize expects scale, standard or none, got '" + c.normalize + "'");
+        }
+        if (a.has("no-normalize")) {
+            if (a.has("normalize") && !c.normalize.equals("none")) {
+                throw new UsageException("train: --no-normalize contradicts --normalize " + c.normalize);
+            }
+            c.normalize = "none";
+        }
         c.shuffle = !a.has("no-shuffle");
         c.arch = a.str("arch", c.arch);
         c.activation = a.str("activation", c.activation);

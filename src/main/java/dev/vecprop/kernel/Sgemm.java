@@ -56,6 +56,33 @@ public final class Sgemm {
     private static final long ROW_SWEEP_MIN_C = Long.getLong("vecprop.rowSweepMinC", 1 << 16);
     /** Below this many multiply-adds a GEMM runs on the caller's thread alone. */
     private static final long PARALLEL_MIN_MACS = 1L << 16;
+    /**
+     * {@code -Dvecprop.skipZeroInputs=auto|off}: whether a dense layer's forward and weight-gradient
+     * GEMMs leave out the input features that are zero in every sample of the batch (see
+     * {@link #forwardPacked} and {@link #weightGradient}); off always runs the dense products.
+     */
+    public static final boolean SKIP_ZERO_INPUTS =
+            !"off".equals(System.getProperty("vecprop.skipZeroInputs", "auto").trim());
+    /**
+     * The features are compacted only when at most this share of them is non-zero (the gathers
+     * cost about what an eighth of the products saves); {@code -Dvecprop.skipZeroMaxShare=X}.
+     */
+    private static final double SKIP_MAX_SHARE = maxShare();
+    /** Layers with fewer inputs than this always run dense (the scan would not pay). */
+    private static final int SKIP_MIN_INPUTS = 64;
+
+    private static double maxShare() {
+        String v = System.getProperty("vecprop.skipZeroMaxShare", "0.875").trim();
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new IllegalArgumentException("vecprop.skipZeroMaxShare must be a number in [0, 1], got '" + v + "'");
+    }
 
     /** Per-thread pack buffers and the job descriptor handed to the workers. */
     private static final class Scratch {
@@ -64,6 +91,27 @@ public final class Sgemm {
         final float[] tile = new float[MR * NR];
         final float[] acc = new float[MR * NR];
         final Job job = new Job();
+        int[] nzBits = new int[0];
+        int[] nzIdx = new int[0];
+        float[] compacted = new float[0];
+
+        /** {@code a}'s columns nzIdx[0..nz) as a dense {@code rows x nz} row-major block (in {@link #compacted}). */
+        float[] compact(float[] a, int off, int rows, int ld, int nz) {
+            if (compacted.length < rows * nz) {
+                compacted = new float[rows * nz];
+            }
+            NonzeroColumns.compact(a, off, rows, ld, nzIdx, nz, compacted);
+            return compacted;
+        }
+
+        /** The non-zero columns of {@code a} (rows x cols, stride ld) into nzIdx; returns their count. */
+        int nonzeroColumns(float[] a, int off, int rows, int cols, int ld) {
+            if (nzIdx.length < cols) {
+                nzBits = new int[cols];
+                nzIdx = new int[cols];
+            }
+            return NonzeroColumns.find(a, off, rows, cols, ld, nzBits, nzIdx);
+        }
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -144,12 +192,87 @@ public final class Sgemm {
         execute(job, pool);
     }
 
-    /** Forward of a dense layer: {@code Y = epilogue(X . W^T)}, W held as {@link Panels} of W^T. */
+    /**
+     * Forward of a dense layer: {@code Y = epilogue(X . W^T)}, W held as {@link Panels} of W^T.
+     *
+     * <p>Input features that are zero in every row of X (blank image borders, one-hot or
+     * bag-of-words features, dead ReLU units) contribute exact zeros, so they are left out of k when
+     * few enough are non-zero ({@link #SKIP_ZERO_INPUTS}): X's non-zero columns and W^T's matching
+     * rows are gathered into the packed panels. The K blocks stay where the dense product puts them
+     * and the remaining terms are summed in the same order, so Y is the dense product's to the bit
+     * (up to the sign of a zero) for any data and thread count.
+     */
     public static void forwardPacked(int batch, int in, int out, float[] x, int xOff,
                                      float[] wPanels, int wOff, float[] y, int yOff,
                                      Epilogue ep, WorkerPool pool) {
-        sgemm(batch, out, in, x, xOff, in, Layout.ROW_MAJOR, wPanels, wOff, Panels.stride(in), Layout.PANELS,
-                0f, y, yOff, out, Layout.ROW_MAJOR, ep, pool);
+        if (ep == null) {
+            ep = Epilogue.NONE;
+        }
+        int ldw = Panels.stride(in);
+        validate(batch, out, in, x, xOff, in, Layout.ROW_MAJOR, wPanels, wOff, ldw, Layout.PANELS,
+                y, yOff, out, Layout.ROW_MAJOR, ep);
+        if (batch == 0 || out == 0) {
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        Job job = s.job;
+        job.set(batch, out, in, x, xOff, in, Layout.ROW_MAJOR, wPanels, wOff, ldw, Layout.PANELS,
+                0f, y, yOff, out, Layout.ROW_MAJOR, ep);
+        int nz = compactInputs(s, job, x, xOff, batch, in);
+        if (nz >= 0) {
+            // A = X's non-zero columns, compacted; B's matching rows are gathered as it is packed
+            job.kIdx = s.nzIdx;
+            job.kCount = nz;
+        }
+        execute(job, pool);
+    }
+
+    /**
+     * Weight gradient of a dense layer: {@code dW^T (IN,OUT) = X^T . dY}, added to {@code gw} (in
+     * {@link Panels} of W^T) when {@code accumulate}, else stored over it. Without accumulate the
+     * caller promises that {@code gw} is zero there (the gradients were just zeroed): the rows of
+     * input features that are zero in every sample get no contribution and are not written at all
+     * (see {@link #forwardPacked}); the other rows are computed exactly as the dense product would.
+     */
+    public static void weightGradient(int batch, int in, int out, float[] x, int xOff, float[] dy, int dyOff,
+                                      boolean accumulate, float[] gw, int gwOff, WorkerPool pool) {
+        int ldw = Panels.stride(in);
+        float beta = accumulate ? 1f : 0f;
+        validate(in, out, batch, x, xOff, in, Layout.TRANSPOSED, dy, dyOff, out, Layout.ROW_MAJOR,
+                gw, gwOff, ldw, Layout.PANELS, Epilogue.NONE);
+        if (in == 0 || out == 0) {
+            return;
+        }
+        Scratch s = SCRATCH.get();
+        Job job = s.job;
+        job.set(in, out, batch, x, xOff, in, Layout.TRANSPOSED, dy, dyOff, out, Layout.ROW_MAJOR,
+                beta, gw, gwOff, ldw, Layout.PANELS, Epilogue.NONE);
+        int nz = compactInputs(s, job, x, xOff, batch, in);
+        if (nz >= 0) {
+            // A = (X's non-zero columns, compacted)^T; row i of the product is row nzIdx[i] of dW^T
+            job.mIdx = s.nzIdx;
+            job.m = nz;
+        }
+        execute(job, pool);
+    }
+
+    /**
+     * When few enough of X's {@code in} features are non-zero in the batch, makes the job's A their
+     * compacted copy ({@code batch x nz}, in the scratch; indices in {@code s.nzIdx}) and returns nz;
+     * otherwise leaves the job dense and returns -1.
+     */
+    private static int compactInputs(Scratch s, Job job, float[] x, int xOff, int batch, int in) {
+        if (!SKIP_ZERO_INPUTS || in < SKIP_MIN_INPUTS) {
+            return -1;
+        }
+        int nz = s.nonzeroColumns(x, xOff, batch, in, in);
+        if (nz > SKIP_MAX_SHARE * in) {
+            return -1;
+        }
+        job.a = s.compact(x, xOff, batch, in, nz);
+        job.aOff = 0;
+        job.lda = nz;
+        return nz;
     }
 
     private static final class Job implements WorkerPool.Task {
@@ -159,6 +282,15 @@ public final class Sgemm {
         float beta;
         Epilogue ep;
         PanelSource source;
+        /**
+         * Non-null: A holds only the columns {@code kIdx[0..kCount)} (ascending) of the product's k
+         * (compacted), and B's rows are gathered to match; {@code k} stays the full depth, so the K
+         * blocks are those of the full product.
+         */
+        int[] kIdx;
+        int kCount;
+        /** Non-null: row i of A (compacted) and of the product is row {@code mIdx[i]} of C; C's other rows are not touched. */
+        int[] mIdx;
 
         void set(int m, int n, int k, float[] a, int aOff, int lda, Layout aLayout,
                  float[] b, int bOff, int ldb, Layout bLayout,
@@ -186,6 +318,8 @@ public final class Sgemm {
             a = b = c = null;
             ep = null;
             source = null;
+            kIdx = null;
+            mIdx = null;
         }
 
         @Override
@@ -194,8 +328,9 @@ public final class Sgemm {
             int mTiles = (m + MR - 1) / MR;
             // Split the dimension whose shares duplicate less packing: every column share packs
             // all of A, every row share packs all of B (nothing when B is already in panels).
-            long dupIfSplitN = (long) m * k;
-            long dupIfSplitM = bLayout == Layout.PANELS ? 0 : (long) k * n;
+            long kk = kIdx != null ? kCount : k;
+            long dupIfSplitN = (long) m * kk;
+            long dupIfSplitM = bLayout == Layout.PANELS && kIdx == null ? 0 : kk * n;
             boolean canN = nPanels >= workers;
             boolean canM = mTiles >= workers;
             boolean splitN = canN && (!canM || dupIfSplitN < dupIfSplitM);
@@ -227,7 +362,7 @@ public final class Sgemm {
             }
             int kBlocks = (k + KC - 1) / KC;
             int kcStep = (k + kBlocks - 1) / kBlocks; // even blocks; a function of k alone
-            boolean panelsB = bLayout == Layout.PANELS;
+            boolean panelsB = bLayout == Layout.PANELS && kIdx == null;
             if (!panelsB) {
                 int need = kcStep * Math.min(NC, roundUp(n1 - n0, NR));
                 if (s.bPack.length < need) {
@@ -236,14 +371,29 @@ public final class Sgemm {
             }
             boolean rowMajorC = cLayout == Layout.ROW_MAJOR;
             boolean rowSweep = rowMajorC && (long) (m1 - m0) * (n1 - n0) > ROW_SWEEP_MIN_C;
+            // rows of a B in panels gathered (kIdx) on a column sweep: each panel is packed just
+            // before its first tile, so it is still in L1/L2 for the others (all at once evicts it)
+            boolean lazyB = kIdx != null && bLayout == Layout.PANELS && !rowSweep;
             boolean directA = DIRECT_A && aLayout == Layout.TRANSPOSED
                     && directSpan(Math.min(MC, m1 - m0), kcStep) <= DIRECT_A_SPAN;
             for (int jc = n0; jc < n1; jc += NC) {
                 int nc = Math.min(NC, n1 - jc);
+                int lo = 0; // with kIdx: the first index of the current K block
                 for (int pc = 0; pc < k; pc += kcStep) {
                     int kc = Math.min(kcStep, k - pc);
                     boolean last = pc + kc >= k;
                     float betaEff = pc == 0 ? beta : 1f;
+                    int ka = pc; // the block's first k as packA / packB see it (an index into kIdx with one)
+                    if (kIdx != null) {
+                        // the block's terms are kIdx[lo..hi): the dense product's blocks, zeros left out
+                        int hi = lo;
+                        while (hi < kCount && kIdx[hi] < pc + kc) {
+                            hi++;
+                        }
+                        ka = lo;
+                        kc = hi - lo;
+                        lo = hi;
+                    }
                     float[] bp;
                     int bBase;
                     int bStride;
@@ -257,7 +407,9 @@ public final class Sgemm {
                         bBase = 0;
                         bStride = kc * NR;
                     } else {
-                        packB(pc, kc, jc, nc, s.bPack);
+                        if (!lazyB) {
+                            packB(ka, kc, jc, nc, s.bPack);
+                        }
                         bp = s.bPack;
                         bBase = 0;
                         bStride = kc * NR;
@@ -266,7 +418,7 @@ public final class Sgemm {
                         int mc = Math.min(MC, m1 - ic);
                         int fullRows = mc / MR * MR;
                         if (!directA) {
-                            packA(ic, mc, pc, kc, s.aPack);
+                            packA(ic, mc, ka, kc, s.aPack);
                         } else if (fullRows < mc) {
                             packA(ic + fullRows, mc - fullRows, pc, kc, s.aPack); // the ragged last tile only
                         }
@@ -283,6 +435,9 @@ public final class Sgemm {
                         int outer = rowSweep ? mTiles : nTiles;
                         int inner = rowSweep ? nTiles : mTiles;
                         for (int o = 0; o < outer; o++) {
+                            if (lazyB && ic == m0) {
+                                packB(ka, kc, jc + o * NR, Math.min(NR, nc - o * NR), s.bPack, o * kc * NR);
+                            }
                             for (int q = 0; q < inner; q++) {
                                 int ir = (rowSweep ? o : q) * MR;
                                 int jr = (rowSweep ? q : o) * NR;
@@ -302,7 +457,26 @@ public final class Sgemm {
                                     co = cOff + (j / NR) * ldc + i * NR;
                                     cld = NR;
                                 }
-                                if (mv == MR && nv == NR) {
+                                if (mIdx != null && direct && nv == NR) {
+                                    // rows scattered over C: the kernel stores each row where it lives
+                                    int jo = rowMajorC ? cOff + j : cOff + (j / NR) * ldc;
+                                    int rs = rowMajorC ? ldc : NR;
+                                    SgemmVectorKernels.k4x2ColA(kc, a, aOff + pc * lda + i, lda, bp, bo, c,
+                                            jo + mIdx[i] * rs, jo + mIdx[i + 1] * rs, jo + mIdx[i + 2] * rs,
+                                            jo + mIdx[i + 3] * rs, betaEff);
+                                } else if (mIdx != null) {
+                                    // rows scattered: compute the tile aside, then add/store each row where it lives
+                                    if (direct) {
+                                        microDirect(kc, i, pc, bp, bo, s.tile, 0, NR, 0f);
+                                    } else {
+                                        micro(kc, s.aPack, ao, bp, bo, s.tile, 0, NR, 0f, s);
+                                    }
+                                    for (int r = 0; r < mv; r++) {
+                                        int pr = mIdx[i + r];
+                                        int cr = rowMajorC ? cOff + pr * ldc + j : cOff + (j / NR) * ldc + pr * NR;
+                                        mergeRow(s.tile, r * NR, nv, c, cr, betaEff);
+                                    }
+                                } else if (mv == MR && nv == NR) {
                                     if (direct) {
                                         microDirect(kc, i, pc, bp, bo, c, co, cld, betaEff);
                                     } else {
@@ -395,11 +569,27 @@ public final class Sgemm {
 
         /** Packs B k [p0,p0+kc), columns [j0,j0+nc) into NR-wide panels (stride kc*NR), zero-padded. */
         private void packB(int p0, int kc, int j0, int nc, float[] dst) {
+            packB(p0, kc, j0, nc, dst, 0);
+        }
+
+        /** As {@link #packB(int, int, int, int, float[])}, the first panel at {@code dst[d0]}. */
+        private void packB(int p0, int kc, int j0, int nc, float[] dst, int d0) {
             for (int jr = 0; jr < nc; jr += NR) {
-                int d = (jr / NR) * kc * NR;
+                int d = d0 + (jr / NR) * kc * NR;
                 int w = Math.min(NR, nc - jr);
                 int j = j0 + jr;
                 switch (bLayout) {
+                    case PANELS -> {
+                        // only with kIdx (otherwise read in place): row p of the panel is B's row kIdx[p0 + p]
+                        int src = bOff + (j / NR) * ldb;
+                        if (VECTOR && w == NR) {
+                            SgemmVectorKernels.gatherRows(b, src, kIdx, p0, kc, dst, d);
+                        } else {
+                            for (int p = 0; p < kc; p++) {
+                                System.arraycopy(b, src + kIdx[p0 + p] * NR, dst, d + p * NR, w);
+                            }
+                        }
+                    }
                     case ROW_MAJOR -> {
                         if (VECTOR && w == NR) {
                             SgemmVectorKernels.copyRows(b, bOff + p0 * ldb + j, ldb, kc, dst, d);
@@ -471,6 +661,15 @@ public final class Sgemm {
             dst[o + 13] = b[s + 208];
             dst[o + 14] = b[s + 224];
             dst[o + 15] = b[s + 240];
+        }
+    }
+
+    /** One row of a computed tile ({@code t[to..to+nv)}) into C at {@code co}, per the store rule. */
+    private static void mergeRow(float[] t, int to, int nv, float[] c, int co, float beta) {
+        if (VECTOR && nv == NR) {
+            SgemmVectorKernels.mergeRow(t, to, c, co, beta);
+        } else {
+            SgemmScalarKernels.mergeRow(t, to, nv, c, co, beta);
         }
     }
 

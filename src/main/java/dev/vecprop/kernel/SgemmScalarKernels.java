@@ -34,17 +34,20 @@ final class SgemmScalarKernels {
     /** Stores the {@code mv x nv} corner of an accumulator tile (row stride NR) into C by the store rule. */
     static void merge(float[] t, int mv, int nv, float[] c, int co, int ldc, float beta) {
         for (int i = 0; i < mv; i++) {
-            int r = i * NR;
-            int ci = co + i * ldc;
-            for (int j = 0; j < nv; j++) {
-                float acc = t[r + j];
-                if (beta == 0f) {
-                    c[ci + j] = acc;
-                } else if (beta == 1f) {
-                    c[ci + j] = acc + c[ci + j];
-                } else {
-                    c[ci + j] = Math.fma(c[ci + j], beta, acc);
-                }
+            mergeRow(t, i * NR, nv, c, co + i * ldc, beta);
+        }
+    }
+
+    /** One row of {@link #merge}: {@code t[to..to+nv)} into {@code c[co..)}. */
+    static void mergeRow(float[] t, int to, int nv, float[] c, int co, float beta) {
+        for (int j = 0; j < nv; j++) {
+            float acc = t[to + j];
+            if (beta == 0f) {
+                c[co + j] = acc;
+            } else if (beta == 1f) {
+                c[co + j] = acc + c[co + j];
+            } else {
+                c[co + j] = Math.fma(c[co + j], beta, acc);
             }
         }
     }

@@ -214,6 +214,24 @@ final class SgemmVectorKernels {
     }
 
     /** Copies {@code rows} rows of NR floats ({@code b[src + p*ld]}) into a B panel {@code dst[d + p*NR]}, NR/L vectors per row. */
+    /** {@code dst[d + p*NR ..+NR) = b[src + idx[i0 + p]*NR ..+NR)} for p < rows: a panel's rows, gathered. */
+    static void gatherRows(float[] b, int src, int[] idx, int i0, int rows, float[] dst, int d) {
+        for (int p = 0; p < rows; p++) {
+            int s0 = src + idx[i0 + p] * NR;
+            int d0 = d + p * NR;
+            for (int v = 0; v < NR; v += L) {
+                FloatVector.fromArray(S, b, s0 + v).intoArray(dst, d0 + v);
+            }
+        }
+    }
+
+    /** A full NR-wide tile row {@code t[to..)} into {@code c[co..)} per the store rule. */
+    static void mergeRow(float[] t, int to, float[] c, int co, float beta) {
+        for (int v = 0; v < NR; v += L) {
+            store(FloatVector.fromArray(S, t, to + v), c, co + v, beta);
+        }
+    }
+
     static void copyRows(float[] b, int src, int ld, int rows, float[] dst, int d) {
         for (int p = 0; p < rows; p++) {
             int s0 = src + p * ld;
@@ -230,6 +248,12 @@ final class SgemmVectorKernels {
      */
     static void k4x2ColA(int kc, float[] a, int ao, int lda, float[] b, int bo, float[] c, int co, int ldc,
                          float beta) {
+        k4x2ColA(kc, a, ao, lda, b, bo, c, co, co + ldc, co + 2 * ldc, co + 3 * ldc, beta);
+    }
+
+    /** {@link #k4x2ColA} with the tile's four rows of C at arbitrary offsets (rows scattered over C). */
+    static void k4x2ColA(int kc, float[] a, int ao, int lda, float[] b, int bo, float[] c,
+                         int co0, int co1, int co2, int co3, float beta) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -250,17 +274,14 @@ final class SgemmVectorKernels {
             c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
             ap += lda;
         }
-        store(c0_0, c, co, beta);
-        store(c0_1, c, co + L, beta);
-        co += ldc;
-        store(c1_0, c, co, beta);
-        store(c1_1, c, co + L, beta);
-        co += ldc;
-        store(c2_0, c, co, beta);
-        store(c2_1, c, co + L, beta);
-        co += ldc;
-        store(c3_0, c, co, beta);
-        store(c3_1, c, co + L, beta);
+        store(c0_0, c, co0, beta);
+        store(c0_1, c, co0 + L, beta);
+        store(c1_0, c, co1, beta);
+        store(c1_1, c, co1 + L, beta);
+        store(c2_0, c, co2, beta);
+        store(c2_1, c, co2 + L, beta);
+        store(c3_0, c, co3, beta);
+        store(c3_1, c, co3 + L, beta);
     }
 
     static void k6x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {

@@ -155,9 +155,8 @@ public final class Linear extends AbstractLayer {
                          float[] dx, int dxo, Epilogue dxEpilogue) {
         int panelStride = Panels.stride(in);
         if (ctx.paramGrads()) {
-            // beta 0 when the gradients are known to be zero (Context#gradsZero): same sums, no read of C
-            Sgemm.sgemm(in, out, batch, x, xo, in, Layout.TRANSPOSED, dy, dyo, out, Layout.ROW_MAJOR,
-                    ctx.gradsZero() ? 0f : 1f, gw, wOff, panelStride, Layout.PANELS, Epilogue.NONE, ctx.pool());
+            // stored, not added, when the gradients are known to be zero (Context#gradsZero): no read of them
+            Sgemm.weightGradient(batch, in, out, x, xo, dy, dyo, !ctx.gradsZero(), gw, wOff, ctx.pool());
             if (hasBias) {
                 Activations.columnSumsAccumulate(dy, dyo, batch, out, gw, bOff);
             }

@@ -154,9 +154,9 @@ public final class Trainer implements AutoCloseable {
         }
         float mean = 0f;
         float std = 1f;
-        if (cfg.normalize) {
+        if (!cfg.normalize.equals("none")) {
             double[] ms = data.train().pixelStats();
-            mean = (float) ms[0];
+            mean = cfg.normalize.equals("standard") ? (float) ms[0] : 0f;
             std = (float) ms[1];
         }
         inputMean = mean;

@@ -62,7 +62,8 @@ class CliTest {
         for (String[] args : new String[][]{
                 {"train", "--bogus"}, {"train", "--lr", "-1"}, {"train", "--batch", "x"}, {"train", "--epochs", "-1"},
                 {"train", "--epochs", "0"}, {"train", "--lr"}, {"frobnicate"}, {"train", "--arch", "784-x-10"},
-                {"train", "--activation", "swish"}, {"eval"}, {"train", "--dropout", "1.5"}, {"train", "--batch", "0"}, {"train", "--batch", "-5"}}) {
+                {"train", "--activation", "swish"}, {"eval"}, {"train", "--dropout", "1.5"}, {"train", "--batch", "0"}, {"train", "--batch", "-5"},
+                {"train", "--normalize", "zscore"}, {"train", "--normalize", "standard", "--no-normalize"}}) {
             Run r = run(args);
             assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(r.err().strip()).as(String.join(" ", args)).startsWith("vecprop: ").doesNotContain("\n")
@@ -102,6 +103,14 @@ class CliTest {
         Run sgd1 = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--batch", "1",
                 "--optimizer", "sgd", "--lr", "0.01", "--threads", "1", "--no-progress");
         assertThat(sgd1.code()).as(sgd1.err()).isZero();
+        for (String mode : new String[] {"standard", "none"}) {
+            Path m = dir.resolve("m-" + mode + ".safetensors");
+            Run nm = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--threads", "1",
+                    "--normalize", mode, "--save", m.toString(), "--no-progress");
+            assertThat(nm.code()).as(nm.err()).isZero();
+            Run ev = run("eval", "--model", m.toString(), "--data", d.toString());
+            assertThat(ev.code()).as(ev.err()).isZero();
+        }
         Run b = run("train", "--data", d.toString(), "--arch", "36-8-1", "--binary", "1", "--epochs", "1",
                 "--threads", "1", "--no-progress");
         assertThat(b.code()).as(b.err()).isZero();

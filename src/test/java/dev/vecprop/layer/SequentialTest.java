@@ -206,9 +206,92 @@ class SequentialTest {
             new SoftmaxCrossEntropy().compute(ws.data(), yo, b, 10, Targets.labels(labels, 0), ws.data(),
                     ws.outputGradOffset());
             m.backward(ctx.gradsZero(mode == 1), ws, x, 0, b, null, 0);
-            g[mode] = m.params().get("0.weight").toArray();
+            g[mode] = grads(m.params().get("0.weight"));
         }
         assertThat(g[1]).containsExactly(g[0]);
+    }
+
+    /**
+     * Input features that are zero in every sample (which the dense layer's GEMMs leave out): their
+     * weight-gradient columns are exactly zero, the write and accumulate paths agree, and the output
+     * matches a plain double-precision forward.
+     */
+    @Test
+    void inputFeaturesZeroInTheWholeBatchAreLeftOutExactly() {
+        Random rnd = new Random(12);
+        int b = 21;
+        int in = 96;
+        boolean[] zero = new boolean[in];
+        float[] x = new float[b * in];
+        for (int c = 0; c < in; c++) {
+            zero[c] = c % 3 != 1;
+            for (int r = 0; r < b; r++) {
+                x[r * in + c] = zero[c] ? 0f : rnd.nextFloat();
+            }
+        }
+        int[] labels = new int[b];
+        for (int i = 0; i < b; i++) {
+            labels[i] = i % 10;
+        }
+        float[][] g = new float[2][];
+        for (int mode = 0; mode < 2; mode++) {
+            Sequential m = new Sequential(Shape.of(in), new Linear(in, 40), new ReLU(), new Linear(40, 10));
+            m.initialize(5);
+            Workspace ws = m.workspace(b);
+            Context ctx = Context.training(1);
+            m.params().zeroGrads();
+            int yo = m.forward(ctx, ws, x, 0, b);
+            if (mode == 0) {
+                // plain forward in double: y = W2 relu(W1 x + b1) + b2
+                float[] w1 = m.params().get("0.weight").toArray();
+                float[] b1 = m.params().get("0.bias").toArray();
+                float[] w2 = m.params().get("2.weight").toArray();
+                float[] b2 = m.params().get("2.bias").toArray();
+                for (int r = 0; r < b; r++) {
+                    double[] h = new double[40];
+                    for (int o = 0; o < 40; o++) {
+                        double acc = b1[o];
+                        for (int c = 0; c < in; c++) {
+                            acc += (double) w1[o * in + c] * x[r * in + c];
+                        }
+                        h[o] = Math.max(0, acc);
+                    }
+                    for (int o = 0; o < 10; o++) {
+                        double acc = b2[o];
+                        for (int c = 0; c < 40; c++) {
+                            acc += w2[o * 40 + c] * h[c];
+                        }
+                        assertThat((double) ws.data()[yo + r * 10 + o]).isCloseTo(acc, offset(1e-5));
+                    }
+                }
+            }
+            new SoftmaxCrossEntropy().compute(ws.data(), yo, b, 10, Targets.labels(labels, 0), ws.data(),
+                    ws.outputGradOffset());
+            m.backward(ctx.gradsZero(mode == 1), ws, x, 0, b, null, 0);
+            g[mode] = grads(m.params().get("0.weight"));
+        }
+        assertThat(g[1]).containsExactly(g[0]);
+        int nonZero = 0;
+        for (int o = 0; o < 40; o++) {
+            for (int c = 0; c < in; c++) {
+                float v = g[0][o * in + c];
+                if (zero[c]) {
+                    assertThat(v).as("gradient of a weight of zero feature %d (output %d)", c, o).isZero();
+                } else if (v != 0f) {
+                    nonZero++;
+                }
+            }
+        }
+        assertThat(nonZero).isGreaterThan(40 * in / 3 / 2);
+    }
+
+    /** A parameter's gradient in PyTorch's layout. */
+    private static float[] grads(Param p) {
+        float[] g = new float[p.numel()];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = p.gradAt(i);
+        }
+        return g;
     }
 
     @Test

@@ -31,6 +31,7 @@ class AttackTest {
         c.epochs = 3;
         c.threads = 1;
         c.progress = false;
+        c.normalize = "standard"; // trained on (x - mean)/std inputs, as the attacks below see them
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true);
         try (DataSets d = DataSets.open(c, out); Trainer t = new Trainer(c, d, out, out)) {
             t.run();
