@@ -49,9 +49,11 @@ final class BenchCommand {
                       GEMM GFLOP/s on the MLP's batch-64 training shapes and 1024^3 (median and best of
                       --reps rounds, default 7, of --seconds blocks, default 0.3), and the fraction of the
                       FMA peak measured in each round (1 thread: CPU time; 2 threads: wall time).
-                    usage: vecprop bench layers [--arch A] [--batch N] [--threads T] [--seconds S]
+                    usage: vecprop bench layers [--arch A] [--batch N] [--threads T] [--seconds S] [--data D]
                       Per-layer forward/backward time of one training step (default: --arch convnet
-                      --batch 64 --threads 1 --seconds 10), share of the step, GFLOP/s of the matrix layers.""");
+                      --batch 64 --threads 1 --seconds 10), share of the step, GFLOP/s of the matrix layers.
+                      --data random (default: uniform inputs) | mnist | fashion-mnist (16 batches of its
+                      training images, scaled as train does: zero features are skipped as in training).""");
             return 0;
         }
         if (args[0].equals("layers")) {
@@ -130,6 +132,7 @@ final class BenchCommand {
         int batch = 64;
         int threads = 1;
         double seconds = 10;
+        String data = "random";
         for (int i = 1; i < args.length; i++) {
             String opt = args[i];
             String val = i + 1 < args.length ? args[++i] : null;
@@ -141,6 +144,13 @@ final class BenchCommand {
                 case "--batch" -> batch = (int) parsePositive(opt, val);
                 case "--threads" -> threads = (int) parsePositive(opt, val);
                 case "--seconds" -> seconds = parsePositive(opt, val);
+                case "--data" -> {
+                    if (!val.equals("random") && !val.equals("mnist") && !val.equals("fashion-mnist")) {
+                        throw new UsageException("bench layers: --data expects random, mnist or fashion-mnist, got '"
+                                + val + "'");
+                    }
+                    data = val;
+                }
                 default -> throw new UsageException("bench layers: unknown option " + opt);
             }
         }
@@ -149,7 +159,7 @@ final class BenchCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("bench layers: " + e.getMessage());
         }
-        return BenchLayers.run(arch, batch, threads, seconds, out);
+        return BenchLayers.run(arch, batch, threads, seconds, data, out);
     }
 
     /** Runs {@code r} for a second (JIT warm-up). */

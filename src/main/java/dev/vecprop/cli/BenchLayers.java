@@ -12,13 +12,18 @@ import dev.vecprop.simd.GemmTiling;
 import dev.vecprop.simd.Simd;
 import dev.vecprop.train.ModelSpec;
 
+import dev.vecprop.data.IdxDataset;
+import dev.vecprop.train.DataSets;
+import dev.vecprop.train.TrainConfig;
+
 import java.io.PrintStream;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * {@code vecprop bench layers}: where one training step's time goes. Runs forward, loss and backward
- * (no optimizer) on random inputs for a few seconds and prints, per top-level layer, the wall time of
+ * (no optimizer) on random inputs or real batches (MNIST: its blank pixels let the first layer skip
+ * features) for a few seconds and prints, per top-level layer, the wall time of
  * its forward and backward per step, its share of the step, and for the matrix-product layers
  * (Linear, Conv2d) their GFLOP/s (forward 1x, backward 2x the forward multiply-adds; the first
  * layer computes no input gradient).
@@ -26,22 +31,58 @@ import java.util.SplittableRandom;
 final class BenchLayers {
     private BenchLayers() {}
 
-    static int run(String arch, int batch, int threads, double seconds, PrintStream out) {
+    /** Batches cycled through when the inputs come from a dataset. */
+    private static final int DATA_BATCHES = 16;
+
+    /**
+     * @param data {@code random} (uniform inputs, random labels) or a dataset name ({@code mnist},
+     *             {@code fashion-mnist}): {@value #DATA_BATCHES} batches of its training images,
+     *             scaled as {@code vecprop train} does by default
+     */
+    static int run(String arch, int batch, int threads, double seconds, String data, PrintStream out) {
         ModelSpec spec = ModelSpec.parse(arch, "relu", 0, false);
         Sequential model = spec.build();
         model.initialize(1);
         int in = model.inputShape().size();
         int classes = model.outputShape().size();
         SplittableRandom rnd = new SplittableRandom(7);
-        float[] x = new float[batch * in];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextDouble();
+        float[] x;
+        int[] labels;
+        if (data.equals("random")) {
+            x = new float[batch * in];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextDouble();
+            }
+            labels = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                labels[i] = rnd.nextInt(classes);
+            }
+        } else {
+            TrainConfig c = new TrainConfig();
+            c.dataset = data;
+            x = new float[DATA_BATCHES * batch * in];
+            labels = new int[DATA_BATCHES * batch];
+            try (DataSets d = DataSets.open(c, out)) {
+                IdxDataset train = d.train();
+                if (train.itemSize() != in) {
+                    throw new UsageException("bench layers: " + data + " samples have " + train.itemSize()
+                            + " values, the model takes " + in);
+                }
+                if (!c.normalize.equals("none")) {
+                    double[] ms = train.pixelStats();
+                    train.normalize(c.normalize.equals("standard") ? (float) ms[0] : 0f, (float) ms[1]);
+                }
+                for (int b = 0; b < DATA_BATCHES; b++) {
+                    int from = rnd.nextInt(train.size() - batch + 1);
+                    train.gather(null, from, batch, x, b * batch * in, labels, b * batch);
+                }
+            }
         }
-        int[] labels = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            labels[i] = rnd.nextInt(classes);
+        int batches = x.length / (batch * in);
+        Targets[] t = new Targets[batches];
+        for (int b = 0; b < batches; b++) {
+            t[b] = Targets.labels(labels, b * batch);
         }
-        Targets t = Targets.labels(labels, 0);
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         List<Layer> layers = model.layers();
         LayerProfile prof = new LayerProfile(layers.size());
@@ -53,7 +94,8 @@ final class BenchLayers {
             long warmEnd = System.nanoTime() + (long) (Math.min(3, seconds) * 1e9);
             long step = 0;
             while (System.nanoTime() < warmEnd) {
-                step(model, ctx.step(step++), ws, x, batch, loss, t, classes);
+                step(model, ctx.step(step), ws, x, (int) (step % batches) * batch * in, batch, loss,
+                        t[(int) (step++ % batches)], classes);
             }
             ctx.profile(prof);
 
@@ -62,7 +104,8 @@ final class BenchLayers {
             long t0 = System.nanoTime();
             long end = t0 + (long) (seconds * 1e9);
             do {
-                step(model, ctx.step(step++), ws, x, batch, loss, t, classes);
+                step(model, ctx.step(step), ws, x, (int) (step % batches) * batch * in, batch, loss,
+                        t[(int) (step++ % batches)], classes);
                 steps++;
             } while (System.nanoTime() < end);
             long total = System.nanoTime() - t0;
@@ -86,12 +129,12 @@ final class BenchLayers {
         return 0;
     }
 
-    private static void step(Sequential model, Context ctx, Workspace ws, float[] x, int batch,
+    private static void step(Sequential model, Context ctx, Workspace ws, float[] x, int xo, int batch,
                              SoftmaxCrossEntropy loss, Targets t, int classes) {
-        int yo = model.forward(ctx, ws, x, 0, batch);
+        int yo = model.forward(ctx, ws, x, xo, batch);
         loss.compute(ws.data(), yo, batch, classes, t, ws.data(), ws.outputGradOffset());
         model.params().zeroGrads();
-        model.backward(ctx.gradsZero(true), ws, x, 0, batch, null, 0); // as in training: the optimizer leaves them zero
+        model.backward(ctx.gradsZero(true), ws, x, xo, batch, null, 0); // as in training: the optimizer leaves them zero
     }
 
     private static String truncate(String s, int n) {

@@ -93,6 +93,7 @@ public final class Sgemm {
         final Job job = new Job();
         int[] nzBits = new int[0];
         int[] nzIdx = new int[0];
+        int[] nzRuns = new int[0];
         float[] compacted = new float[0];
 
         /** {@code a}'s columns nzIdx[0..nz) as a dense {@code rows x nz} row-major block (in {@link #compacted}). */
@@ -100,7 +101,8 @@ public final class Sgemm {
             if (compacted.length < rows * nz) {
                 compacted = new float[rows * nz];
             }
-            NonzeroColumns.compact(a, off, rows, ld, nzIdx, nz, compacted);
+            int runs = NonzeroColumns.runs(nzIdx, nz, nzRuns);
+            NonzeroColumns.compact(a, off, rows, ld, nzRuns, runs, nz, compacted);
             return compacted;
         }
 
@@ -109,6 +111,7 @@ public final class Sgemm {
             if (nzIdx.length < cols) {
                 nzBits = new int[cols];
                 nzIdx = new int[cols];
+                nzRuns = new int[2 * cols];
             }
             return NonzeroColumns.find(a, off, rows, cols, ld, nzBits, nzIdx);
         }
@@ -582,8 +585,17 @@ public final class Sgemm {
                     case PANELS -> {
                         // only with kIdx (otherwise read in place): row p of the panel is B's row kIdx[p0 + p]
                         int src = bOff + (j / NR) * ldb;
-                        if (VECTOR && w == NR) {
-                            SgemmVectorKernels.gatherRows(b, src, kIdx, p0, kc, dst, d);
+                        if (w == NR) {
+                            // consecutive rows of a panel are contiguous: copy by runs of kIdx
+                            int p = 0;
+                            while (p < kc) {
+                                int q = p + 1;
+                                while (q < kc && kIdx[p0 + q] == kIdx[p0 + q - 1] + 1) {
+                                    q++;
+                                }
+                                System.arraycopy(b, src + kIdx[p0 + p] * NR, dst, d + p * NR, (q - p) * NR);
+                                p = q;
+                            }
                         } else {
                             for (int p = 0; p < kc; p++) {
                                 System.arraycopy(b, src + kIdx[p0 + p] * NR, dst, d + p * NR, w);

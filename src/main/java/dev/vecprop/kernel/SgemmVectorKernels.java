@@ -214,17 +214,6 @@ final class SgemmVectorKernels {
     }
 
     /** Copies {@code rows} rows of NR floats ({@code b[src + p*ld]}) into a B panel {@code dst[d + p*NR]}, NR/L vectors per row. */
-    /** {@code dst[d + p*NR ..+NR) = b[src + idx[i0 + p]*NR ..+NR)} for p < rows: a panel's rows, gathered. */
-    static void gatherRows(float[] b, int src, int[] idx, int i0, int rows, float[] dst, int d) {
-        for (int p = 0; p < rows; p++) {
-            int s0 = src + idx[i0 + p] * NR;
-            int d0 = d + p * NR;
-            for (int v = 0; v < NR; v += L) {
-                FloatVector.fromArray(S, b, s0 + v).intoArray(dst, d0 + v);
-            }
-        }
-    }
-
     /** A full NR-wide tile row {@code t[to..)} into {@code c[co..)} per the store rule. */
     static void mergeRow(float[] t, int to, float[] c, int co, float beta) {
         for (int v = 0; v < NR; v += L) {
