@@ -27,43 +27,4 @@ public final class NonzeroColumns {
         }
         return NonzeroColumnsRef.list(bits, cols, idx);
     }
-
-    /**
-     * The runs of consecutive indices in {@code idx[0..n)} (ascending): {@code runs[2r]} the first
-     * index of run r, {@code runs[2r+1]} its length; returns the number of runs. Image features
-     * come in runs (the non-blank part of each pixel row), so copies by run are short arraycopies.
-     *
-     * @param runs at least {@code 2 * n} ints
-     */
-    public static int runs(int[] idx, int n, int[] runs) {
-        int r = 0;
-        int p = 0;
-        while (p < n) {
-            int q = p + 1;
-            while (q < n && idx[q] == idx[q - 1] + 1) {
-                q++;
-            }
-            runs[2 * r] = idx[p];
-            runs[2 * r + 1] = q - p;
-            r++;
-            p = q;
-        }
-        return r;
-    }
-
-    /**
-     * The block with only the columns listed by {@link #runs} ({@code n} in all):
-     * {@code dst[r*n + p] = a[off + r*ld + idx[p]]} for r < rows.
-     */
-    public static void compact(float[] a, int off, int rows, int ld, int[] runs, int nRuns, int n, float[] dst) {
-        for (int r = 0; r < rows; r++) {
-            int src = off + r * ld;
-            int d = r * n;
-            for (int k = 0; k < nRuns; k++) {
-                int len = runs[2 * k + 1];
-                System.arraycopy(a, src + runs[2 * k], dst, d, len);
-                d += len;
-            }
-        }
-    }
 }

@@ -58,14 +58,15 @@ public final class Sgemm {
     private static final long PARALLEL_MIN_MACS = 1L << 16;
     /**
      * {@code -Dvecprop.skipZeroInputs=auto|off}: whether a dense layer's forward and weight-gradient
-     * GEMMs leave out the input features that are zero in every sample of the batch (see
-     * {@link #forwardPacked} and {@link #weightGradient}); off always runs the dense products.
+     * GEMMs leave out the multiply-adds by input features that are zero (see {@link #forwardPacked}
+     * and {@link #weightGradient}); off always runs the dense products.
      */
-    public static final boolean SKIP_ZERO_INPUTS =
-            !"off".equals(System.getProperty("vecprop.skipZeroInputs", "auto").trim());
+    public static final boolean SKIP_ZERO_INPUTS = VECTOR && MR == 4 && GemmTiling.NV == 2
+            && !"off".equals(System.getProperty("vecprop.skipZeroInputs", "auto").trim());
     /**
-     * The features are compacted only when at most this share of them is non-zero (the gathers
-     * cost about what an eighth of the products saves); {@code -Dvecprop.skipZeroMaxShare=X}.
+     * Zero features are skipped only when at most this share of the batch's features is non-zero
+     * somewhere in it (the skipping kernel reads B by index, ~15% slower per step of k than the
+     * dense one); {@code -Dvecprop.skipZeroMaxShare=X}.
      */
     private static final double SKIP_MAX_SHARE = maxShare();
     /** Layers with fewer inputs than this always run dense (the scan would not pay). */
@@ -91,29 +92,22 @@ public final class Sgemm {
         final float[] tile = new float[MR * NR];
         final float[] acc = new float[MR * NR];
         final Job job = new Job();
+        /** Per register tile of A rows: the kept steps of k (sparse products); tile t's at t*KC. */
+        final int[] keep = new int[(MC / MR) * KC];
+        final int[] kept = new int[MC / MR];
         int[] nzBits = new int[0];
         int[] nzIdx = new int[0];
-        int[] nzRuns = new int[0];
-        float[] compacted = new float[0];
 
-        /** {@code a}'s columns nzIdx[0..nz) as a dense {@code rows x nz} row-major block (in {@link #compacted}). */
-        float[] compact(float[] a, int off, int rows, int ld, int nz) {
-            if (compacted.length < rows * nz) {
-                compacted = new float[rows * nz];
+        /** Whether at most SKIP_MAX_SHARE of X's {@code in} features are non-zero in its {@code batch} rows. */
+        boolean sparseEnough(float[] x, int off, int batch, int in) {
+            if (!SKIP_ZERO_INPUTS || in < SKIP_MIN_INPUTS || batch == 0) {
+                return false;
             }
-            int runs = NonzeroColumns.runs(nzIdx, nz, nzRuns);
-            NonzeroColumns.compact(a, off, rows, ld, nzRuns, runs, nz, compacted);
-            return compacted;
-        }
-
-        /** The non-zero columns of {@code a} (rows x cols, stride ld) into nzIdx; returns their count. */
-        int nonzeroColumns(float[] a, int off, int rows, int cols, int ld) {
-            if (nzIdx.length < cols) {
-                nzBits = new int[cols];
-                nzIdx = new int[cols];
-                nzRuns = new int[2 * cols];
+            if (nzIdx.length < in) {
+                nzBits = new int[in];
+                nzIdx = new int[in];
             }
-            return NonzeroColumns.find(a, off, rows, cols, ld, nzBits, nzIdx);
+            return NonzeroColumns.find(x, off, batch, in, in, nzBits, nzIdx) <= SKIP_MAX_SHARE * in;
         }
     }
 
@@ -198,12 +192,12 @@ public final class Sgemm {
     /**
      * Forward of a dense layer: {@code Y = epilogue(X . W^T)}, W held as {@link Panels} of W^T.
      *
-     * <p>Input features that are zero in every row of X (blank image borders, one-hot or
-     * bag-of-words features, dead ReLU units) contribute exact zeros, so they are left out of k when
-     * few enough are non-zero ({@link #SKIP_ZERO_INPUTS}): X's non-zero columns and W^T's matching
-     * rows are gathered into the packed panels. The K blocks stay where the dense product puts them
-     * and the remaining terms are summed in the same order, so Y is the dense product's to the bit
-     * (up to the sign of a zero) for any data and thread count.
+     * <p>Zero inputs (blank pixels, one-hot or bag-of-words features, dead ReLU units) contribute
+     * exact zeros, so when few enough features are non-zero in the batch ({@link #SKIP_ZERO_INPUTS})
+     * each register tile of four samples runs only over the features non-zero in one of them,
+     * reading W^T's matching rows in place. The K blocks stay where the dense product puts them and
+     * the remaining terms are summed in the same order, so Y is the dense product's to the bit (up
+     * to the sign of a zero) for any data and thread count.
      */
     public static void forwardPacked(int batch, int in, int out, float[] x, int xOff,
                                      float[] wPanels, int wOff, float[] y, int yOff,
@@ -221,26 +215,21 @@ public final class Sgemm {
         Job job = s.job;
         job.set(batch, out, in, x, xOff, in, Layout.ROW_MAJOR, wPanels, wOff, ldw, Layout.PANELS,
                 0f, y, yOff, out, Layout.ROW_MAJOR, ep);
-        int nz = compactInputs(s, job, x, xOff, batch, in);
-        if (nz >= 0) {
-            // A = X's non-zero columns, compacted; B's matching rows are gathered as it is packed
-            job.kIdx = s.nzIdx;
-            job.kCount = nz;
-        }
+        job.sparse = s.sparseEnough(x, xOff, batch, in);
         execute(job, pool);
     }
 
     /**
      * Weight gradient of a dense layer: {@code dW^T (IN,OUT) = X^T . dY}, added to {@code gw} (in
      * {@link Panels} of W^T) when {@code accumulate}, else stored over it. Without accumulate the
-     * caller promises that {@code gw} is zero there (the gradients were just zeroed): the rows of
-     * input features that are zero in every sample get no contribution and are not written at all
-     * (see {@link #forwardPacked}); the other rows are computed exactly as the dense product would.
+     * caller promises that {@code gw} is zero (the gradients were just zeroed): then, as in
+     * {@link #forwardPacked}, each register tile of four input features runs only over the samples
+     * where one of them is non-zero, and a tile with none is not written at all. Every element is
+     * the dense product's to the bit (up to the sign of a zero).
      */
     public static void weightGradient(int batch, int in, int out, float[] x, int xOff, float[] dy, int dyOff,
                                       boolean accumulate, float[] gw, int gwOff, WorkerPool pool) {
         int ldw = Panels.stride(in);
-        float beta = accumulate ? 1f : 0f;
         validate(in, out, batch, x, xOff, in, Layout.TRANSPOSED, dy, dyOff, out, Layout.ROW_MAJOR,
                 gw, gwOff, ldw, Layout.PANELS, Epilogue.NONE);
         if (in == 0 || out == 0) {
@@ -249,33 +238,10 @@ public final class Sgemm {
         Scratch s = SCRATCH.get();
         Job job = s.job;
         job.set(in, out, batch, x, xOff, in, Layout.TRANSPOSED, dy, dyOff, out, Layout.ROW_MAJOR,
-                beta, gw, gwOff, ldw, Layout.PANELS, Epilogue.NONE);
-        int nz = compactInputs(s, job, x, xOff, batch, in);
-        if (nz >= 0) {
-            // A = (X's non-zero columns, compacted)^T; row i of the product is row nzIdx[i] of dW^T
-            job.mIdx = s.nzIdx;
-            job.m = nz;
-        }
+                accumulate ? 1f : 0f, gw, gwOff, ldw, Layout.PANELS, Epilogue.NONE);
+        job.sparse = s.sparseEnough(x, xOff, batch, in);
+        job.cIsZero = !accumulate;
         execute(job, pool);
-    }
-
-    /**
-     * When few enough of X's {@code in} features are non-zero in the batch, makes the job's A their
-     * compacted copy ({@code batch x nz}, in the scratch; indices in {@code s.nzIdx}) and returns nz;
-     * otherwise leaves the job dense and returns -1.
-     */
-    private static int compactInputs(Scratch s, Job job, float[] x, int xOff, int batch, int in) {
-        if (!SKIP_ZERO_INPUTS || in < SKIP_MIN_INPUTS) {
-            return -1;
-        }
-        int nz = s.nonzeroColumns(x, xOff, batch, in, in);
-        if (nz > SKIP_MAX_SHARE * in) {
-            return -1;
-        }
-        job.a = s.compact(x, xOff, batch, in, nz);
-        job.aOff = 0;
-        job.lda = nz;
-        return nz;
     }
 
     private static final class Job implements WorkerPool.Task {
@@ -285,15 +251,10 @@ public final class Sgemm {
         float beta;
         Epilogue ep;
         PanelSource source;
-        /**
-         * Non-null: A holds only the columns {@code kIdx[0..kCount)} (ascending) of the product's k
-         * (compacted), and B's rows are gathered to match; {@code k} stays the full depth, so the K
-         * blocks are those of the full product.
-         */
-        int[] kIdx;
-        int kCount;
-        /** Non-null: row i of A (compacted) and of the product is row {@code mIdx[i]} of C; C's other rows are not touched. */
-        int[] mIdx;
+        /** Skip A's zero elements per register tile (4x2 vector tile; A in registers of MR rows). */
+        boolean sparse;
+        /** C is known to be zero: a sparse tile with nothing to add is left alone. */
+        boolean cIsZero;
 
         void set(int m, int n, int k, float[] a, int aOff, int lda, Layout aLayout,
                  float[] b, int bOff, int ldb, Layout bLayout,
@@ -321,8 +282,8 @@ public final class Sgemm {
             a = b = c = null;
             ep = null;
             source = null;
-            kIdx = null;
-            mIdx = null;
+            sparse = false;
+            cIsZero = false;
         }
 
         @Override
@@ -331,9 +292,8 @@ public final class Sgemm {
             int mTiles = (m + MR - 1) / MR;
             // Split the dimension whose shares duplicate less packing: every column share packs
             // all of A, every row share packs all of B (nothing when B is already in panels).
-            long kk = kIdx != null ? kCount : k;
-            long dupIfSplitN = (long) m * kk;
-            long dupIfSplitM = bLayout == Layout.PANELS && kIdx == null ? 0 : kk * n;
+            long dupIfSplitN = (long) m * k;
+            long dupIfSplitM = bLayout == Layout.PANELS ? 0 : (long) k * n;
             boolean canN = nPanels >= workers;
             boolean canM = mTiles >= workers;
             boolean splitN = canN && (!canM || dupIfSplitN < dupIfSplitM);
@@ -363,9 +323,13 @@ public final class Sgemm {
                 scaleOnly(m0, m1, n0, n1);
                 return;
             }
+            if (sparse) {
+                computeSparse(s, m0, m1, n0, n1);
+                return;
+            }
             int kBlocks = (k + KC - 1) / KC;
             int kcStep = (k + kBlocks - 1) / kBlocks; // even blocks; a function of k alone
-            boolean panelsB = bLayout == Layout.PANELS && kIdx == null;
+            boolean panelsB = bLayout == Layout.PANELS;
             if (!panelsB) {
                 int need = kcStep * Math.min(NC, roundUp(n1 - n0, NR));
                 if (s.bPack.length < need) {
@@ -374,29 +338,14 @@ public final class Sgemm {
             }
             boolean rowMajorC = cLayout == Layout.ROW_MAJOR;
             boolean rowSweep = rowMajorC && (long) (m1 - m0) * (n1 - n0) > ROW_SWEEP_MIN_C;
-            // rows of a B in panels gathered (kIdx) on a column sweep: each panel is packed just
-            // before its first tile, so it is still in L1/L2 for the others (all at once evicts it)
-            boolean lazyB = kIdx != null && bLayout == Layout.PANELS && !rowSweep;
             boolean directA = DIRECT_A && aLayout == Layout.TRANSPOSED
                     && directSpan(Math.min(MC, m1 - m0), kcStep) <= DIRECT_A_SPAN;
             for (int jc = n0; jc < n1; jc += NC) {
                 int nc = Math.min(NC, n1 - jc);
-                int lo = 0; // with kIdx: the first index of the current K block
                 for (int pc = 0; pc < k; pc += kcStep) {
                     int kc = Math.min(kcStep, k - pc);
                     boolean last = pc + kc >= k;
                     float betaEff = pc == 0 ? beta : 1f;
-                    int ka = pc; // the block's first k as packA / packB see it (an index into kIdx with one)
-                    if (kIdx != null) {
-                        // the block's terms are kIdx[lo..hi): the dense product's blocks, zeros left out
-                        int hi = lo;
-                        while (hi < kCount && kIdx[hi] < pc + kc) {
-                            hi++;
-                        }
-                        ka = lo;
-                        kc = hi - lo;
-                        lo = hi;
-                    }
                     float[] bp;
                     int bBase;
                     int bStride;
@@ -410,9 +359,7 @@ public final class Sgemm {
                         bBase = 0;
                         bStride = kc * NR;
                     } else {
-                        if (!lazyB) {
-                            packB(ka, kc, jc, nc, s.bPack);
-                        }
+                        packB(pc, kc, jc, nc, s.bPack);
                         bp = s.bPack;
                         bBase = 0;
                         bStride = kc * NR;
@@ -421,7 +368,7 @@ public final class Sgemm {
                         int mc = Math.min(MC, m1 - ic);
                         int fullRows = mc / MR * MR;
                         if (!directA) {
-                            packA(ic, mc, ka, kc, s.aPack);
+                            packA(ic, mc, pc, kc, s.aPack);
                         } else if (fullRows < mc) {
                             packA(ic + fullRows, mc - fullRows, pc, kc, s.aPack); // the ragged last tile only
                         }
@@ -438,9 +385,6 @@ public final class Sgemm {
                         int outer = rowSweep ? mTiles : nTiles;
                         int inner = rowSweep ? nTiles : mTiles;
                         for (int o = 0; o < outer; o++) {
-                            if (lazyB && ic == m0) {
-                                packB(ka, kc, jc + o * NR, Math.min(NR, nc - o * NR), s.bPack, o * kc * NR);
-                            }
                             for (int q = 0; q < inner; q++) {
                                 int ir = (rowSweep ? o : q) * MR;
                                 int jr = (rowSweep ? q : o) * NR;
@@ -460,26 +404,7 @@ public final class Sgemm {
                                     co = cOff + (j / NR) * ldc + i * NR;
                                     cld = NR;
                                 }
-                                if (mIdx != null && direct && nv == NR) {
-                                    // rows scattered over C: the kernel stores each row where it lives
-                                    int jo = rowMajorC ? cOff + j : cOff + (j / NR) * ldc;
-                                    int rs = rowMajorC ? ldc : NR;
-                                    SgemmVectorKernels.k4x2ColA(kc, a, aOff + pc * lda + i, lda, bp, bo, c,
-                                            jo + mIdx[i] * rs, jo + mIdx[i + 1] * rs, jo + mIdx[i + 2] * rs,
-                                            jo + mIdx[i + 3] * rs, betaEff);
-                                } else if (mIdx != null) {
-                                    // rows scattered: compute the tile aside, then add/store each row where it lives
-                                    if (direct) {
-                                        microDirect(kc, i, pc, bp, bo, s.tile, 0, NR, 0f);
-                                    } else {
-                                        micro(kc, s.aPack, ao, bp, bo, s.tile, 0, NR, 0f, s);
-                                    }
-                                    for (int r = 0; r < mv; r++) {
-                                        int pr = mIdx[i + r];
-                                        int cr = rowMajorC ? cOff + pr * ldc + j : cOff + (j / NR) * ldc + pr * NR;
-                                        mergeRow(s.tile, r * NR, nv, c, cr, betaEff);
-                                    }
-                                } else if (mv == MR && nv == NR) {
+                                if (mv == MR && nv == NR) {
                                     if (direct) {
                                         microDirect(kc, i, pc, bp, bo, c, co, cld, betaEff);
                                     } else {
@@ -505,6 +430,104 @@ public final class Sgemm {
                     }
                 }
             }
+        }
+
+        /**
+         * The loop nest of {@link #compute} for a {@link #sparse} job: per MC block of rows and K
+         * block, each MR-row tile of A is packed with only the steps of k where one of its rows is
+         * non-zero ({@link Scratch#keep}), and the micro-kernel reads B's matching rows in place
+         * (B in panels) or from its packed block. C tiles are visited down the panels.
+         */
+        private void computeSparse(Scratch s, int m0, int m1, int n0, int n1) {
+            int kBlocks = (k + KC - 1) / KC;
+            int kcStep = (k + kBlocks - 1) / kBlocks; // the dense product's blocks
+            boolean panelsB = bLayout == Layout.PANELS;
+            if (!panelsB) {
+                int need = kcStep * roundUp(n1 - n0, NR);
+                if (s.bPack.length < need) {
+                    s.bPack = new float[need];
+                }
+            }
+            boolean rowMajorC = cLayout == Layout.ROW_MAJOR;
+            for (int pc = 0; pc < k; pc += kcStep) {
+                int kc = Math.min(kcStep, k - pc);
+                boolean last = pc + kc >= k;
+                float betaEff = pc == 0 ? beta : 1f;
+                boolean untouched = betaEff == 1f || (pc == 0 && cIsZero); // C as it is = C + nothing
+                if (!panelsB) {
+                    packB(pc, kc, n0, n1 - n0, s.bPack);
+                }
+                for (int ic = m0; ic < m1; ic += MC) {
+                    int mc = Math.min(MC, m1 - ic);
+                    int mTiles = (mc + MR - 1) / MR;
+                    for (int t = 0; t < mTiles; t++) {
+                        s.kept[t] = packKept(ic + t * MR, Math.min(MR, mc - t * MR), pc, kc, s.aPack, t * kc * MR,
+                                s.keep, t * KC);
+                    }
+                    for (int jr = 0; jr < n1 - n0; jr += NR) {
+                        int j = n0 + jr;
+                        int nv = Math.min(NR, n1 - j);
+                        float[] bp = panelsB ? b : s.bPack;
+                        // row p of the B panel: in place, rows are B's own k; packed, k - pc
+                        int bo = panelsB ? bOff + (j / NR) * ldb : (jr / NR) * kc * NR;
+                        int keepBase = panelsB ? 0 : pc;
+                        for (int t = 0; t < mTiles; t++) {
+                            int i = ic + t * MR;
+                            int mv = Math.min(MR, mc - t * MR);
+                            int co = rowMajorC ? cOff + i * ldc + j : cOff + (j / NR) * ldc + i * NR;
+                            int cld = rowMajorC ? ldc : NR;
+                            int kk = s.kept[t];
+                            boolean epi = last && ep.kind != Epilogue.Kind.NONE;
+                            if (kk == 0 && untouched && !epi) {
+                                continue;
+                            }
+                            if (mv == MR && nv == NR) {
+                                SgemmVectorKernels.k4x2Rows(kk, s.aPack, t * kc * MR, bp, bo, s.keep, t * KC,
+                                        keepBase, c, co, cld, betaEff);
+                            } else {
+                                SgemmVectorKernels.k4x2Rows(kk, s.aPack, t * kc * MR, bp, bo, s.keep, t * KC,
+                                        keepBase, s.tile, 0, NR, 0f);
+                                SgemmScalarKernels.merge(s.tile, mv, nv, c, co, cld, betaEff);
+                            }
+                            if (epi) {
+                                SgemmVectorKernels.epilogue(ep, c, co, cld, i, j, mv, nv);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Packs the A tile of rows [i0, i0+rows) over k [p0, p0+kc) keeping only the steps where a row
+         * is non-zero (as a MR-row panel at dst[d..], zero-padded rows), their k in keep[ko..]; returns
+         * how many. Branch-free: every step is written, the cursor advances only past kept ones.
+         */
+        private int packKept(int i0, int rows, int p0, int kc, float[] dst, int d, int[] keep, int ko) {
+            int n = 0;
+            if (aLayout == Layout.TRANSPOSED && rows == MR) {
+                // A(i, p) = a[aOff + p*lda + i]: the tile's four values of a step are contiguous
+                n = SgemmVectorKernels.packKeptColA(a, aOff + p0 * lda + i0, lda, p0, kc, dst, d, keep, ko);
+            } else if (aLayout == Layout.ROW_MAJOR && rows == MR) {
+                n = SgemmVectorKernels.packKeptRows(a, aOff + i0 * lda + p0, lda, p0, kc, dst, d, keep, ko);
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    boolean any = false;
+                    int o = d + n * MR;
+                    for (int r = 0; r < MR; r++) {
+                        float v = 0f;
+                        if (r < rows) {
+                            v = aLayout == Layout.ROW_MAJOR ? a[aOff + (i0 + r) * lda + p0 + p]
+                                    : a[aOff + (p0 + p) * lda + i0 + r];
+                        }
+                        dst[o + r] = v;
+                        any |= v != 0f || v != v;
+                    }
+                    keep[ko + n] = p0 + p;
+                    n += any ? 1 : 0;
+                }
+            }
+            return n;
         }
 
         /** Floats of a TRANSPOSED A's array that one {@code rows x kc} block of A spans. */
@@ -572,36 +595,11 @@ public final class Sgemm {
 
         /** Packs B k [p0,p0+kc), columns [j0,j0+nc) into NR-wide panels (stride kc*NR), zero-padded. */
         private void packB(int p0, int kc, int j0, int nc, float[] dst) {
-            packB(p0, kc, j0, nc, dst, 0);
-        }
-
-        /** As {@link #packB(int, int, int, int, float[])}, the first panel at {@code dst[d0]}. */
-        private void packB(int p0, int kc, int j0, int nc, float[] dst, int d0) {
             for (int jr = 0; jr < nc; jr += NR) {
-                int d = d0 + (jr / NR) * kc * NR;
+                int d = (jr / NR) * kc * NR;
                 int w = Math.min(NR, nc - jr);
                 int j = j0 + jr;
                 switch (bLayout) {
-                    case PANELS -> {
-                        // only with kIdx (otherwise read in place): row p of the panel is B's row kIdx[p0 + p]
-                        int src = bOff + (j / NR) * ldb;
-                        if (w == NR) {
-                            // consecutive rows of a panel are contiguous: copy by runs of kIdx
-                            int p = 0;
-                            while (p < kc) {
-                                int q = p + 1;
-                                while (q < kc && kIdx[p0 + q] == kIdx[p0 + q - 1] + 1) {
-                                    q++;
-                                }
-                                System.arraycopy(b, src + kIdx[p0 + p] * NR, dst, d + p * NR, (q - p) * NR);
-                                p = q;
-                            }
-                        } else {
-                            for (int p = 0; p < kc; p++) {
-                                System.arraycopy(b, src + kIdx[p0 + p] * NR, dst, d + p * NR, w);
-                            }
-                        }
-                    }
                     case ROW_MAJOR -> {
                         if (VECTOR && w == NR) {
                             SgemmVectorKernels.copyRows(b, bOff + p0 * ldb + j, ldb, kc, dst, d);
@@ -673,15 +671,6 @@ public final class Sgemm {
             dst[o + 13] = b[s + 208];
             dst[o + 14] = b[s + 224];
             dst[o + 15] = b[s + 240];
-        }
-    }
-
-    /** One row of a computed tile ({@code t[to..to+nv)}) into C at {@code co}, per the store rule. */
-    private static void mergeRow(float[] t, int to, int nv, float[] c, int co, float beta) {
-        if (VECTOR && nv == NR) {
-            SgemmVectorKernels.mergeRow(t, to, c, co, beta);
-        } else {
-            SgemmScalarKernels.mergeRow(t, to, nv, c, co, beta);
         }
     }
 

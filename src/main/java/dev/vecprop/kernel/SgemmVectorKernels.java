@@ -3,6 +3,7 @@ package dev.vecprop.kernel;
 import dev.vecprop.simd.FloatSpecies;
 import dev.vecprop.simd.GemmTiling;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -214,11 +215,104 @@ final class SgemmVectorKernels {
     }
 
     /** Copies {@code rows} rows of NR floats ({@code b[src + p*ld]}) into a B panel {@code dst[d + p*NR]}, NR/L vectors per row. */
-    /** A full NR-wide tile row {@code t[to..)} into {@code c[co..)} per the store rule. */
-    static void mergeRow(float[] t, int to, float[] c, int co, float beta) {
-        for (int v = 0; v < NR; v += L) {
-            store(FloatVector.fromArray(S, t, to + v), c, co + v, beta);
+    /** Four floats: one step of a 4-row A tile (the zero-skipping pack tests and moves them as one). */
+    private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+
+    /**
+     * Zero-skipping pack of a 4-row tile of a TRANSPOSED A, whose 4 values of step p sit at
+     * {@code a[src + p*lda ..+4)}: the steps p < kc with a value other than +-0 (NaN counts) go to
+     * {@code dst[d + 4n..]} and {@code keep[ko + n] = p0 + p}; returns n. Same result as the scalar loop
+     * in {@code Sgemm.Job#packKept}.
+     */
+    static int packKeptColA(float[] a, int src, int lda, int p0, int kc, float[] dst, int d, int[] keep, int ko) {
+        int n = 0;
+        for (int p = 0; p < kc; p++, src += lda) {
+            FloatVector v = FloatVector.fromArray(S4, a, src);
+            v.intoArray(dst, d + n * 4);
+            keep[ko + n] = p0 + p;
+            n += v.compare(VectorOperators.NE, 0f).anyTrue() ? 1 : 0;
         }
+        return n;
+    }
+
+    /**
+     * As {@link #packKeptColA} for a ROW_MAJOR A (rows at {@code r0 + r*lda + p}): runs of L steps
+     * where all four rows are zero are skipped with one test, the others copied step by step.
+     */
+    static int packKeptRows(float[] a, int r0, int lda, int p0, int kc, float[] dst, int d, int[] keep, int ko) {
+        int r1 = r0 + lda;
+        int r2 = r1 + lda;
+        int r3 = r2 + lda;
+        int n = 0;
+        int p = 0;
+        for (; p <= kc - L; p += L) {
+            IntVector bits = FloatVector.fromArray(S, a, r0 + p).reinterpretAsInts()
+                    .or(FloatVector.fromArray(S, a, r1 + p).reinterpretAsInts())
+                    .or(FloatVector.fromArray(S, a, r2 + p).reinterpretAsInts())
+                    .or(FloatVector.fromArray(S, a, r3 + p).reinterpretAsInts());
+            if (!bits.and(0x7fffffff).compare(VectorOperators.NE, 0).anyTrue()) {
+                continue;
+            }
+            n = packKeptSteps(a, r0, r1, r2, r3, p0, p, p + L, dst, d, keep, ko, n);
+        }
+        return packKeptSteps(a, r0, r1, r2, r3, p0, p, kc, dst, d, keep, ko, n);
+    }
+
+    private static int packKeptSteps(float[] a, int r0, int r1, int r2, int r3, int p0, int from, int to,
+                                     float[] dst, int d, int[] keep, int ko, int n) {
+        for (int p = from; p < to; p++) {
+            float v0 = a[r0 + p], v1 = a[r1 + p], v2 = a[r2 + p], v3 = a[r3 + p];
+            int o = d + n * 4;
+            dst[o] = v0;
+            dst[o + 1] = v1;
+            dst[o + 2] = v2;
+            dst[o + 3] = v3;
+            keep[ko + n] = p0 + p;
+            n += (v0 != 0f || v1 != 0f || v2 != 0f || v3 != 0f || v0 != v0 || v1 != v1 || v2 != v2 || v3 != v3) ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * The 4x2 tile over selected rows of B: step q reads B's row {@code keep[ko + q] - keepBase} of
+     * the panel at {@code bo} (rows NR floats apart) and A's packed panel contiguously from
+     * {@code ao}. Used by the zero-skipping products, where the skipped steps would add exact zeros:
+     * the sums are {@link #k4x2}'s over all rows, in the same order.
+     */
+    static void k4x2Rows(int kc, float[] a, int ao, float[] b, int bo, int[] keep, int ko, int keepBase,
+                         float[] c, int co, int ldc, float beta) {
+        FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
+        FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
+        FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
+        FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
+        final int nr = 2 * L;
+        int base = bo - keepBase * nr;
+        for (int p = 0; p < kc; p++) {
+            int bp = base + keep[ko + p] * nr;
+            int ap = ao + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ap]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+        }
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
     }
 
     static void copyRows(float[] b, int src, int ld, int rows, float[] dst, int d) {
@@ -237,12 +331,6 @@ final class SgemmVectorKernels {
      */
     static void k4x2ColA(int kc, float[] a, int ao, int lda, float[] b, int bo, float[] c, int co, int ldc,
                          float beta) {
-        k4x2ColA(kc, a, ao, lda, b, bo, c, co, co + ldc, co + 2 * ldc, co + 3 * ldc, beta);
-    }
-
-    /** {@link #k4x2ColA} with the tile's four rows of C at arbitrary offsets (rows scattered over C). */
-    static void k4x2ColA(int kc, float[] a, int ao, int lda, float[] b, int bo, float[] c,
-                         int co0, int co1, int co2, int co3, float beta) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
         FloatVector c2_0 = FloatVector.zero(S), c2_1 = FloatVector.zero(S);
@@ -263,14 +351,17 @@ final class SgemmVectorKernels {
             c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
             ap += lda;
         }
-        store(c0_0, c, co0, beta);
-        store(c0_1, c, co0 + L, beta);
-        store(c1_0, c, co1, beta);
-        store(c1_1, c, co1 + L, beta);
-        store(c2_0, c, co2, beta);
-        store(c2_1, c, co2 + L, beta);
-        store(c3_0, c, co3, beta);
-        store(c3_1, c, co3 + L, beta);
+        store(c0_0, c, co, beta);
+        store(c0_1, c, co + L, beta);
+        co += ldc;
+        store(c1_0, c, co, beta);
+        store(c1_1, c, co + L, beta);
+        co += ldc;
+        store(c2_0, c, co, beta);
+        store(c2_1, c, co + L, beta);
+        co += ldc;
+        store(c3_0, c, co, beta);
+        store(c3_1, c, co + L, beta);
     }
 
     static void k6x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {

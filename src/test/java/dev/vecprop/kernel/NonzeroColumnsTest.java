@@ -48,47 +48,6 @@ class NonzeroColumnsTest {
         assertThat(Arrays.copyOf(idx, n)).containsExactly(2, 3);
     }
 
-    @Test
-    void runsAndCompactionKeepExactlyTheListedColumnsInOrder() {
-        Random rnd = new Random(8);
-        for (int cols : new int[] {1, 2, 5, 28, 100, 784}) {
-            for (int density : new int[] {0, 10, 50, 90, 100}) {
-                int[] idx = new int[cols];
-                int n = 0;
-                for (int c = 0; c < cols; c++) {
-                    if (rnd.nextInt(100) < density) {
-                        idx[n++] = c;
-                    }
-                }
-                int[] runs = new int[2 * cols];
-                int nr = NonzeroColumns.runs(idx, n, runs);
-                int covered = 0;
-                for (int r = 0; r < nr; r++) {
-                    for (int k = 0; k < runs[2 * r + 1]; k++) {
-                        assertThat(runs[2 * r] + k).isEqualTo(idx[covered++]);
-                    }
-                    if (r > 0) {
-                        assertThat(runs[2 * r]).as("runs are maximal").isGreaterThan(runs[2 * r - 2] + runs[2 * r - 1]);
-                    }
-                }
-                assertThat(covered).isEqualTo(n);
-                int rows = 3;
-                int ld = cols + 2;
-                float[] a = new float[1 + rows * ld];
-                for (int i = 0; i < a.length; i++) {
-                    a[i] = rnd.nextFloat();
-                }
-                float[] dst = new float[rows * n];
-                NonzeroColumns.compact(a, 1, rows, ld, runs, nr, n, dst);
-                for (int r = 0; r < rows; r++) {
-                    for (int p = 0; p < n; p++) {
-                        assertThat(dst[r * n + p]).isEqualTo(a[1 + r * ld + idx[p]]);
-                    }
-                }
-            }
-        }
-    }
-
     private static int[] refBits(float[] a, int off, int rows, int cols, int ld) {
         int[] bits = new int[cols];
         NonzeroColumnsRef.orRows(a, off, rows, cols, ld, bits);
