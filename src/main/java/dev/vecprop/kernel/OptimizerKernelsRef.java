@@ -43,7 +43,7 @@ public final class OptimizerKernelsRef {
             float d = g[i];
             if (decoupled) {
                 w *= decay;
-            } else {
+            } else if (wd != 0f) {
                 d += wd * w;
             }
             float mi = b1 * m[i] + (1f - b1) * d;

@@ -34,18 +34,26 @@ final class OptimizerKernelsVector {
         float bc1 = (float) (1 - Math.pow(b1, t));
         float sqrtBc2 = (float) Math.sqrt(1 - Math.pow(b2, t));
         float stepSize = lr / bc1;
-        float decay = 1f - lr * wd;
         float invSqrtBc2 = 1f / sqrtBc2;
+        int i;
+        if (wd == 0f) {
+            // no weight decay: the loop C2 keeps tightest (the sqrt and the divide bound it)
+            i = adamPlain(p, g, m, v, from, to, b1, b2, eps, stepSize, invSqrtBc2);
+        } else if (decoupled) {
+            i = adamDecoupled(p, g, m, v, from, to, b1, b2, eps, stepSize, invSqrtBc2, 1f - lr * wd);
+        } else {
+            i = adamCoupled(p, g, m, v, from, to, b1, b2, eps, stepSize, invSqrtBc2, wd);
+        }
+        OptimizerKernelsRef.adam(p, g, m, v, i, to, lr, b1, b2, eps, wd, decoupled, t);
+    }
+
+    private static int adamPlain(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1, float b2,
+                                 float eps, float stepSize, float invSqrtBc2) {
         FloatVector zero = FloatVector.zero(S);
         int i = from;
         for (; i <= to - L; i += L) {
             FloatVector w = FloatVector.fromArray(S, p, i);
             FloatVector d = FloatVector.fromArray(S, g, i);
-            if (decoupled) {
-                w = w.mul(decay);
-            } else {
-                d = d.add(w.mul(wd));
-            }
             FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(d.mul(1f - b1));
             FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(d.mul(1f - b2).mul(d));
             mi.intoArray(m, i);
@@ -54,7 +62,43 @@ final class OptimizerKernelsVector {
             w.sub(mi.div(denom).mul(stepSize)).intoArray(p, i);
             zero.intoArray(g, i);
         }
-        OptimizerKernelsRef.adam(p, g, m, v, i, to, lr, b1, b2, eps, wd, decoupled, t);
+        return i;
+    }
+
+    private static int adamDecoupled(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1, float b2,
+                                     float eps, float stepSize, float invSqrtBc2, float decay) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector w = FloatVector.fromArray(S, p, i).mul(decay);
+            FloatVector d = FloatVector.fromArray(S, g, i);
+            FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(d.mul(1f - b1));
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(d.mul(1f - b2).mul(d));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.sqrt().mul(invSqrtBc2).add(eps);
+            w.sub(mi.div(denom).mul(stepSize)).intoArray(p, i);
+            zero.intoArray(g, i);
+        }
+        return i;
+    }
+
+    private static int adamCoupled(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1, float b2,
+                                   float eps, float stepSize, float invSqrtBc2, float wd) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (; i <= to - L; i += L) {
+            FloatVector w = FloatVector.fromArray(S, p, i);
+            FloatVector d = FloatVector.fromArray(S, g, i).add(w.mul(wd));
+            FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(d.mul(1f - b1));
+            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(d.mul(1f - b2).mul(d));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector denom = vi.sqrt().mul(invSqrtBc2).add(eps);
+            w.sub(mi.div(denom).mul(stepSize)).intoArray(p, i);
+            zero.intoArray(g, i);
+        }
+        return i;
     }
 
     static void adagrad(float[] p, float[] g, float[] s, int from, int to, float clr, float eps, float wd) {

@@ -44,15 +44,17 @@ class OptimizerKernelsTest {
                 assertThat(ga).containsOnly(0f);
             }
         }
-        for (boolean decoupled : new boolean[]{false, true}) {
-            float[] pa = p0.clone(), ga = g0.clone(), ma = m0.clone(), va = s0.clone();
-            float[] pb = p0.clone(), gb = g0.clone(), mb = m0.clone(), vb = s0.clone();
-            OptimizerKernels.adam(pa, ga, ma, va, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, 3);
-            OptimizerKernelsRef.adam(pb, gb, mb, vb, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, 3);
-            close(pa, pb, 1e-6f);
-            close(ma, mb, 1e-6f);
-            close(va, vb, 1e-6f);
-            assertThat(ga).containsOnly(0f);
+        for (float wd : new float[]{0f, 0.01f}) { // 0: the vector body's plain loop
+            for (boolean decoupled : new boolean[]{false, true}) {
+                float[] pa = p0.clone(), ga = g0.clone(), ma = m0.clone(), va = s0.clone();
+                float[] pb = p0.clone(), gb = g0.clone(), mb = m0.clone(), vb = s0.clone();
+                OptimizerKernels.adam(pa, ga, ma, va, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, decoupled, 3);
+                OptimizerKernelsRef.adam(pb, gb, mb, vb, 0, n, 1e-3f, 0.9f, 0.999f, 1e-8f, wd, decoupled, 3);
+                close(pa, pb, 1e-6f);
+                close(ma, mb, 1e-6f);
+                close(va, vb, 1e-6f);
+                assertThat(ga).containsOnly(0f);
+            }
         }
         float[] pa = p0.clone(), ga = g0.clone(), sa = s0.clone();
         float[] pb = p0.clone(), gb = g0.clone(), sb = s0.clone();
