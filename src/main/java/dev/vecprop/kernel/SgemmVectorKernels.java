@@ -237,8 +237,8 @@ final class SgemmVectorKernels {
     }
 
     /**
-     * As {@link #packKeptColA} for a ROW_MAJOR A (rows at {@code r0 + r*lda + p}): runs of L steps
-     * where all four rows are zero are skipped with one test, the others copied step by step.
+     * As {@link #packKeptColA} for a ROW_MAJOR A (rows at {@code r0 + r*lda + p}): per run of L steps
+     * one test finds the steps where a row is non-zero (a bit mask), and only those are copied.
      */
     static int packKeptRows(float[] a, int r0, int lda, int p0, int kc, float[] dst, int d, int[] keep, int ko) {
         int r1 = r0 + lda;
@@ -247,21 +247,24 @@ final class SgemmVectorKernels {
         int n = 0;
         int p = 0;
         for (; p <= kc - L; p += L) {
-            IntVector bits = FloatVector.fromArray(S, a, r0 + p).reinterpretAsInts()
+            long bits = FloatVector.fromArray(S, a, r0 + p).reinterpretAsInts()
                     .or(FloatVector.fromArray(S, a, r1 + p).reinterpretAsInts())
                     .or(FloatVector.fromArray(S, a, r2 + p).reinterpretAsInts())
-                    .or(FloatVector.fromArray(S, a, r3 + p).reinterpretAsInts());
-            if (!bits.and(0x7fffffff).compare(VectorOperators.NE, 0).anyTrue()) {
-                continue;
+                    .or(FloatVector.fromArray(S, a, r3 + p).reinterpretAsInts())
+                    .and(0x7fffffff).compare(VectorOperators.NE, 0).toLong();
+            while (bits != 0) {
+                int q = p + Long.numberOfTrailingZeros(bits);
+                int o = d + n * 4;
+                dst[o] = a[r0 + q];
+                dst[o + 1] = a[r1 + q];
+                dst[o + 2] = a[r2 + q];
+                dst[o + 3] = a[r3 + q];
+                keep[ko + n] = p0 + q;
+                n++;
+                bits &= bits - 1;
             }
-            n = packKeptSteps(a, r0, r1, r2, r3, p0, p, p + L, dst, d, keep, ko, n);
         }
-        return packKeptSteps(a, r0, r1, r2, r3, p0, p, kc, dst, d, keep, ko, n);
-    }
-
-    private static int packKeptSteps(float[] a, int r0, int r1, int r2, int r3, int p0, int from, int to,
-                                     float[] dst, int d, int[] keep, int ko, int n) {
-        for (int p = from; p < to; p++) {
+        for (; p < kc; p++) {
             float v0 = a[r0 + p], v1 = a[r1 + p], v2 = a[r2 + p], v3 = a[r3 + p];
             int o = d + n * 4;
             dst[o] = v0;
