@@ -291,7 +291,33 @@ final class SgemmVectorKernels {
         FloatVector c3_0 = FloatVector.zero(S), c3_1 = FloatVector.zero(S);
         final int nr = 2 * L;
         int base = bo - keepBase * nr;
-        for (int p = 0; p < kc; p++) {
+        int p = 0;
+        for (; p < kc - 1; p += 2) {
+            int bp = base + keep[ko + p] * nr;
+            int bq = base + keep[ko + p + 1] * nr;
+            int ap = ao + p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
+            FloatVector e0 = FloatVector.fromArray(S, b, bq);
+            FloatVector e1 = FloatVector.fromArray(S, b, bq + L);
+            FloatVector a0 = FloatVector.broadcast(S, a[ap]);
+            c0_0 = a0.fma(b0, c0_0); c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(S, a[ap + 1]);
+            c1_0 = a1.fma(b0, c1_0); c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(S, a[ap + 2]);
+            c2_0 = a2.fma(b0, c2_0); c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
+            c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
+            a0 = FloatVector.broadcast(S, a[ap + 4]);
+            c0_0 = a0.fma(e0, c0_0); c0_1 = a0.fma(e1, c0_1);
+            a1 = FloatVector.broadcast(S, a[ap + 5]);
+            c1_0 = a1.fma(e0, c1_0); c1_1 = a1.fma(e1, c1_1);
+            a2 = FloatVector.broadcast(S, a[ap + 6]);
+            c2_0 = a2.fma(e0, c2_0); c2_1 = a2.fma(e1, c2_1);
+            a3 = FloatVector.broadcast(S, a[ap + 7]);
+            c3_0 = a3.fma(e0, c3_0); c3_1 = a3.fma(e1, c3_1);
+        }
+        for (; p < kc; p++) {
             int bp = base + keep[ko + p] * nr;
             int ap = ao + p * 4;
             FloatVector b0 = FloatVector.fromArray(S, b, bp);
