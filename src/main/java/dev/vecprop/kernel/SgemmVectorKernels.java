@@ -227,11 +227,22 @@ final class SgemmVectorKernels {
      */
     static int packKeptColA(float[] a, int src, int lda, int p0, int kc, float[] dst, int d, int[] keep, int ko) {
         int n = 0;
-        for (int p = 0; p < kc; p++, src += lda) {
-            FloatVector v = FloatVector.fromArray(S4, a, src);
-            v.intoArray(dst, d + n * 4);
-            keep[ko + n] = p0 + p;
-            n += v.compare(VectorOperators.NE, 0f).anyTrue() ? 1 : 0;
+        // per 64 steps: first a bit mask of the kept ones (no step waits for another's test), then
+        // only those are copied
+        for (int c0 = 0; c0 < kc; c0 += 64) {
+            int c1 = Math.min(kc, c0 + 64);
+            long bits = 0;
+            int s = src + c0 * lda;
+            for (int p = c0; p < c1; p++, s += lda) {
+                bits |= (FloatVector.fromArray(S4, a, s).compare(VectorOperators.NE, 0f).anyTrue() ? 1L : 0L) << (p - c0);
+            }
+            while (bits != 0) {
+                int q = c0 + Long.numberOfTrailingZeros(bits);
+                FloatVector.fromArray(S4, a, src + q * lda).intoArray(dst, d + n * 4);
+                keep[ko + n] = p0 + q;
+                n++;
+                bits &= bits - 1;
+            }
         }
         return n;
     }
