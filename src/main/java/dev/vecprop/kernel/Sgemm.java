@@ -432,7 +432,7 @@ public final class Sgemm {
          * The loop nest of {@link #compute} for a {@link #sparse} job: per MC block of rows and K
          * block, each MR-row tile of A is packed with only the steps of k where one of its rows is
          * non-zero ({@link Scratch#keep}), and the micro-kernel reads B's matching rows in place
-         * (B in panels) or from its packed block. C tiles are visited down the panels.
+         * (B in panels) or from its packed block.
          */
         private void computeSparse(Scratch s, int m0, int m1, int n0, int n1) {
             int kBlocks = (k + KC - 1) / KC;
@@ -460,23 +460,30 @@ public final class Sgemm {
                         s.kept[t] = packKept(ic + t * MR, Math.min(MR, mc - t * MR), pc, kc, s.aPack, t * kc * MR,
                                 s.keep, t * KC);
                     }
-                    for (int jr = 0; jr < n1 - n0; jr += NR) {
-                        int j = n0 + jr;
-                        int nv = Math.min(NR, n1 - j);
-                        float[] bp = panelsB ? b : s.bPack;
-                        // row p of the B panel: in place, rows are B's own k; packed, k - pc
-                        int bo = panelsB ? bOff + (j / NR) * ldb : (jr / NR) * kc * NR;
-                        int keepBase = panelsB ? 0 : pc;
-                        for (int t = 0; t < mTiles; t++) {
+                    // B in place (a layer's W^T, large): down each panel, so it is read once per block.
+                    // B packed (a batch's dY, small): along each tile's row of panels, so the kernel's
+                    // trip count repeats and its loop exit is predicted.
+                    int nPanels = (n1 - n0 + NR - 1) / NR;
+                    int outer = panelsB ? nPanels : mTiles;
+                    int inner = panelsB ? mTiles : nPanels;
+                    boolean epi = last && ep.kind != Epilogue.Kind.NONE;
+                    int keepBase = panelsB ? 0 : pc; // row p of the B panel: in place B's own k; packed k - pc
+                    float[] bp = panelsB ? b : s.bPack;
+                    for (int o = 0; o < outer; o++) {
+                        for (int q = 0; q < inner; q++) {
+                            int t = panelsB ? q : o;
+                            int jr = (panelsB ? o : q) * NR;
+                            int kk = s.kept[t];
+                            if (kk == 0 && untouched && !epi) {
+                                continue;
+                            }
+                            int j = n0 + jr;
+                            int nv = Math.min(NR, n1 - j);
+                            int bo = panelsB ? bOff + (j / NR) * ldb : (jr / NR) * kc * NR;
                             int i = ic + t * MR;
                             int mv = Math.min(MR, mc - t * MR);
                             int co = rowMajorC ? cOff + i * ldc + j : cOff + (j / NR) * ldc + i * NR;
                             int cld = rowMajorC ? ldc : NR;
-                            int kk = s.kept[t];
-                            boolean epi = last && ep.kind != Epilogue.Kind.NONE;
-                            if (kk == 0 && untouched && !epi) {
-                                continue;
-                            }
                             if (mv == MR && nv == NR) {
                                 SgemmVectorKernels.k4x2Rows(kk, s.aPack, t * kc * MR, bp, bo, s.keep, t * KC,
                                         keepBase, c, co, cld, betaEff);
