@@ -829,32 +829,67 @@ final class SgemmVectorKernels {
 
     /** Applies {@code ep} to the {@code mv x nv} tile at C position (i0,j0), stored at c[co] with row stride ldc. */
     static void epilogue(Epilogue ep, float[] c, int co, int ldc, int i0, int j0, int mv, int nv) {
-        Epilogue.Kind kind = ep.kind;
+        // one loop per kind: a switch inside the vector loop was re-dispatched for every vector
+        int vn = nv / L * L;
         float[] e = ep.arr;
         FloatVector zero = FloatVector.zero(S);
-        for (int i = 0; i < mv; i++) {
-            int row = co + i * ldc;
-            int j = 0;
-            boolean rowBias = kind == Epilogue.Kind.ROW_BIAS || kind == Epilogue.Kind.ROW_BIAS_RELU;
-            FloatVector rb = rowBias ? FloatVector.broadcast(S, e[ep.off + i0 + i]) : zero;
-            for (; j + L <= nv; j += L) {
-                FloatVector v = FloatVector.fromArray(S, c, row + j);
-                switch (kind) {
-                    case ROW_BIAS -> v = v.add(rb);
-                    case ROW_BIAS_RELU -> v = v.add(rb).max(zero);
-                    case BIAS -> v = v.add(FloatVector.fromArray(S, e, ep.off + j0 + j));
-                    case RELU -> v = v.max(zero);
-                    case BIAS_RELU -> v = v.add(FloatVector.fromArray(S, e, ep.off + j0 + j)).max(zero);
-                    case RELU_MASK -> {
-                        FloatVector m = FloatVector.fromArray(S, e, ep.off + (i0 + i) * ep.ld + j0 + j);
-                        v = zero.blend(v, m.compare(VectorOperators.GT, 0f));
+        switch (ep.kind) {
+            case ROW_BIAS, ROW_BIAS_RELU -> {
+                boolean relu = ep.kind == Epilogue.Kind.ROW_BIAS_RELU;
+                for (int i = 0; i < mv; i++) {
+                    int row = co + i * ldc;
+                    FloatVector rb = FloatVector.broadcast(S, e[ep.off + i0 + i]);
+                    for (int j = 0; j < vn; j += L) {
+                        FloatVector v = FloatVector.fromArray(S, c, row + j).add(rb);
+                        (relu ? v.max(zero) : v).intoArray(c, row + j);
                     }
-                    default -> { }
                 }
-                v.intoArray(c, row + j);
             }
-            for (; j < nv; j++) {
-                c[row + j] = ep.apply(c[row + j], i0 + i, j0 + j);
+            case BIAS -> {
+                for (int i = 0; i < mv; i++) {
+                    int row = co + i * ldc;
+                    for (int j = 0; j < vn; j += L) {
+                        FloatVector.fromArray(S, c, row + j).add(FloatVector.fromArray(S, e, ep.off + j0 + j))
+                                .intoArray(c, row + j);
+                    }
+                }
+            }
+            case BIAS_RELU -> {
+                for (int i = 0; i < mv; i++) {
+                    int row = co + i * ldc;
+                    for (int j = 0; j < vn; j += L) {
+                        FloatVector.fromArray(S, c, row + j).add(FloatVector.fromArray(S, e, ep.off + j0 + j))
+                                .max(zero).intoArray(c, row + j);
+                    }
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < mv; i++) {
+                    int row = co + i * ldc;
+                    for (int j = 0; j < vn; j += L) {
+                        FloatVector.fromArray(S, c, row + j).max(zero).intoArray(c, row + j);
+                    }
+                }
+            }
+            case RELU_MASK -> {
+                for (int i = 0; i < mv; i++) {
+                    int row = co + i * ldc;
+                    int mrow = ep.off + (i0 + i) * ep.ld + j0;
+                    for (int j = 0; j < vn; j += L) {
+                        FloatVector m = FloatVector.fromArray(S, e, mrow + j);
+                        zero.blend(FloatVector.fromArray(S, c, row + j), m.compare(VectorOperators.GT, 0f))
+                                .intoArray(c, row + j);
+                    }
+                }
+            }
+            default -> { }
+        }
+        if (vn < nv) {
+            for (int i = 0; i < mv; i++) {
+                int row = co + i * ldc;
+                for (int j = vn; j < nv; j++) {
+                    c[row + j] = ep.apply(c[row + j], i0 + i, j0 + j);
+                }
             }
         }
     }
