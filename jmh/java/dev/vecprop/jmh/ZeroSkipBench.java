@@ -4,6 +4,7 @@ import dev.vecprop.kernel.Epilogue;
 import dev.vecprop.kernel.Layout;
 import dev.vecprop.kernel.Panels;
 import dev.vecprop.kernel.Sgemm;
+import dev.vecprop.kernel.TileNonzeros;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * The first MLP layer's two GEMMs on real MNIST batches (pixels/255/std, as {@code vecprop train}
  * scales them), with and without zero skipping, in one JVM: {@code fwdDense} / {@code dwDense} run
  * {@link Sgemm#sgemm} (never skips), {@code fwdSkip} / {@code dwSkip} the dense layer's entry points
- * {@link Sgemm#forwardPacked} / {@link Sgemm#weightGradient}, on the same operands. Eight batches
+ * {@link Sgemm#forwardPacked} / {@link Sgemm#weightGradient}, on the same operands; {@code tileNonzeros}
+ * the scan ({@link TileNonzeros}) that decides whether to skip, run by each of those two. Eight batches
  * are cycled through. Needs {@code data/mnist} ({@code ./vecprop train} fetches it); 1 thread.
  *
  * <pre>./vecprop jmh ZeroSkipBench</pre>
@@ -99,6 +101,11 @@ public class ZeroSkipBench {
         Sgemm.sgemm(IN, OUT, BATCH, o.x, o.xo(), IN, Layout.TRANSPOSED, o.dy, 0, OUT, Layout.ROW_MAJOR,
                 0f, o.gw, 0, Panels.stride(IN), Layout.PANELS, Epilogue.NONE, null);
         return o.gw;
+    }
+
+    @Benchmark
+    public long tileNonzeros(Operands o) {
+        return TileNonzeros.count(o.x, o.xo(), BATCH, IN, IN);
     }
 
     @Benchmark

@@ -104,7 +104,6 @@ public final class Sgemm {
         /** Per register tile of A rows: the kept steps of k (sparse products); tile t's at t*KC. */
         final int[] keep = new int[(MC / MR) * KC];
         final int[] kept = new int[MC / MR];
-
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -188,8 +187,8 @@ public final class Sgemm {
     /**
      * Forward of a dense layer: {@code Y = epilogue(X . W^T)}, W held as {@link Panels} of W^T.
      *
-     * <p>Zero inputs (blank pixels, one-hot or bag-of-words features, dead ReLU units) contribute
-     * exact zeros, so when few enough features are non-zero in the batch ({@link #SKIP_ZERO_INPUTS})
+     * <p>Zero inputs (blank pixels, one-hot or bag-of-words features) contribute exact zeros, so when
+     * X is sparse at the grain of the register tile ({@link #SKIP_ZERO_INPUTS}, {@link TileNonzeros})
      * each register tile of four samples runs only over the features non-zero in one of them,
      * reading W^T's matching rows in place. The K blocks stay where the dense product puts them and
      * the remaining terms are summed in the same order, so Y is the dense product's to the bit (up

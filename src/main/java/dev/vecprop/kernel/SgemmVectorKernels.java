@@ -214,10 +214,8 @@ final class SgemmVectorKernels {
         }
     }
 
-    /** Copies {@code rows} rows of NR floats ({@code b[src + p*ld]}) into a B panel {@code dst[d + p*NR]}, NR/L vectors per row. */
     /** Four floats: one step of a 4-row A tile (the zero-skipping pack tests and moves them as one). */
     private static final VectorSpecies<Float> S4 = FloatVector.SPECIES_128;
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
 
     /**
      * Zero-skipping pack of a 4-row tile of a TRANSPOSED A, whose 4 values of step p sit at
@@ -355,6 +353,7 @@ final class SgemmVectorKernels {
         store(c3_1, c, co + L, beta);
     }
 
+    /** Copies {@code rows} rows of NR floats ({@code b[src + p*ld]}) into a B panel {@code dst[d + p*NR]}, NR/L vectors per row. */
     static void copyRows(float[] b, int src, int ld, int rows, float[] dst, int d) {
         for (int p = 0; p < rows; p++) {
             int s0 = src + p * ld;
