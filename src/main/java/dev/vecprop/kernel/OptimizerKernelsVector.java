@@ -35,34 +35,13 @@ final class OptimizerKernelsVector {
         float sqrtBc2 = (float) Math.sqrt(1 - Math.pow(b2, t));
         float stepSize = lr / bc1;
         float invSqrtBc2 = 1f / sqrtBc2;
-        int i;
-        if (wd == 0f) {
-            // no weight decay: the loop C2 keeps tightest (the sqrt and the divide bound it)
-            i = adamPlain(p, g, m, v, from, to, b1, b2, eps, stepSize, invSqrtBc2);
-        } else if (decoupled) {
-            i = adamDecoupled(p, g, m, v, from, to, b1, b2, eps, stepSize, invSqrtBc2, 1f - lr * wd);
-        } else {
-            i = adamCoupled(p, g, m, v, from, to, b1, b2, eps, stepSize, invSqrtBc2, wd);
-        }
+        // one loop per mode, no branch inside: with the L2 term's branch in the loop C2's code ran
+        // 0.515 ns per parameter against 0.385 (sqrt + divide bound). Decoupled decay multiplies w by
+        // 1 - lr*wd, which is exactly 1 without weight decay, so one loop serves both.
+        int i = !decoupled && wd != 0f
+                ? adamCoupled(p, g, m, v, from, to, b1, b2, eps, stepSize, invSqrtBc2, wd)
+                : adamDecoupled(p, g, m, v, from, to, b1, b2, eps, stepSize, invSqrtBc2, 1f - lr * wd);
         OptimizerKernelsRef.adam(p, g, m, v, i, to, lr, b1, b2, eps, wd, decoupled, t);
-    }
-
-    private static int adamPlain(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1, float b2,
-                                 float eps, float stepSize, float invSqrtBc2) {
-        FloatVector zero = FloatVector.zero(S);
-        int i = from;
-        for (; i <= to - L; i += L) {
-            FloatVector w = FloatVector.fromArray(S, p, i);
-            FloatVector d = FloatVector.fromArray(S, g, i);
-            FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(d.mul(1f - b1));
-            FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(d.mul(1f - b2).mul(d));
-            mi.intoArray(m, i);
-            vi.intoArray(v, i);
-            FloatVector denom = vi.sqrt().mul(invSqrtBc2).add(eps);
-            w.sub(mi.div(denom).mul(stepSize)).intoArray(p, i);
-            zero.intoArray(g, i);
-        }
-        return i;
     }
 
     private static int adamDecoupled(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1, float b2,
