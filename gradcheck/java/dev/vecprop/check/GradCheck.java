@@ -107,7 +107,7 @@ public final class GradCheck {
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) rnd.nextGaussian();
         }
-        Context ctx = new Context(null, o.training(), o.seed()).step(7);
+        Context ctx = dev.vecprop.internal.ContextAccess.create(null, o.training(), o.seed()).step(7);
         Workspace ws = m.workspace(b);
         float[] y0 = new float[b * out];
 

@@ -163,7 +163,7 @@ public final class AbWorkloads {
         SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy();
         Adam adam = Adam.adam(model.params());
         adam.parallel(pool);
-        Context ctx = new Context(pool, true, 1);
+        Context ctx = trainingContext(pool);
         Workspace ws = model.workspace(batch);
         long[] step = {0};
         java.lang.reflect.Method gradsZero = gradsZeroSetter();
@@ -181,5 +181,25 @@ public final class AbWorkloads {
             model.backward(ctx, ws, x, xo, batch, null, 0);
             adam.step(1e-6f); // tiny: the weights stay where the workload started
         };
+    }
+
+    /**
+     * A training context on {@code pool}: through the internal bridge where it exists (builds since the
+     * public API hid the pool), else the public constructor older builds had; reflective, so that this
+     * file compiles against either.
+     */
+    private static Context trainingContext(WorkerPool pool) {
+        try {
+            Class<?> access = Class.forName("dev.vecprop.internal.ContextAccess");
+            return (Context) access.getMethod("create", WorkerPool.class, boolean.class, long.class).invoke(null, pool, true, 1L);
+        } catch (ClassNotFoundException e) {
+            try {
+                return Context.class.getConstructor(WorkerPool.class, boolean.class, long.class).newInstance(pool, true, 1L);
+            } catch (ReflectiveOperationException e2) {
+                throw new IllegalStateException(e2);
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

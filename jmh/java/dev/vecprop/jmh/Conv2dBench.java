@@ -86,7 +86,7 @@ public class Conv2dBench {
         model.initialize(1);
         macs = conv.forwardMacs() * batch;
         ws = model.workspace(batch);
-        ctx = new Context(pool, true, 1);
+        ctx = dev.vecprop.internal.ContextAccess.create(pool, true, 1);
         SplittableRandom rnd = new SplittableRandom(3);
         x = new float[batch * in.size()];
         for (int i = 0; i < x.length; i++) {

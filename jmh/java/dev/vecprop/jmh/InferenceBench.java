@@ -41,7 +41,7 @@ public class InferenceBench {
         public void setup() {
             Sequential m = ModelSpec.parse("784-256-128-10", "relu", 0, false).build();
             m.initialize(1);
-            session = new InferenceSession(m, 1000, 0.1307f, 0.3081f);
+            session = new InferenceSession(m, 1000, new dev.vecprop.data.Normalization(0.1307f, 0.3081f));
             Random r = new Random(1);
             samples = new float[64][784];
             for (float[] s : samples) {

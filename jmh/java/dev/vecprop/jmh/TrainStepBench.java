@@ -78,7 +78,7 @@ public class TrainStepBench {
                 new Linear(128, 10));
         model.initialize(1);
         ws = model.workspace(batch);
-        ctx = new Context(pool, true, 1);
+        ctx = dev.vecprop.internal.ContextAccess.create(pool, true, 1);
         Random r = new Random(2);
         x = new float[batch * 784];
         for (int i = 0; i < x.length; i++) {

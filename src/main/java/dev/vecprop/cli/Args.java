@@ -13,6 +13,7 @@ import java.util.Set;
 final class Args {
     private final String cmd;
     private final Map<String, String> values = new HashMap<>();
+    private final Set<String> read = new java.util.HashSet<>();
 
     Args(String cmd, String[] argv, Set<String> flags, Set<String> valued) {
         this.cmd = cmd;
@@ -35,7 +36,7 @@ final class Args {
                 val = "true";
             } else if (valued.contains(name)) {
                 if (val == null) {
-                    if (i + 1 >= argv.length) {
+                    if (i + 1 >= argv.length || isOption(argv[i + 1], flags, valued)) {
                         throw new UsageException(cmd + ": --" + name + " needs a value");
                     }
                     val = argv[++i];
@@ -49,15 +50,40 @@ final class Args {
         }
     }
 
+    private static boolean isOption(String a, Set<String> flags, Set<String> valued) {
+        if (!a.startsWith("--")) {
+            return false;
+        }
+        String n = a.substring(2);
+        int eq = n.indexOf('=');
+        n = eq >= 0 ? n.substring(0, eq) : n;
+        return flags.contains(n) || valued.contains(n);
+    }
+
     boolean has(String name) {
+        read.add(name);
         return values.containsKey(name);
     }
 
     String str(String name, String def) {
+        read.add(name);
         return values.getOrDefault(name, def);
     }
 
+    /**
+     * Every option given on the command line must have been read by the command: an option that is
+     * parsed but ignored is a bug, reported instead of silently running without it.
+     */
+    void requireAllRead() {
+        for (String n : values.keySet()) {
+            if (!read.contains(n)) {
+                throw new IllegalStateException(cmd + ": option --" + n + " was accepted but not used (a bug in vecprop)");
+            }
+        }
+    }
+
     int integer(String name, int def, int min, int max) {
+        read.add(name);
         String v = values.get(name);
         if (v == null) {
             return def;
@@ -74,6 +100,7 @@ final class Args {
     }
 
     long longValue(String name, long def, long min, long max) {
+        read.add(name);
         String v = values.get(name);
         if (v == null) {
             return def;
@@ -90,6 +117,7 @@ final class Args {
     }
 
     double real(String name, double def, double min, double max, boolean minExclusive) {
+        read.add(name);
         String v = values.get(name);
         if (v == null) {
             return def;
@@ -107,6 +135,7 @@ final class Args {
     }
 
     Path path(String name) {
+        read.add(name);
         String v = values.get(name);
         if (v == null) {
             return null;

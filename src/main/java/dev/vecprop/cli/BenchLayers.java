@@ -13,8 +13,6 @@ import dev.vecprop.simd.Simd;
 import dev.vecprop.train.ModelSpec;
 
 import dev.vecprop.data.IdxDataset;
-import dev.vecprop.train.DataSets;
-import dev.vecprop.train.TrainConfig;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -58,20 +56,16 @@ final class BenchLayers {
                 labels[i] = rnd.nextInt(classes);
             }
         } else {
-            TrainConfig c = new TrainConfig();
-            c.dataset = data;
             x = new float[DATA_BATCHES * batch * in];
             labels = new int[DATA_BATCHES * batch];
-            try (DataSets d = DataSets.open(c, out)) {
+            try (DataOptions d = DataOptions.open("bench layers", data, null, 0, out)) {
                 IdxDataset train = d.train();
                 if (train.itemSize() != in) {
                     throw new UsageException("bench layers: " + data + " samples have " + train.itemSize()
                             + " values, the model takes " + in);
                 }
-                if (!c.normalize.equals("none")) {
-                    double[] ms = train.pixelStats();
-                    train.normalize(c.normalize.equals("standard") ? (float) ms[0] : 0f, (float) ms[1]);
-                }
+                double[] ms = train.pixelStats(); // as vecprop train's default --normalize scale
+                train.normalize(0f, (float) ms[1]);
                 for (int b = 0; b < DATA_BATCHES; b++) {
                     int from = rnd.nextInt(train.size() - batch + 1);
                     train.gather(null, from, batch, x, b * batch * in, labels, b * batch);
@@ -89,7 +83,7 @@ final class BenchLayers {
         out.println("vector " + Simd.describe() + "; tile " + GemmTiling.describe() + "; model " + spec
                 + "; batch " + batch + "; threads " + threads);
         try (WorkerPool pool = new WorkerPool(threads)) {
-            Context ctx = new Context(pool, true, 1);
+            Context ctx = dev.vecprop.internal.ContextAccess.create(pool, true, 1);
             Workspace ws = model.workspace(batch);
             long warmEnd = System.nanoTime() + (long) (Math.min(3, seconds) * 1e9);
             long step = 0;

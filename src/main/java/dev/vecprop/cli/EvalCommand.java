@@ -1,71 +1,127 @@
 package dev.vecprop.cli;
 
-import dev.vecprop.concurrent.WorkerPool;
-import dev.vecprop.train.DataSets;
+import dev.vecprop.ConfigException;
+import dev.vecprop.data.DataSource;
+import dev.vecprop.io.Json;
+import dev.vecprop.loss.BCEWithLogits;
+import dev.vecprop.loss.Loss;
+import dev.vecprop.loss.SoftmaxCrossEntropy;
+import dev.vecprop.plot.ConfusionMatrixHeatMap;
+import dev.vecprop.train.Attack;
 import dev.vecprop.train.Evaluation;
 import dev.vecprop.train.Evaluator;
-import dev.vecprop.train.TrainConfig;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Set;
 
-/** {@code vecprop eval --model FILE}: test-set loss, accuracy and confusion matrix. */
+/** {@code vecprop eval --model FILE}: test-set loss, accuracy, per-class scores and the confusion matrix. */
 final class EvalCommand {
     private EvalCommand() {}
 
-    static final String HELP = """
-            usage: vecprop eval --model FILE [--dataset NAME | --data DIR] [--arch A] [--binary D] [--threads N] [--json]
-                                [--attack fgsm|pgd --eps E [--pgd-steps N --pgd-alpha X]]
+    static final Option.Table OPTIONS = new Option.Table("""
+            usage: vecprop eval --model FILE [options]
               Loads a safetensors checkpoint (vecprop's, or a PyTorch nn.Sequential export with --arch) and
-              reports test loss, accuracy and the confusion matrix (binary models: precision and recall).
-              With --attack, also the accuracy on white-box adversarial examples (eps in pixel units, L-inf).""";
+              reports test loss, accuracy, top-k accuracy, per-class precision/recall/F1 and the confusion
+              matrix (binary models: precision and recall). With --attack, also the accuracy on white-box
+              adversarial examples (eps in pixel units, L-inf).""")
+            .valued("model", "FILE", "the checkpoint (required)")
+            .valued("dataset", "NAME", "mnist (default) or fashion-mnist")
+            .valued("data", "DIR", "any folder with the four IDX files")
+            .valued("arch", "A", "the architecture of a file that records none (a PyTorch nn.Sequential export)")
+            .valued("input-mean", "X", "input normalisation (x - X) / S for a file that records none (default 0)")
+            .valued("input-std", "S", "(default 1); vecprop's own checkpoints record theirs")
+            .valued("binary", "D", "score a one-output model as \"digit D vs the rest\" (default: as trained)")
+            .valued("threads", "N", "worker threads (default: all cores)")
+            .valued("top", "K", "also report top-K accuracy (default 5, or the number of classes if fewer)")
+            .valued("confusion-svg", "FILE.svg", "write the confusion matrix as an SVG heat map")
+            .valued("attack", "A", "fgsm or pgd: also score adversarial examples")
+            .valued("eps", "E", "attack budget in pixel units (default 0.1)")
+            .valued("pgd-steps", "N", "PGD steps (default 10)")
+            .valued("pgd-alpha", "X", "PGD step size (default eps/4)")
+            .flag("json", "print one JSON line");
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals("--help")) {
-            out.println(HELP);
+            out.print(OPTIONS.help());
             return 0;
         }
-        Args a = new Args("eval", argv, Set.of("json"), Set.of("model", "dataset", "data", "arch", "binary", "threads",
-                "attack", "eps", "pgd-steps", "pgd-alpha"));
+        Args a = OPTIONS.parse("eval", argv);
         if (!a.has("model")) {
             throw new UsageException("eval: --model FILE is required");
         }
-        ModelFile mf = ModelFile.load(a.path("model"), a.str("arch", null));
+        ModelFile mf = ModelFile.load("eval", a);
+        int outputs = mf.model().outputShape().size();
         int binary = a.integer("binary", mf.binaryDigit(), 0, 1 << 20);
-        TrainConfig c = new TrainConfig();
-        c.dataset = a.str("dataset", c.dataset);
-        c.dataDir = a.path("data");
-        int threads = a.integer("threads", c.threads, 1, 256);
-        try (DataSets d = DataSets.open(c, err); WorkerPool pool = new WorkerPool(threads)) {
-            if (d.test().itemSize() != mf.spec().inputs()) {
-                throw new UsageException("eval: the model takes " + mf.spec().inputs() + " inputs, " + d.name()
-                        + " samples have " + d.test().itemSize());
+        if (outputs == 1 && binary < 0) {
+            throw new UsageException("eval: a one-output model is a binary classifier: pass --binary D");
+        }
+        if (outputs > 1 && a.has("binary")) {
+            throw new UsageException("eval: --binary is for one-output models, this one has " + outputs + " outputs");
+        }
+        String dataset = a.str("dataset", "mnist");
+        Path dataDir = a.path("data");
+        if (dataDir != null && a.has("dataset")) {
+            throw new UsageException("eval: give --dataset or --data, not both");
+        }
+        int threads = a.integer("threads", Math.max(1, Math.min(256, Runtime.getRuntime().availableProcessors())), 1, 256);
+        int top = a.integer("top", Math.min(5, Math.max(outputs, 2)), 1, Math.max(outputs, 2));
+        Path svg = a.path("confusion-svg");
+        Attack attack = null;
+        if (a.has("attack")) {
+            try {
+                attack = Attack.parse(a.str("attack", "fgsm"), a.real("eps", 0.1, 0, 1, true),
+                        a.integer("pgd-steps", 10, 1, 1000), a.real("pgd-alpha", 0, 0, 1, false));
+            } catch (IllegalArgumentException | ConfigException ex) {
+                throw new UsageException("eval: --attack: " + ex.getMessage());
             }
-            if (mf.spec().outputs() == 1 && binary < 0) {
-                throw new UsageException("eval: a one-output model is a binary classifier: pass --binary D");
+        } else if (a.has("eps") || a.has("pgd-steps") || a.has("pgd-alpha")) {
+            throw new UsageException("eval: --eps and --pgd-* need --attack fgsm|pgd");
+        }
+        boolean json = a.has("json");
+        a.requireAllRead();
+        try (DataOptions d = DataOptions.open("eval", dataset, dataDir, outputs == 1 ? 0 : outputs, err)) {
+            if (d.test().itemSize() != mf.model().inputShape().size()) {
+                throw new UsageException("eval: the model takes " + mf.model().inputShape() + " inputs, " + d.name()
+                        + " samples are " + d.test().sampleShape());
             }
-            d.test().normalize(mf.mean(), mf.std());
-            Evaluation e = Evaluator.evaluate(mf.model(), d.test(), mf.spec().outputs() == 1 ? binary : -1, pool);
-            dev.vecprop.train.Attack attack = null;
+            if (binary >= d.test().classes() && outputs == 1) {
+                throw new UsageException("eval: --binary " + binary + " is not a class of " + d.name());
+            }
+            d.test().normalize(mf.normalization().mean(), mf.normalization().std());
+            DataSource test = d.test();
+            Loss loss = new SoftmaxCrossEntropy();
+            if (outputs == 1) {
+                final int digit = binary;
+                test = test.mapLabels(y -> y == digit ? 1 : 0, 2);
+                loss = new BCEWithLogits();
+            }
+            Evaluation e;
             Evaluation robust = null;
-            if (a.has("attack")) {
-                try {
-                    attack = dev.vecprop.train.Attack.parse(a.str("attack", "fgsm"), a.real("eps", 0.1, 0, 1, true),
-                            a.integer("pgd-steps", 10, 1, 1000), a.real("pgd-alpha", 0, 0, 1, false));
-                } catch (IllegalArgumentException ex) {
-                    throw new UsageException("eval: --attack: " + ex.getMessage());
+            try {
+                e = Evaluator.evaluate(mf.model(), test, loss, threads);
+                if (attack != null) {
+                    robust = Evaluator.evaluateRobust(mf.model(), test, loss, attack, threads);
                 }
-                robust = Evaluator.evaluateRobust(mf.model(), d.test(), mf.spec().outputs() == 1 ? binary : -1, pool,
-                        attack, mf.mean(), mf.std());
+            } catch (ConfigException ex) {
+                throw new UsageException("eval: " + ex.getMessage());
             }
-            if (a.has("json")) {
-                out.printf(Locale.ROOT, "{\"test_accuracy\":%s,\"test_loss\":%s,\"samples\":%d%s%s}%n", e.accuracy(), e.loss(),
-                        e.samples(), e.binary() ? ",\"precision\":" + e.precision() + ",\"recall\":" + e.recall() : "",
-                        robust == null ? "" : ",\"robust_accuracy\":" + robust.accuracy() + ",\"attack\":\"" + attack.describe() + "\"");
+            if (svg != null) {
+                try {
+                    new ConfusionMatrixHeatMap(String.format(Locale.ROOT, "%s on %s: accuracy %.2f%% on %,d samples",
+                            mf.name(), d.name(), 100 * e.accuracy(), e.samples()), e.confusion()).write(svg);
+                } catch (java.io.IOException ex) {
+                    throw new dev.vecprop.VecpropException("cannot write " + svg + ": " + ex.getMessage(), ex);
+                }
+            }
+            if (json) {
+                out.printf(Locale.ROOT, "{\"test_accuracy\":%s,\"test_loss\":%s,\"top%d_accuracy\":%s,\"macro_f1\":%s,\"samples\":%d%s%s}%n",
+                        e.accuracy(), e.loss(), top, e.topKAccuracy(top), e.macroF1(), e.samples(),
+                        e.binary() ? ",\"precision\":" + e.precision() + ",\"recall\":" + e.recall() : "",
+                        robust == null ? "" : ",\"robust_accuracy\":" + robust.accuracy() + ",\"attack\":" + Json.quote(attack.describe()));
             } else {
-                out.printf(Locale.ROOT, "%s on %s test set (%d samples): accuracy %.2f%%, loss %.4f%n", mf.spec().encode(),
-                        d.name(), e.samples(), 100 * e.accuracy(), e.loss());
+                out.printf(Locale.ROOT, "%s on %s test set (%d samples): accuracy %.2f%%, top-%d %.2f%%, loss %.4f, macro F1 %.4f%n",
+                        mf.name(), d.name(), e.samples(), 100 * e.accuracy(), top, 100 * e.topKAccuracy(top), e.loss(), e.macroF1());
                 if (e.binary()) {
                     out.printf(Locale.ROOT, "digit %d vs rest: precision %.4f, recall %.4f%n", binary, e.precision(), e.recall());
                 }
@@ -74,6 +130,10 @@ final class EvalCommand {
                             100 * robust.accuracy(), 100 * e.accuracy());
                 }
                 out.print(e.confusionTable());
+                out.print(e.classReport());
+                if (svg != null) {
+                    out.println("confusion matrix written to " + svg);
+                }
             }
         }
         return 0;

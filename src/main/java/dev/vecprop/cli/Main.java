@@ -31,6 +31,9 @@ public final class Main {
             String[] cmdArgs = Arrays.copyOfRange(rest, 1, rest.length);
             return switch (cmd) {
                 case "info", "--version" -> {
+                    if (cmdArgs.length > 0) {
+                        throw new UsageException(cmd + ": takes no options, got '" + cmdArgs[0] + "'");
+                    }
                     info(out);
                     yield 0;
                 }
@@ -50,32 +53,28 @@ public final class Main {
                 e.printStackTrace(err);
             }
             return 2;
-        } catch (dev.vecprop.io.CheckpointWriteException e) {
-            err.println("vecprop: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            return 1;
-        } catch (dev.vecprop.data.InvalidDataException | dev.vecprop.io.CheckpointException
-                 | dev.vecprop.layer.ShapeException e) {
-            err.println("vecprop: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            return 2;
-        } catch (dev.vecprop.data.DataUnavailableException | dev.vecprop.train.TrainingDivergedException e) {
-            err.println("vecprop: " + e.getMessage());
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            return 1;
+        } catch (dev.vecprop.io.CheckpointWriteException | dev.vecprop.data.DataUnavailableException
+                 | dev.vecprop.train.TrainingDivergedException e) {
+            return fail(err, e, verbose, 1);
+        } catch (dev.vecprop.VecpropException e) {
+            // bad input: a data file, a checkpoint, a model that does not fit, a setting
+            return fail(err, e, verbose, 2);
         } catch (RuntimeException | Error e) {
-            err.println("vecprop: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            err.println("vecprop: internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage()
+                    + (verbose ? "" : " (run with --verbose for the stack trace)"));
             if (verbose) {
                 e.printStackTrace(err);
             }
             return 1;
         }
+    }
+
+    private static int fail(PrintStream err, Throwable e, boolean verbose, int code) {
+        err.println("vecprop: " + e.getMessage());
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        return code;
     }
 
     static void usage(PrintStream out) {

@@ -1,30 +1,61 @@
 package dev.vecprop.cli;
 
+import dev.vecprop.data.Normalization;
 import dev.vecprop.io.Safetensors;
+import dev.vecprop.layer.LayerRegistry;
 import dev.vecprop.layer.Sequential;
 import dev.vecprop.train.Checkpoint;
-import dev.vecprop.train.ModelSpec;
 
 import java.nio.file.Path;
 
-/** A checkpoint loaded for eval/predict: its model, architecture, input normalisation, binary digit. */
-record ModelFile(Sequential model, ModelSpec spec, float mean, float std, int binaryDigit) {
+/**
+ * A checkpoint loaded for eval/predict: its model, name, input normalisation and binary digit.
+ * {@code --arch} builds the model of a file that records none (a PyTorch export); {@code --input-mean}
+ * and {@code --input-std} give the normalisation of a file that records none.
+ */
+record ModelFile(Sequential model, String name, Normalization normalization, int binaryDigit) {
 
-    static ModelFile load(Path file, String archOverride) {
+    static ModelFile load(String cmd, Args a) {
+        Path file = a.path("model");
+        String arch = a.str("arch", null);
+        boolean hasMean = a.has("input-mean");
+        boolean hasStd = a.has("input-std");
+        double mean = a.real("input-mean", 0, -1e6, 1e6, false);
+        double std = a.real("input-std", 1, 0, 1e6, true);
         Safetensors.Contents c = Checkpoint.read(file);
-        ModelSpec spec = Checkpoint.spec(file, c);
-        if (archOverride != null) {
-            spec = ModelSpec.parse(archOverride, "relu", 0, false);
+        boolean describes = c.metadata().containsKey("vecprop.model") || c.metadata().containsKey("vecprop.arch");
+        Sequential m;
+        String name;
+        if (arch != null) {
+            if (describes) {
+                throw new UsageException(cmd + ": " + file + " records its model; --arch is for files that record none");
+            }
+            m = CheckpointModels.fromArch(cmd, arch);
+            name = arch;
+            Checkpoint.loadWeights(file, m);
+        } else {
+            m = CheckpointModels.build(file, c, LayerRegistry.builtIn());
+            name = CheckpointModels.name(c);
         }
-        if (spec == null) {
-            throw new UsageException("eval: " + file + " has no vecprop.arch metadata (a PyTorch export?): "
-                    + "pass --arch, e.g. --arch 784-256-128-10");
+        Normalization norm = Checkpoint.loadWeights(file, m);
+        boolean recorded = c.metadata().containsKey("vecprop.input_mean") || c.metadata().containsKey("vecprop.input_std");
+        if (hasMean || hasStd) {
+            if (recorded) {
+                throw new UsageException(cmd + ": " + file + " records its input normalisation (mean " + norm.mean()
+                        + ", std " + norm.std() + "); --input-mean/--input-std are for files that record none");
+            }
+            norm = new Normalization((float) mean, (float) std);
         }
-        Sequential m = spec.build();
-        Checkpoint.loadInto(file, c, m);
-        float mean = Checkpoint.metadataFloat(file, c, "vecprop.input_mean", 0f);
-        float std = Checkpoint.metadataFloat(file, c, "vecprop.input_std", 1f);
-        int binary = (int) Checkpoint.metadataFloat(file, c, "vecprop.binary_digit", -1f);
-        return new ModelFile(m, spec, mean, std, binary);
+        String digit = c.metadata().get("vecprop.binary_digit");
+        int binary = -1;
+        if (digit != null) {
+            try {
+                binary = Integer.parseInt(digit);
+            } catch (NumberFormatException e) {
+                throw new dev.vecprop.io.CheckpointException(file, "metadata vecprop.binary_digit is not an integer: "
+                        + dev.vecprop.io.Json.printable(digit));
+            }
+        }
+        return new ModelFile(m, name, norm, binary);
     }
 }

@@ -2,47 +2,58 @@ package dev.vecprop.cli;
 
 import dev.vecprop.data.IdxFile;
 import dev.vecprop.data.InvalidDataException;
-import dev.vecprop.kernel.ActivationsRef;
-import dev.vecprop.kernel.RowSoftmax;
-import dev.vecprop.layer.Context;
-import dev.vecprop.layer.Workspace;
+import dev.vecprop.train.InferenceSession;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /** {@code vecprop predict --model FILE --images FILE [--index 0,5,9] [--top K]}: top-k classes with probabilities. */
 final class PredictCommand {
     private PredictCommand() {}
 
-    static final String HELP = """
-            usage: vecprop predict --model FILE --images IDX_FILE [--index I,J,..] [--top K] [--json]
-              Classifies images from an IDX file (u8 pixels, e.g. data/mnist/t10k-images-idx3-ubyte): all of
-              them, or the listed indices; prints the top-K classes (default 3) with probabilities.""";
+    static final Option.Table OPTIONS = new Option.Table("""
+            usage: vecprop predict --model FILE --images IDX_FILE [options]
+              Classifies images from an IDX file of unsigned-byte pixels (e.g. data/mnist/t10k-images-idx3-ubyte):
+              all of them, or the listed indices; prints the top-K classes (default 3) with probabilities.""")
+            .valued("model", "FILE", "the checkpoint (required)")
+            .valued("images", "IDX_FILE", "the images (required)")
+            .valued("index", "I,J,..", "only these images")
+            .valued("top", "K", "classes to list per image (default 3)")
+            .valued("arch", "A", "the architecture of a file that records none (a PyTorch nn.Sequential export)")
+            .valued("input-mean", "X", "input normalisation (x - X) / S for a file that records none (default 0)")
+            .valued("input-std", "S", "(default 1); vecprop's own checkpoints record theirs")
+            .flag("json", "one JSON line per image");
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals("--help")) {
-            out.println(HELP);
+            out.print(OPTIONS.help());
             return 0;
         }
-        Args a = new Args("predict", argv, Set.of("json"), Set.of("model", "images", "index", "top", "arch"));
+        Args a = OPTIONS.parse("predict", argv);
         if (!a.has("model") || !a.has("images")) {
             throw new UsageException("predict: --model FILE and --images IDX_FILE are required");
         }
-        ModelFile mf = ModelFile.load(a.path("model"), a.str("arch", null));
-        int outputs = mf.spec().outputs();
-        int top = a.integer("top", Math.min(3, outputs), 1, Math.max(1, outputs));
+        ModelFile mf = ModelFile.load("predict", a);
+        InferenceSession session = new InferenceSession(mf.model(), 1, mf.normalization());
+        int classes = session.classes();
+        int top = a.integer("top", Math.min(3, classes), 1, classes);
         boolean json = a.has("json");
+        String index = a.str("index", null);
+        a.requireAllRead();
         try (IdxFile img = IdxFile.open(a.path("images"))) {
-            if (img.itemSize() != mf.spec().inputs()) {
+            if (img.type() != IdxFile.Type.U8) {
+                throw new InvalidDataException(img.path(), "images must be unsigned bytes (IDX type 0x08), got "
+                        + img.type());
+            }
+            if (img.itemSize() != session.inputSize()) {
                 throw new InvalidDataException(img.path(), "images of " + img.itemSize()
-                        + " pixels do not fit the model's " + mf.spec().inputs() + " inputs");
+                        + " pixels do not fit the model's " + session.inputSize() + " inputs");
             }
             List<Integer> idx = new ArrayList<>();
-            if (a.has("index")) {
-                for (String s : a.str("index", "").split(",")) {
+            if (index != null) {
+                for (String s : index.split(",")) {
                     int i;
                     try {
                         i = Integer.parseInt(s.trim());
@@ -60,35 +71,24 @@ final class PredictCommand {
                 }
             }
             int f = img.itemSize();
-            Workspace ws = mf.model().workspace(1);
             float[] x = new float[f];
-            float[] p = new float[outputs];
-            Context ctx = Context.inference();
-            float scale = img.type() == IdxFile.Type.U8 ? 1f / 255f : 1f;
+            float[] p = new float[classes];
             for (int i : idx) {
                 for (int j = 0; j < f; j++) {
-                    x[j] = (img.getFloat((long) i * f + j) * scale - mf.mean()) / mf.std();
+                    x[j] = img.getFloat((long) i * f + j) / 255f;
                 }
-                int yo = mf.model().forward(ctx, ws, x, 0, 1);
                 StringBuilder b = new StringBuilder();
-                if (outputs == 1) {
-                    float q = ActivationsRef.sigmoid(ws.data()[yo]);
-                    b.append(json ? String.format(Locale.ROOT, "{\"index\":%d,\"p_positive\":%s}", i, q)
-                            : String.format(Locale.ROOT, "%d: positive (digit %d) with p=%.4f", i, mf.binaryDigit(), q));
+                if (mf.model().outputShape().size() == 1) {
+                    session.probabilities(x, 0, p, 0);
+                    b.append(json ? String.format(Locale.ROOT, "{\"index\":%d,\"p_positive\":%s}", i, p[1])
+                            : String.format(Locale.ROOT, "%d: positive (digit %d) with p=%.4f", i, mf.binaryDigit(), p[1]));
                 } else {
-                    RowSoftmax.softmax(ws.data(), yo, p, 0, 1, outputs);
-                    boolean[] used = new boolean[outputs];
+                    List<InferenceSession.Prediction> best = session.topK(x, top);
                     b.append(json ? "{\"index\":" + i + ",\"top\":[" : i + ":");
-                    for (int k = 0; k < top; k++) {
-                        int best = -1;
-                        for (int j = 0; j < outputs; j++) {
-                            if (!used[j] && (best < 0 || p[j] > p[best])) {
-                                best = j;
-                            }
-                        }
-                        used[best] = true;
-                        b.append(json ? String.format(Locale.ROOT, "%s{\"class\":%d,\"p\":%s}", k == 0 ? "" : ",", best, p[best])
-                                : String.format(Locale.ROOT, "  %d (%.4f)", best, p[best]));
+                    for (int k = 0; k < best.size(); k++) {
+                        InferenceSession.Prediction q = best.get(k);
+                        b.append(json ? String.format(Locale.ROOT, "%s{\"class\":%d,\"p\":%s}", k == 0 ? "" : ",", q.label(), q.probability())
+                                : String.format(Locale.ROOT, "  %d (%.4f)", q.label(), q.probability()));
                     }
                     if (json) {
                         b.append("]}");

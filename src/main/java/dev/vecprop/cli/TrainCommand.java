@@ -1,238 +1,421 @@
 package dev.vecprop.cli;
 
+import dev.vecprop.ConfigException;
+import dev.vecprop.data.Augmentation;
+import dev.vecprop.data.DataSource;
+import dev.vecprop.data.Normalization;
+import dev.vecprop.io.Json;
+import dev.vecprop.io.Safetensors;
+import dev.vecprop.layer.LayerRegistry;
+import dev.vecprop.layer.Sequential;
+import dev.vecprop.loss.BCEWithLogits;
+import dev.vecprop.loss.L1Penalty;
+import dev.vecprop.loss.L2Penalty;
+import dev.vecprop.loss.Loss;
+import dev.vecprop.loss.SoftmaxCrossEntropy;
+import dev.vecprop.optim.Adagrad;
+import dev.vecprop.optim.Adam;
 import dev.vecprop.optim.Initializer;
+import dev.vecprop.optim.LrSchedule;
+import dev.vecprop.optim.OptimizerFactory;
+import dev.vecprop.optim.RMSprop;
+import dev.vecprop.optim.SGD;
+import dev.vecprop.plot.TrainingCurvesListener;
 import dev.vecprop.simd.Simd;
-import dev.vecprop.train.DataSets;
+import dev.vecprop.train.Attack;
+import dev.vecprop.train.BestCheckpoint;
+import dev.vecprop.train.Checkpoint;
+import dev.vecprop.train.EarlyStopping;
 import dev.vecprop.train.Evaluation;
-import dev.vecprop.train.TrainConfig;
+import dev.vecprop.train.Evaluator;
+import dev.vecprop.train.FitResult;
+import dev.vecprop.train.ModelSpec;
+import dev.vecprop.train.Monitor;
 import dev.vecprop.train.Trainer;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
-/** {@code vecprop train}: trains an MLP on MNIST-like IDX data and reports test accuracy per epoch. */
+/**
+ * {@code vecprop train}: builds a model from {@code --arch}, opens the data, and fits it through the
+ * public API ({@link Trainer}), printing one line per epoch through a listener.
+ */
 final class TrainCommand {
     private TrainCommand() {}
 
-    static final String HELP = """
+    static final Option.Table OPTIONS = new Option.Table("""
             usage: vecprop train [options]
               Trains the tutorial's MLP (784-256-128-10, ReLU, softmax cross-entropy, Adam lr 1e-3, batch 64,
-              10 epochs) on MNIST, fetching it into data/ when missing, and prints one line per epoch.
-
-            data:
-              --dataset NAME       mnist (default) or fashion-mnist
-              --data DIR           any folder with train/t10k images/labels IDX files (raw or .gz)
-              --limit N            train on the first N samples only
-              --normalize M        scale (default: pixels/255/std, blank pixels stay 0, which the first
-                                   layer skips), standard ((pixels/255 - mean)/std) or none (pixels/255)
-              --no-normalize       same as --normalize none
-              --no-shuffle         keep the file order
-            model:
-              --arch A             784-256-128-10 style sizes, or mlp | mlp-small (784-128-64-10) | binary (784-128-64-1)
-                                   | lenet (LeNet-5 CNN) | convnet (conv32-conv64-pool-dropout-FC128-dropout-FC10)
-                                   | a CNN spelled in dash-separated tokens, e.g.
-                                     conv32x3-relu-conv64x3-relu-maxpool2-dropout0.25-fc128-relu-dropout0.5-fc10
-                                     (conv<out>x<k>[s<stride>][p<pad>][d<dil>][g<groups>], maxpool<k>, avgpool<k>,
-                                     gap, bn, relu|tanh|sigmoid|gelu|leakyrelu, dropout<p>, fc<out>; input 1x28x28)
-              --activation F       relu (default), leakyrelu, sigmoid, tanh, gelu
-              --dropout P          dropout after each hidden layer (default 0)
-              --batchnorm          BatchNorm1d after each hidden Linear
-              --binary D           "digit D vs the rest": one sigmoid output, binary cross-entropy;
-                                   reports accuracy, precision and recall
-              --init I             pytorch (default), normal, xavier, xavier-normal, kaiming, kaiming-normal
-              --init-sigma S       sigma for --init normal (default 0.01, as the tutorial)
-              --init-from FILE     start from a checkpoint's weights
-            optimisation:
-              --optimizer O        adam (default), adamw, sgd, momentum, nesterov, adagrad, rmsprop
-              --lr X               learning rate (default 0.001)
-              --momentum M         for momentum/nesterov (default 0.9)
-              --weight-decay W     L2 weight decay (AdamW: decoupled, default 0.01)
-              --schedule S         cosine (default), constant, step:EPOCHS:GAMMA
-              --warmup N           linear warm-up over the first N steps
-              --epochs N           (default 10; 12 for --arch lenet)
-              --batch N|full       mini-batch size (default 64); 1 = stochastic GD; full = the whole training set
-                                   in one step (batch GD, computed in micro-batches of 1024)
-              --l1 X, --l2 X       penalties X*sum|w| and X*sum w^2 on the weights
-              --clip-norm X        clip the global gradient norm to X
-              --clip-value X       clip every gradient element to [-X, X]
-              --skip-nonfinite     skip a step whose loss is NaN/Inf instead of stopping
-            robustness:
-              --augment SPEC       on-the-fly augmentation of training batches, comma-separated:
-                                   shift=PX (+-, default 2), rotate=DEG (+-, default 10), scale=FRAC (1+-s),
-                                   elastic[=PX] (smooth random displacement, default 2), erase[=P] (random
-                                   erasing with probability P, default 0.5); e.g. shift=2,rotate=10,elastic
-              --adversarial A      fgsm or pgd: adversarial training (Goodfellow et al. 2015), each batch's
-                                   loss = (1 - r) L(x) + r L(x_adv); robust accuracy is reported per epoch
-              --eps E              attack budget in pixel units, L-infinity (default 0.1)
-              --adv-ratio R        weight r of the adversarial loss (default 0.5)
-              --pgd-steps N        PGD steps (default 10), --pgd-alpha X: step size (default eps/4)
-            run:
-              --seed N             (default 0); same seed and threads => bit-identical weights
-              --threads N          worker threads (default: all cores)
-              --save FILE          write a safetensors checkpoint after every epoch (atomically)
-              --checkpoint-every N also every N steps (needs --save)
-              --resume FILE        continue a run exactly where its checkpoint stopped
-              --max-steps N        stop after N optimizer steps in total (saving if --save)
-              --json               print one final JSON line
-              --no-progress        no live progress bar
-            """;
-
-    static final Set<String> FLAGS = Set.of("batchnorm", "no-normalize", "no-shuffle", "json", "no-progress",
-            "skip-nonfinite");
-    static final Set<String> VALUED = Set.of("dataset", "data", "limit", "arch", "activation", "dropout", "binary",
-            "init", "init-sigma", "init-from", "optimizer", "lr", "momentum", "weight-decay", "schedule", "warmup",
-            "epochs", "batch", "l1", "l2", "clip-norm", "clip-value", "seed", "threads", "save", "checkpoint-every",
-            "resume", "max-steps", "adversarial", "eps", "adv-ratio", "pgd-steps", "pgd-alpha", "augment", "normalize");
+              10 epochs) on MNIST, fetching it into data/ when missing, and prints one line per epoch.""")
+            .section("data")
+            .valued("dataset", "NAME", "mnist (default) or fashion-mnist")
+            .valued("data", "DIR", "any folder with train/t10k images/labels IDX files (raw or .gz)")
+            .valued("limit", "N", "train on the first N samples only")
+            .valued("validation-split", "F", "hold out a seeded share F of the training samples for validation\n"
+                    + "(per-epoch metrics on it; the test set is scored once at the end)")
+            .valued("normalize", "M", "scale (default: pixels/255/std, blank pixels stay 0, which the first\n"
+                    + "layer skips), standard ((pixels/255 - mean)/std) or none (pixels/255)")
+            .flag("no-normalize", "same as --normalize none")
+            .flag("no-shuffle", "keep the file order")
+            .section("model")
+            .valued("arch", "A", """
+                    784-256-128-10 style sizes, or mlp | mlp-small (784-128-64-10) | binary (784-128-64-1)
+                    | lenet (LeNet-5 CNN) | convnet (conv32-conv64-pool-dropout-FC128-dropout-FC10)
+                    | a CNN spelled in dash-separated tokens, e.g.
+                      conv32x3-relu-conv64x3-relu-maxpool2-dropout0.25-fc128-relu-dropout0.5-fc10
+                      (conv<out>x<k>[s<stride>][p<pad>][d<dil>][g<groups>], maxpool<k>, avgpool<k>,
+                      gap, bn, relu|tanh|sigmoid|gelu|leakyrelu, dropout<p>, fc<out>; input 1x28x28)""")
+            .valued("activation", "F", "relu (default), leakyrelu, sigmoid, tanh, gelu (MLPs)")
+            .valued("dropout", "P", "dropout after each hidden layer (MLPs; default 0)")
+            .flag("batchnorm", "BatchNorm1d after each hidden Linear (MLPs)")
+            .valued("binary", "D", "\"digit D vs the rest\": one sigmoid output, binary cross-entropy;\n"
+                    + "reports accuracy, precision and recall")
+            .valued("init", "I", "pytorch (default), normal, xavier, xavier-normal, kaiming, kaiming-normal")
+            .valued("init-sigma", "S", "sigma for --init normal (default 0.01, as the tutorial)")
+            .valued("init-from", "FILE", "start from a checkpoint's weights")
+            .section("optimisation")
+            .valued("optimizer", "O", "adam (default), adamw, sgd, momentum, nesterov, adagrad, rmsprop")
+            .valued("lr", "X", "learning rate (default 0.001)")
+            .valued("momentum", "M", "for momentum/nesterov (default 0.9)")
+            .valued("weight-decay", "W", "L2 weight decay (AdamW: decoupled, default 0.01)")
+            .valued("schedule", "S", "cosine (default), constant, step:EPOCHS:GAMMA")
+            .valued("warmup", "N", "linear warm-up over the first N steps")
+            .valued("epochs", "N", "(default 10; 12 for --arch lenet)")
+            .valued("batch", "N|full", "mini-batch size (default 64); 1 = stochastic GD; full = the whole training set\n"
+                    + "in one step (batch GD, computed in micro-batches of 1024)")
+            .valued("l1", "X", "penalty X*sum|w| on the weights")
+            .valued("l2", "X", "penalty X*sum w^2 on the weights")
+            .valued("clip-norm", "X", "clip the global gradient norm to X")
+            .valued("clip-value", "X", "clip every gradient element to [-X, X]")
+            .flag("skip-nonfinite", "skip a step whose loss is NaN/Inf instead of stopping")
+            .valued("early-stopping", "N", "stop when the validation loss has not improved for N epochs and keep\n"
+                    + "the best epoch's weights (needs a validation set: the test set, or --validation-split)")
+            .section("robustness")
+            .valued("augment", "SPEC", """
+                    on-the-fly augmentation of training batches, comma-separated:
+                    shift=PX (+-, default 2), rotate=DEG (+-, default 10), scale=FRAC (1+-s),
+                    elastic[=PX] (smooth random displacement, default 2), erase[=P] (random
+                    erasing with probability P, default 0.5); e.g. shift=2,rotate=10,elastic""")
+            .valued("adversarial", "A", "fgsm or pgd: adversarial training (Goodfellow et al. 2015), each batch's\n"
+                    + "loss = (1 - r) L(x) + r L(x_adv); robust accuracy is reported per epoch")
+            .valued("eps", "E", "attack budget in pixel units, L-infinity (default 0.1)")
+            .valued("adv-ratio", "R", "weight r of the adversarial loss (default 0.5)")
+            .valued("pgd-steps", "N", "PGD steps (default 10)")
+            .valued("pgd-alpha", "X", "PGD step size (default eps/4)")
+            .section("run")
+            .valued("seed", "N", "(default 0); same seed => bit-identical weights for any --threads")
+            .valued("threads", "N", "worker threads (default: all cores)")
+            .valued("save", "FILE", "write a resumable safetensors checkpoint after every epoch (atomically)")
+            .valued("checkpoint-every", "N", "also every N steps (needs --save)")
+            .valued("keep-best", "FILE", "keep the model of the best validation-loss epoch in FILE (weights only)")
+            .valued("resume", "FILE", "continue a run exactly where its checkpoint stopped")
+            .valued("max-steps", "N", "stop after N optimizer steps in total (saving if --save)")
+            .valued("plot", "FILE.svg", "write the training curves (loss, accuracy per epoch) as SVG, each epoch")
+            .flag("json", "print one final JSON line")
+            .flag("no-progress", "no live progress bar");
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
         if (argv.length > 0 && argv[0].equals("--help")) {
-            out.print(HELP);
+            out.print(OPTIONS.help());
             return 0;
         }
-        Args a = new Args("train", argv, FLAGS, VALUED);
-        TrainConfig c = new TrainConfig();
-        c.dataset = a.str("dataset", c.dataset);
-        c.dataDir = a.path("data");
-        c.limit = a.integer("limit", 0, 1, Integer.MAX_VALUE);
-        c.normalize = a.str("normalize", c.normalize).toLowerCase(Locale.ROOT);
-        if (!Set.of("scale", "standard", "none").contains(c.normalize)) {
-            throw new UsageException("train: --normalize expects scale, standard or none, got '" + c.normalize + "'");
+        Args a = OPTIONS.parse("train", argv);
+        boolean json = a.has("json");
+        boolean progress = !a.has("no-progress");
+        String dataset = a.str("dataset", "mnist");
+        Path dataDir = a.path("data");
+        if (dataDir != null && a.has("dataset")) {
+            throw new UsageException("train: give --dataset or --data, not both");
+        }
+        int limit = a.integer("limit", 0, 1, Integer.MAX_VALUE);
+        double split = a.real("validation-split", 0, 0, 0.99, true);
+        String normalize = a.str("normalize", "scale").toLowerCase(Locale.ROOT);
+        if (!Set.of("scale", "standard", "none").contains(normalize)) {
+            throw new UsageException("train: --normalize expects scale, standard or none, got '" + normalize + "'");
         }
         if (a.has("no-normalize")) {
-            if (a.has("normalize") && !c.normalize.equals("none")) {
-                throw new UsageException("train: --no-normalize contradicts --normalize " + c.normalize);
+            if (a.has("normalize") && !normalize.equals("none")) {
+                throw new UsageException("train: --no-normalize contradicts --normalize " + normalize);
             }
-            c.normalize = "none";
+            normalize = "none";
         }
-        c.shuffle = !a.has("no-shuffle");
-        c.arch = a.str("arch", c.arch);
-        c.activation = a.str("activation", c.activation);
-        c.dropout = a.real("dropout", 0, 0, 0.99, false);
-        c.batchNorm = a.has("batchnorm");
-        c.binaryDigit = a.integer("binary", -1, 0, 1 << 20);
+        boolean shuffle = !a.has("no-shuffle");
+        int binary = a.integer("binary", -1, 0, 1 << 20);
+        String arch = a.str("arch", binary >= 0 ? "binary" : "mlp");
+        String activation = a.str("activation", "relu");
+        double dropout = a.real("dropout", 0, 0, 0.99, false);
+        boolean batchNorm = a.has("batchnorm");
+        Initializer init;
         try {
-            c.init = Initializer.parse(a.str("init", "pytorch"));
+            init = Initializer.parse(a.str("init", "pytorch"));
         } catch (IllegalArgumentException e) {
             throw new UsageException("train: --init: " + e.getMessage());
         }
-        c.initSigma = a.real("init-sigma", c.initSigma, 0, 10, true);
-        c.initFrom = a.path("init-from");
-        c.optimizer = a.str("optimizer", c.optimizer).toLowerCase(Locale.ROOT);
-        c.lr = a.real("lr", c.lr, 0, 10, true);
-        c.momentum = a.real("momentum", c.momentum, 0, 1, false);
-        c.weightDecay = a.real("weight-decay", -1, 0, 10, false);
-        if (!a.has("weight-decay")) {
-            c.weightDecay = -1;
-        }
-        c.schedule = a.str("schedule", c.schedule);
-        c.warmupSteps = a.longValue("warmup", 0, 0, Long.MAX_VALUE);
+        double initSigma = a.real("init-sigma", 0.01, 0, 10, true);
+        Path initFrom = a.path("init-from");
+        Path resume = a.path("resume");
+        long seed = a.longValue("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
+        int threads = a.integer("threads", Math.max(1, Math.min(256, Runtime.getRuntime().availableProcessors())), 1, 256);
         // LeNet-5's recipe trains 12 epochs (99.09-99.24% over seeds 0-2; at 10: 98.99-99.17%)
-        int defaultEpochs = c.arch.trim().equalsIgnoreCase("lenet") ? 12 : c.epochs;
-        c.epochs = a.integer("epochs", defaultEpochs, 1, 100_000);
-        c.batch = "full".equals(a.str("batch", "")) ? 0 : a.integer("batch", c.batch, 1, Integer.MAX_VALUE);
-        c.l1 = a.real("l1", 0, 0, 10, false);
-        c.l2 = a.real("l2", 0, 0, 10, false);
-        c.clipNorm = a.real("clip-norm", 0, 0, Double.MAX_VALUE, true);
-        c.clipValue = a.real("clip-value", 0, 0, Double.MAX_VALUE, true);
-        if (!a.has("clip-norm")) {
-            c.clipNorm = 0;
-        }
-        if (!a.has("clip-value")) {
-            c.clipValue = 0;
-        }
-        c.skipNonFinite = a.has("skip-nonfinite");
-        c.seed = a.longValue("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
-        c.threads = a.integer("threads", c.threads, 1, 256);
-        c.save = a.path("save");
-        c.checkpointEvery = a.longValue("checkpoint-every", 0, 1, Long.MAX_VALUE);
-        if (c.checkpointEvery > 0 && c.save == null) {
+        int epochs = a.integer("epochs", arch.trim().equalsIgnoreCase("lenet") ? 12 : 10, 1, 100_000);
+        boolean fullBatch = "full".equals(a.str("batch", ""));
+        int batch = fullBatch ? 0 : a.integer("batch", 64, 1, Integer.MAX_VALUE);
+        double lr = a.real("lr", 1e-3, 0, 10, true);
+        OptimizerFactory optimizer = optimizer(a);
+        LrSchedule schedule = schedule(a.str("schedule", "cosine"), (float) lr, epochs,
+                a.longValue("warmup", 0, 0, Long.MAX_VALUE));
+        Path save = a.path("save");
+        long checkpointEvery = a.longValue("checkpoint-every", 0, 1, Long.MAX_VALUE);
+        if (checkpointEvery > 0 && save == null) {
             throw new UsageException("train: --checkpoint-every needs --save FILE");
         }
-        c.resume = a.path("resume");
+        Path keepBest = a.path("keep-best");
+        Path plot = a.path("plot");
+        long maxSteps = a.longValue("max-steps", 0, 1, Long.MAX_VALUE);
+        int patience = a.integer("early-stopping", -1, 0, 100_000);
+        Attack attack = null;
+        double advRatio = 0;
         if (a.has("adversarial")) {
             try {
-                c.adversarial = dev.vecprop.train.Attack.parse(a.str("adversarial", "fgsm"), a.real("eps", 0.1, 0, 1, true),
+                attack = Attack.parse(a.str("adversarial", "fgsm"), a.real("eps", 0.1, 0, 1, true),
                         a.integer("pgd-steps", 10, 1, 1000), a.real("pgd-alpha", 0, 0, 1, false));
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | ConfigException e) {
                 throw new UsageException("train: --adversarial: " + e.getMessage());
             }
-            c.advRatio = a.real("adv-ratio", 0.5, 0, 1, false);
+            advRatio = a.real("adv-ratio", 0.5, 0, 1, false);
         } else if (a.has("eps") || a.has("adv-ratio") || a.has("pgd-steps") || a.has("pgd-alpha")) {
             throw new UsageException("train: --eps, --adv-ratio and --pgd-* need --adversarial fgsm|pgd");
         }
+        Augmentation augment = null;
         if (a.has("augment")) {
             try {
-                c.augment = dev.vecprop.data.Augmentation.parse(a.str("augment", ""));
+                augment = Augmentation.parse(a.str("augment", ""));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("train: --augment: " + e.getMessage());
             }
         }
-        c.json = a.has("json");
-        c.progress = !a.has("no-progress");
-        if (c.dataDir != null && a.has("dataset")) {
-            throw new UsageException("train: give --dataset or --data, not both");
-        }
-        // validate everything that needs no data before fetching any
-        try {
-            c.spec();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("train: " + e.getMessage());
-        }
-        DataSets data;
-        try {
-            data = DataSets.open(c, err);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("train: " + e.getMessage());
-        }
-        try (data) {
-            Trainer t;
+        double l1 = a.real("l1", 0, 0, 10, false);
+        double l2 = a.real("l2", 0, 0, 10, false);
+        double clipNorm = a.real("clip-norm", 0, 0, Double.MAX_VALUE, true);
+        double clipValue = a.real("clip-value", 0, 0, Double.MAX_VALUE, true);
+        boolean skipNonFinite = a.has("skip-nonfinite");
+        a.requireAllRead();
+
+        // The model: from --arch, or from the checkpoint being resumed (its structure decides).
+        ModelSpec spec = null;
+        Sequential model;
+        String modelName;
+        if (resume != null && !a.has("arch")) {
+            Safetensors.Contents c = Checkpoint.read(resume);
+            model = CheckpointModels.build(resume, c, LayerRegistry.builtIn());
+            modelName = CheckpointModels.name(c);
+        } else {
             try {
-                t = new Trainer(c, data, out, err);
-            } catch (IllegalArgumentException e) {
+                spec = ModelSpec.parse(arch, activation, dropout, batchNorm);
+            } catch (IllegalArgumentException | ConfigException e) {
                 throw new UsageException("train: " + e.getMessage());
             }
-            try (t) {
-                Trainer.Result r = t.run();
-                Evaluation last = r.last();
-                if (!c.json) {
-                    out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epochs, %.1f s training, %,.0f samples/s%s%n",
-                            100 * last.accuracy(), c.epochs, r.trainSeconds(), r.samplesPerSecond(),
-                            c.save != null ? "; saved " + c.save : "");
-                } else {
-                    StringBuilder j = new StringBuilder("{");
-                    j.append("\"test_accuracy\":").append(last.accuracy());
-                    j.append(",\"test_loss\":").append(last.loss());
-                    if (last.binary()) {
-                        j.append(",\"precision\":").append(last.precision()).append(",\"recall\":").append(last.recall());
-                    }
-                    if (c.adversarial != null && !t.robustEvaluations().isEmpty()) {
-                        j.append(",\"robust_accuracy\":").append(t.robustEvaluations().get(t.robustEvaluations().size() - 1).accuracy());
-                        j.append(",\"attack\":\"").append(c.adversarial.describe()).append('"');
-                    }
-                    j.append(",\"epochs\":").append(c.epochs);
-                    j.append(",\"epoch_test_accuracy\":[");
-                    for (int i = 0; i < r.epochs().size(); i++) {
-                        j.append(i == 0 ? "" : ",").append(r.epochs().get(i).accuracy());
-                    }
-                    j.append("],\"epoch_samples_per_second\":[");
-                    for (int i = 0; i < r.epochSamplesPerSecond().length; i++) {
-                        j.append(i == 0 ? "" : ",").append(Math.round(r.epochSamplesPerSecond()[i]));
-                    }
-                    j.append("],\"train_seconds\":").append(r.trainSeconds());
-                    j.append(",\"samples_per_second\":").append(r.samplesPerSecond());
-                    j.append(",\"threads\":").append(c.threads);
-                    j.append(",\"vector_bits\":").append(Simd.VECTOR_BITS);
-                    j.append(",\"batch\":").append(c.batch);
-                    j.append(",\"seed\":").append(c.seed);
-                    j.append(",\"arch\":\"").append(t.spec().encode()).append('"');
-                    j.append(",\"optimizer\":\"").append(t.optimizer().describe()).append('"');
-                    j.append(",\"dataset\":\"").append(data.name().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-                    j.append('}');
-                    out.println(j);
-                }
+            model = spec.build();
+            modelName = spec.encode();
+        }
+        int outputs = model.outputShape().size();
+        if (binary >= 0 && outputs != 1) {
+            throw new UsageException("train: --binary needs a one-output model (e.g. --arch binary), "
+                    + modelName + " has " + outputs + " outputs");
+        }
+        init.apply(model, seed, initSigma);
+        if (initFrom != null) {
+            Checkpoint.loadWeights(initFrom, model);
+        }
+        Loss loss = binary >= 0 ? new BCEWithLogits() : new SoftmaxCrossEntropy();
+        try (DataOptions data = DataOptions.open("train", dataset, dataDir, binary >= 0 ? 0 : outputs, err)) {
+            if (binary >= data.train().classes()) {
+                throw new UsageException("train: --binary " + binary + " is not a class of " + data.name()
+                        + " (0.." + (data.train().classes() - 1) + ")");
+            }
+            if (data.train().itemSize() != model.inputShape().size()) {
+                throw new UsageException("train: the model " + modelName + " takes " + model.inputShape().size()
+                        + " inputs, " + data.name() + " samples have " + data.train().itemSize() + " values "
+                        + data.train().sampleShape());
+            }
+            Normalization norm = Normalization.NONE;
+            if (!normalize.equals("none")) {
+                double[] ms = data.train().pixelStats();
+                norm = new Normalization(normalize.equals("standard") ? (float) ms[0] : 0f, (float) ms[1]);
+            }
+            data.train().normalize(norm.mean(), norm.std());
+            data.test().normalize(norm.mean(), norm.std());
+            DataSource train = data.train();
+            DataSource test = data.test();
+            if (binary >= 0) {
+                final int d = binary;
+                train = train.mapLabels(y -> y == d ? 1 : 0, 2);
+                test = test.mapLabels(y -> y == d ? 1 : 0, 2);
+            }
+            if (limit > 0) {
+                train = train.head(Math.min(limit, train.size()));
+            }
+            Trainer.Builder tb = Trainer.builder()
+                    .loss(loss).optimizer(optimizer).schedule(schedule)
+                    .epochs(epochs).seed(seed).threads(threads).shuffle(shuffle)
+                    .clipNorm(clipNorm).clipValue(clipValue).skipNonFinite(skipNonFinite)
+                    .augmentation(augment).adversarial(attack, advRatio)
+                    .checkpoint(save, checkpointEvery).resumeFrom(resume).maxSteps(maxSteps);
+            if (fullBatch) {
+                tb.fullBatch();
+            } else {
+                tb.batchSize(batch);
+            }
+            if (split > 0) {
+                tb.validationSplit(split);
+            } else {
+                tb.validation(test);
+            }
+            if (l1 > 0) {
+                tb.penalty(new L1Penalty(l1));
+            }
+            if (l2 > 0) {
+                tb.penalty(new L2Penalty(l2));
+            }
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("vecprop.description", modelName);
+            if (binary >= 0) {
+                meta.put("vecprop.binary_digit", Integer.toString(binary));
+            }
+            meta.forEach(tb::metadata);
+            ConsoleListener console = new ConsoleListener(out, err, json, progress && !json,
+                    modelName, model.params().parameterCount(), split > 0 ? "val" : "test", attack);
+            tb.listener(console);
+            if (patience >= 0) {
+                tb.listener(EarlyStopping.of(Monitor.VALIDATION_LOSS).patience(patience).restoreBest(true));
+            }
+            if (keepBest != null) {
+                tb.listener(new BestCheckpoint(keepBest, Monitor.VALIDATION_LOSS, norm, meta));
+            }
+            if (plot != null) {
+                tb.listener(new TrainingCurvesListener(plot, modelName + " on " + data.name()));
+            }
+            Trainer trainer;
+            try {
+                trainer = tb.build();
+            } catch (ConfigException e) {
+                throw new UsageException("train: " + e.getMessage());
+            }
+            FitResult r;
+            try {
+                r = trainer.fit(model, train);
+            } catch (ConfigException e) {
+                throw new UsageException("train: " + e.getMessage());
+            }
+            Evaluation last = split > 0 || r.last() == null || r.last().validation() == null
+                    ? Evaluator.evaluate(model, test, loss, threads) : r.last().validation();
+            if (save != null && r.last() == null && r.stopReason() == null) {
+                throw new IllegalStateException("train: no epoch ran");
+            }
+            if (!json) {
+                out.printf(Locale.ROOT, "done: test accuracy %.2f%% after %d epochs, %.1f s training, %,.0f samples/s%s%n",
+                        100 * last.accuracy(), r.epochs().isEmpty() ? 0 : r.last().epoch() + 1, r.trainSeconds(),
+                        r.samplesPerSecond(), save != null ? "; saved " + save : "");
+            } else {
+                out.println(jsonLine(r, last, console, data.name(), modelName, trainer, threads, batch, seed, attack));
             }
         }
         return 0;
+    }
+
+    private static String jsonLine(FitResult r, Evaluation last, ConsoleListener console, String dataName, String modelName,
+                                   Trainer t, int threads, int batch, long seed, Attack attack) {
+        StringBuilder j = new StringBuilder("{");
+        j.append("\"test_accuracy\":").append(last.accuracy());
+        j.append(",\"test_loss\":").append(last.loss());
+        if (last.binary()) {
+            j.append(",\"precision\":").append(last.precision()).append(",\"recall\":").append(last.recall());
+        }
+        if (attack != null && r.last() != null && r.last().robust() != null) {
+            j.append(",\"robust_accuracy\":").append(r.last().robust().accuracy());
+            j.append(",\"attack\":").append(Json.quote(attack.describe()));
+        }
+        j.append(",\"epochs\":").append(r.epochs().size());
+        j.append(",\"epoch_test_accuracy\":[");
+        for (int i = 0; i < r.epochs().size(); i++) {
+            Evaluation v = r.epochs().get(i).validation();
+            j.append(i == 0 ? "" : ",").append(v == null ? "null" : Double.toString(v.accuracy()));
+        }
+        j.append("],\"epoch_samples_per_second\":[");
+        for (int i = 0; i < r.epochs().size(); i++) {
+            j.append(i == 0 ? "" : ",").append(Math.round(r.epochs().get(i).samplesPerSecond()));
+        }
+        j.append("],\"train_seconds\":").append(r.trainSeconds());
+        j.append(",\"samples_per_second\":").append(r.samplesPerSecond());
+        j.append(",\"global_steps\":").append(r.globalSteps());
+        if (r.stopReason() != null) {
+            j.append(",\"stopped\":").append(Json.quote(r.stopReason()));
+        }
+        j.append(",\"threads\":").append(threads);
+        j.append(",\"vector_bits\":").append(Simd.VECTOR_BITS);
+        j.append(",\"batch\":").append(batch);
+        j.append(",\"seed\":").append(seed);
+        j.append(",\"arch\":").append(Json.quote(modelName));
+        j.append(",\"optimizer\":").append(Json.quote(console.optimizer()));
+        j.append(",\"dataset\":").append(Json.quote(dataName));
+        j.append('}');
+        return j.toString();
+    }
+
+    static OptimizerFactory optimizer(Args a) {
+        String name = a.str("optimizer", "adam").toLowerCase(Locale.ROOT);
+        double momentum = a.real("momentum", 0.9, 0, 1, false);
+        boolean hasWd = a.has("weight-decay");
+        double wd = a.real("weight-decay", 0, 0, 10, false);
+        try {
+            return switch (name) {
+                case "sgd" -> SGD.options().weightDecay(wd);
+                case "momentum" -> SGD.options().momentum(momentum).weightDecay(wd);
+                case "nesterov" -> SGD.options().momentum(momentum).nesterov(true).weightDecay(wd);
+                case "adam" -> Adam.options().weightDecay(wd);
+                case "adamw" -> hasWd ? Adam.adamW().weightDecay(wd) : Adam.adamW();
+                case "adagrad" -> Adagrad.options().weightDecay(wd);
+                case "rmsprop" -> RMSprop.options().weightDecay(wd);
+                default -> throw new UsageException("train: unknown --optimizer '" + name
+                        + "' (sgd, momentum, nesterov, adam, adamw, adagrad, rmsprop)");
+            };
+        } catch (ConfigException e) {
+            throw new UsageException("train: " + e.getMessage());
+        }
+    }
+
+    static LrSchedule schedule(String spec, float lr, int epochs, long warmup) {
+        String s = spec.toLowerCase(Locale.ROOT);
+        LrSchedule base;
+        try {
+            if (s.equals("constant")) {
+                base = LrSchedule.constant(lr);
+            } else if (s.equals("cosine")) {
+                base = LrSchedule.cosine(lr, 0f, epochs);
+            } else if (s.startsWith("step")) {
+                String[] p = s.split(":");
+                int every;
+                float gamma;
+                try {
+                    every = p.length > 1 ? Integer.parseInt(p[1]) : 3;
+                    gamma = p.length > 2 ? Float.parseFloat(p[2]) : 0.1f;
+                } catch (NumberFormatException e) {
+                    throw new UsageException("train: --schedule step:EPOCHS:GAMMA, got '" + spec + "'");
+                }
+                if (p.length > 3 || !(s.equals("step") || s.startsWith("step:"))) {
+                    throw new UsageException("train: --schedule step:EPOCHS:GAMMA, got '" + spec + "'");
+                }
+                base = LrSchedule.step(lr, every, gamma);
+            } else {
+                throw new UsageException("train: unknown --schedule '" + spec + "' (constant, cosine, step:EPOCHS:GAMMA)");
+            }
+            return warmup > 0 ? LrSchedule.warmup(base, warmup) : base;
+        } catch (ConfigException e) {
+            throw new UsageException("train: --schedule: " + e.getMessage());
+        }
     }
 }

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * mapping into a caller's reused float buffer (u8 pixels via the SIMD conversion), scaled to [0, 1]
  * and optionally normalised: {@code x = (pixel/255 - mean) / std}.
  */
-public final class IdxDataset implements AutoCloseable {
+public final class IdxDataset implements DataSource, AutoCloseable {
     private final IdxFile images;
     private final IdxFile labels;
     private final int classes;
@@ -20,6 +20,7 @@ public final class IdxDataset implements AutoCloseable {
     private final Shape shape;
     private float scale;
     private float shift;
+    private Normalization norm = Normalization.NONE;
 
     private IdxDataset(IdxFile images, IdxFile labels, int classes) {
         this.images = images;
@@ -80,14 +81,32 @@ public final class IdxDataset implements AutoCloseable {
         float base = images.type() == IdxFile.Type.U8 ? 1f / 255f : 1f;
         this.scale = base / std;
         this.shift = -mean / std;
+        this.norm = new Normalization(mean, std);
         return this;
     }
 
+    @Override
     public int size() {
         return images.count();
     }
 
+    @Override
+    public Normalization normalization() {
+        return norm;
+    }
+
+    @Override
+    public String name() {
+        return images.path().getFileName().toString();
+    }
+
+    @Override
+    public void gather(int[] order, int from, int count, float[] x, int xo, int[] labels, int lo, float[] targets, int to) {
+        gather(order, from, count, x, xo, labels, lo);
+    }
+
     /** Shape of one sample: {@code (1,H,W)} for 3-D image files. */
+    @Override
     public Shape sampleShape() {
         return shape;
     }
@@ -97,10 +116,12 @@ public final class IdxDataset implements AutoCloseable {
         return itemSize;
     }
 
+    @Override
     public int classes() {
         return classes;
     }
 
+    @Override
     public int label(int i) {
         return labels.getInt(i);
     }

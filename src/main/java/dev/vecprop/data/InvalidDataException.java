@@ -3,15 +3,24 @@ package dev.vecprop.data;
 import java.nio.file.Path;
 
 /** A data file that cannot be used as it is; the message is one line naming the file and the problem. */
-public class InvalidDataException extends RuntimeException {
+public class InvalidDataException extends dev.vecprop.VecpropException {
+    /**
+     * @param file    the data file
+     * @param problem what is wrong with it and what was expected
+     */
     public InvalidDataException(Path file, String problem) {
         super(file + ": " + problem);
     }
 
+    /** @param message one line naming the data and the problem */
     public InvalidDataException(String message) {
         super(message);
     }
 
+    /**
+     * @param message one line naming the data and the problem
+     * @param cause   the underlying failure
+     */
     public InvalidDataException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -3,11 +3,20 @@ package dev.vecprop.io;
 import java.nio.file.Path;
 
 /** A checkpoint that cannot be read or written; the message names the file (and tensor) and the problem. */
-public class CheckpointException extends RuntimeException {
+public class CheckpointException extends dev.vecprop.VecpropException {
+    /**
+     * @param file    the checkpoint file
+     * @param problem what is wrong with it (names the tensor or metadata entry)
+     */
     public CheckpointException(Path file, String problem) {
         super(file + ": " + problem);
     }
 
+    /**
+     * @param file    the checkpoint file
+     * @param problem what is wrong with it
+     * @param cause   the underlying I/O or parse failure
+     */
     public CheckpointException(Path file, String problem, Throwable cause) {
         super(file + ": " + problem, cause);
     }

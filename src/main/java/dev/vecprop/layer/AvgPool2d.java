@@ -28,6 +28,11 @@ public final class AvgPool2d extends Pool2d {
     }
 
     @Override
+    public LayerConfig config() {
+        return global ? LayerConfig.of("GlobalAvgPool2d") : LayerConfig.of("AvgPool2d", "kernel", kh, "stride", stride, "padding", pad);
+    }
+
+    @Override
     public String describe() {
         return global ? "GlobalAvgPool2d" : "AvgPool2d(" + kh + (stride == kh ? "" : ", stride=" + stride)
                 + (pad == 0 ? "" : ", padding=" + pad) + ")";

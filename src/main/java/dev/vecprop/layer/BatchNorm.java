@@ -39,6 +39,16 @@ public abstract class BatchNorm extends AbstractLayer {
         this.momentum = momentum;
     }
 
+    /** @return the epsilon added to the variance */
+    public final float eps() {
+        return eps;
+    }
+
+    /** @return the running statistics' momentum */
+    public final float momentum() {
+        return momentum;
+    }
+
     @Override
     public List<ParamSpec> paramSpecs() {
         return List.of(ParamSpec.plain("weight", channels), ParamSpec.plain("bias", channels),

@@ -14,6 +14,11 @@ public final class BatchNorm1d extends BatchNorm {
     }
 
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("BatchNorm1d", "features", channels, "eps", eps(), "momentum", momentum());
+    }
+
+    @Override
     public String describe() {
         return "BatchNorm1d(" + channels + ")";
     }

@@ -11,6 +11,11 @@ public final class BatchNorm2d extends BatchNorm {
     }
 
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("BatchNorm2d", "features", channels, "eps", eps(), "momentum", momentum());
+    }
+
+    @Override
     public String describe() {
         return "BatchNorm2d(" + channels + ")";
     }

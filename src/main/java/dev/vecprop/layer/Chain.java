@@ -25,6 +25,10 @@ import java.util.SplittableRandom;
  * from a {@link ReLU} writes the gradient at that ReLU's input directly (ReLU-mask epilogue).
  */
 final class Chain {
+    /** Layers built into some model (weakly held): a layer instance belongs to one model. */
+    private static final java.util.Map<Layer, Boolean> OWNED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     private final Layer[] layers;
     private final int[] outSizes;
     private final boolean[] fuseForward;   // layer i is a Linear followed by a ReLU
@@ -41,6 +45,21 @@ final class Chain {
         this.input = input;
         this.layers = list.toArray(new Layer[0]);
         int n = layers.length;
+        java.util.Set<Layer> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < n; i++) {
+            Layer l = layers[i];
+            if (l == null) {
+                throw new ShapeException("layer " + namePrefix + i + " is null");
+            }
+            if (!seen.add(l)) {
+                throw new ShapeException("layer " + namePrefix + i + " " + l.describe()
+                        + " appears twice in the model; make a new instance for each place");
+            }
+            if (OWNED.containsKey(l)) {
+                throw new ShapeException("layer " + namePrefix + i + " " + l.describe()
+                        + " already belongs to another model; make a new instance for each model");
+            }
+        }
         outSizes = new int[n];
         Shape s = input;
         for (int i = 0; i < n; i++) {
@@ -56,6 +75,9 @@ final class Chain {
             outSizes[i] = s.size();
         }
         output = s;
+        for (Layer l : layers) {
+            OWNED.put(l, Boolean.TRUE);
+        }
         fuseForward = new boolean[n];
         fuseBackward = new boolean[n];
         for (int i = 0; i < n; i++) {

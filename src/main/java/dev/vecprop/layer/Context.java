@@ -3,8 +3,11 @@ package dev.vecprop.layer;
 import dev.vecprop.concurrent.WorkerPool;
 
 /**
- * Per-call state of a forward/backward pass: the worker pool for the GEMMs, training vs eval mode,
- * and the seed and step counter that make dropout deterministic. One per thread; cheap to create.
+ * Per-call state of a forward/backward pass: training vs eval mode, the seed and step counter that
+ * make dropout deterministic, whether backward accumulates parameter gradients, and (inside the
+ * library) the worker pool the built-in kernels split their work over. One per thread; cheap to
+ * create. A custom layer reads {@link #training()}, {@link #seed()}, {@link #step()} and
+ * {@link #paramGrads()}.
  */
 public final class Context {
     private final WorkerPool pool;
@@ -15,7 +18,11 @@ public final class Context {
     private boolean gradsZero;
     private LayerProfile profile;
 
-    public Context(WorkerPool pool, boolean training, long seed) {
+    static {
+        dev.vecprop.internal.ContextAccess.register(Context::new);
+    }
+
+    Context(WorkerPool pool, boolean training, long seed) {
         this.pool = pool == null ? WorkerPool.serial() : pool;
         this.training = training;
         this.seed = seed;
@@ -31,7 +38,7 @@ public final class Context {
         return new Context(null, true, seed);
     }
 
-    public WorkerPool pool() {
+    WorkerPool pool() {
         return pool;
     }
 

@@ -96,6 +96,12 @@ public final class Conv2d extends AbstractLayer {
     }
 
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("Conv2d", "in", inC, "out", outC, "kh", kh, "kw", kw, "stride", stride,
+                "padding", pad, "dilation", dilation, "groups", groups, "bias", hasBias);
+    }
+
+    @Override
     public String describe() {
         return "Conv2d(" + inC + "->" + outC + ", k=" + kh + (kh == kw ? "" : "x" + kw)
                 + (stride == 1 ? "" : ", stride=" + stride) + (pad == 0 ? "" : ", padding=" + pad)

@@ -26,6 +26,11 @@ public final class Dropout extends ElementwiseLayer {
     }
 
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("Dropout", "p", (double) p);
+    }
+
+    @Override
     public String describe() {
         return "Dropout(" + p + ")";
     }

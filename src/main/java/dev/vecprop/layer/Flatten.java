@@ -3,6 +3,11 @@ package dev.vecprop.layer;
 /** {@code (C,H,W) -> (C*H*W)}: the data are already flat per sample, so both passes are a copy. */
 public final class Flatten extends AbstractLayer {
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("Flatten");
+    }
+
+    @Override
     public String describe() {
         return "Flatten";
     }

@@ -18,6 +18,11 @@ public final class GELU extends ElementwiseLayer {
     }
 
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("GELU", "tanh", tanh);
+    }
+
+    @Override
     public String describe() {
         return tanh ? "GELU(tanh)" : "GELU";
     }

@@ -66,6 +66,19 @@ public interface Layer {
     void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
                   float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo);
 
+    /**
+     * The layer's type and constructor arguments, which checkpoints record so that loading rebuilds
+     * the model without an architecture string. Every built-in layer has one; a user layer that
+     * returns null can be trained and saved weights-only, but a checkpoint of a model containing it
+     * cannot be described: return {@code LayerConfig.of("MyLayer", "n", n)} and register a factory
+     * for {@code "MyLayer"} in a {@link LayerRegistry} to load it.
+     *
+     * @return the config, or null if the layer cannot be described
+     */
+    default LayerConfig config() {
+        return null;
+    }
+
     /** Multiply-adds of one sample's forward pass in the layer's matrix products (0 for elementwise layers); for benchmarks. */
     default long forwardMacs() {
         return 0;

@@ -22,6 +22,11 @@ public final class LeakyReLU extends ElementwiseLayer {
     }
 
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("LeakyReLU", "slope", (double) slope);
+    }
+
+    @Override
     public String describe() {
         return "LeakyReLU(" + slope + ")";
     }

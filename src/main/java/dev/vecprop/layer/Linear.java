@@ -67,6 +67,11 @@ public final class Linear extends AbstractLayer {
     }
 
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("Linear", "in", in, "out", out, "bias", hasBias);
+    }
+
+    @Override
     public String describe() {
         return "Linear(" + in + "->" + out + (hasBias ? "" : ", no bias") + ")";
     }

@@ -18,6 +18,11 @@ public final class MaxPool2d extends Pool2d {
     }
 
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("MaxPool2d", "kernel", kh, "stride", stride, "padding", pad);
+    }
+
+    @Override
     public String describe() {
         return "MaxPool2d(" + kh + (stride == kh ? "" : ", stride=" + stride) + (pad == 0 ? "" : ", padding=" + pad) + ")";
     }

@@ -9,6 +9,11 @@ import dev.vecprop.kernel.Activations;
  */
 public final class ReLU extends ElementwiseLayer {
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("ReLU");
+    }
+
+    @Override
     public String describe() {
         return "ReLU";
     }

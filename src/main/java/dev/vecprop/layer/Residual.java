@@ -25,6 +25,19 @@ public final class Residual extends AbstractLayer {
     }
 
     @Override
+    public LayerConfig config() {
+        java.util.List<LayerConfig> cs = new java.util.ArrayList<>();
+        for (Layer l : inner) {
+            LayerConfig c = l.config();
+            if (c == null) {
+                return null;
+            }
+            cs.add(c);
+        }
+        return LayerConfig.of("Residual").withChildren(cs);
+    }
+
+    @Override
     public String describe() {
         StringBuilder b = new StringBuilder("Residual(");
         for (int i = 0; i < inner.size(); i++) {

@@ -63,7 +63,13 @@ public final class Sequential {
     /** A workspace for batches of up to {@code maxBatch} samples. */
     public Workspace workspace(int maxBatch) {
         if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+            throw new ShapeException("workspace: maxBatch must be >= 1, got " + maxBatch);
+        }
+        long perSample = (long) chain.workspaceSize(1) + outputShape().size();
+        if ((long) maxBatch * perSample > Integer.MAX_VALUE - 64) {
+            throw new ShapeException("workspace: a batch of " + maxBatch + " needs about " + (long) maxBatch * perSample
+                    + " floats, more than one Java array holds (at most " + (Integer.MAX_VALUE - 64) / perSample
+                    + " samples for this model)");
         }
         return new Workspace(this, maxBatch, chain.workspaceSize(maxBatch));
     }

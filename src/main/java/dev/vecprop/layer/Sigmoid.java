@@ -5,6 +5,11 @@ import dev.vecprop.kernel.Activations;
 /** {@code y = 1 / (1 + e^-x)}, overflow-free for any x. */
 public final class Sigmoid extends ElementwiseLayer {
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("Sigmoid");
+    }
+
+    @Override
     public String describe() {
         return "Sigmoid";
     }

@@ -19,6 +19,11 @@ public final class Softmax extends AbstractLayer {
     }
 
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("Softmax", "log", log);
+    }
+
+    @Override
     public String describe() {
         return log ? "LogSoftmax" : "Softmax";
     }

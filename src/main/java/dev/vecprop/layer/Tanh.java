@@ -5,6 +5,11 @@ import dev.vecprop.kernel.Activations;
 /** {@code y = tanh(x)}. */
 public final class Tanh extends ElementwiseLayer {
     @Override
+    public LayerConfig config() {
+        return LayerConfig.of("Tanh");
+    }
+
+    @Override
     public String describe() {
         return "Tanh";
     }

@@ -18,6 +18,11 @@ public abstract class ReducedLoss implements Loss {
         return name;
     }
 
+    @Override
+    public final Reduction reduction() {
+        return reduction;
+    }
+
     /** 1/count for the mean, 1 for the sum. */
     protected final double scale(long count) {
         return reduction == Reduction.MEAN ? 1.0 / count : 1.0;

@@ -44,4 +44,41 @@ public final class Adagrad extends Optimizer {
     public Map<String, float[]> stateArrays() {
         return named("sum", sum);
     }
+
+    /** @return Adagrad's settings with PyTorch's defaults: no lr decay, no weight decay, accumulator 0, eps 1e-10 */
+    public static Options options() {
+        return new Options(0, 0, 0, 1e-10);
+    }
+
+    /**
+     * Adagrad's settings (see {@link Adagrad#options()}).
+     *
+     * @param lrDecay            learning-rate decay per step, {@code >= 0}
+     * @param weightDecay        L2 penalty factor, {@code >= 0}
+     * @param initialAccumulator starting value of the squared-gradient sum, {@code >= 0}
+     * @param eps                added to the root of the sum, in [0, 1]
+     */
+    public record Options(double lrDecay, double weightDecay, double initialAccumulator, double eps)
+            implements OptimizerFactory {
+        /** Checks the settings. */
+        public Options {
+            check("Adagrad lr decay", lrDecay, 0, Double.MAX_VALUE);
+            check("Adagrad weight decay", weightDecay, 0, Double.MAX_VALUE);
+            check("Adagrad initial accumulator", initialAccumulator, 0, Double.MAX_VALUE);
+            check("Adagrad eps", eps, 0, 1);
+        }
+
+        /**
+         * @param wd the weight decay factor
+         * @return a copy with this weight decay
+         */
+        public Options weightDecay(double wd) {
+            return new Options(lrDecay, wd, initialAccumulator, eps);
+        }
+
+        @Override
+        public Adagrad create(ParameterStore store) {
+            return new Adagrad(store, lrDecay, weightDecay, initialAccumulator, eps);
+        }
+    }
 }

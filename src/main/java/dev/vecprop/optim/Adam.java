@@ -59,4 +59,64 @@ public final class Adam extends Optimizer {
     public Map<String, float[]> stateArrays() {
         return named("exp_avg", m, "exp_avg_sq", v);
     }
+
+    /** @return Adam's settings with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay */
+    public static Options options() {
+        return new Options(0.9, 0.999, 1e-8, 0, false);
+    }
+
+    /** @return AdamW's settings with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, decoupled weight decay 0.01 */
+    public static Options adamW() {
+        return new Options(0.9, 0.999, 1e-8, 0.01, true);
+    }
+
+    /**
+     * Adam's settings (see {@link Adam#options()}); each wither returns a copy with one setting changed.
+     *
+     * @param beta1       decay of the first moment, in [0, 1)
+     * @param beta2       decay of the second moment, in [0, 1)
+     * @param eps         added to the second moment's square root, in [0, 1]
+     * @param weightDecay L2 penalty factor ({@code decoupled}: AdamW's decay factor), {@code >= 0}
+     * @param decoupled   AdamW: decay the weights directly instead of adding to the gradient
+     */
+    public record Options(double beta1, double beta2, double eps, double weightDecay, boolean decoupled)
+            implements OptimizerFactory {
+        /** Checks the settings. */
+        public Options {
+            check("Adam beta1", beta1, 0, 0.999999);
+            check("Adam beta2", beta2, 0, 0.999999999);
+            check("Adam eps", eps, 0, 1);
+            check("Adam weight decay", weightDecay, 0, Double.MAX_VALUE);
+        }
+
+        /**
+         * @param b1 decay of the first moment
+         * @param b2 decay of the second moment
+         * @return a copy with these betas
+         */
+        public Options betas(double b1, double b2) {
+            return new Options(b1, b2, eps, weightDecay, decoupled);
+        }
+
+        /**
+         * @param e the epsilon
+         * @return a copy with this epsilon
+         */
+        public Options eps(double e) {
+            return new Options(beta1, beta2, e, weightDecay, decoupled);
+        }
+
+        /**
+         * @param wd the weight decay factor
+         * @return a copy with this weight decay
+         */
+        public Options weightDecay(double wd) {
+            return new Options(beta1, beta2, eps, wd, decoupled);
+        }
+
+        @Override
+        public Adam create(ParameterStore store) {
+            return new Adam(store, beta1, beta2, eps, weightDecay, decoupled);
+        }
+    }
 }

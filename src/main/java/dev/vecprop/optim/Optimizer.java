@@ -42,7 +42,7 @@ public abstract class Optimizer {
     /** Applies one update with learning rate {@code lr}, then zeroes the gradients. */
     public final void step(float lr) {
         if (!(lr >= 0) || Float.isInfinite(lr)) {
-            throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
+            throw new dev.vecprop.ConfigException("learning rate must be finite and >= 0, got " + lr);
         }
         steps++;
         task.lr = lr;
@@ -85,7 +85,7 @@ public abstract class Optimizer {
 
     static void check(String what, double v, double lo, double hi) {
         if (!(v >= lo && v <= hi)) {
-            throw new IllegalArgumentException(what + " must be in [" + lo + ", " + hi + "], got " + v);
+            throw new dev.vecprop.ConfigException(what + " must be in [" + lo + ", " + hi + "], got " + v);
         }
     }
 }

@@ -47,4 +47,48 @@ public final class RMSprop extends Optimizer {
     public Map<String, float[]> stateArrays() {
         return momentum != 0 ? named("square_avg", square, "momentum_buffer", buf) : named("square_avg", square);
     }
+
+    /** @return RMSprop's settings with PyTorch's defaults: alpha 0.99, eps 1e-8, no weight decay, no momentum */
+    public static Options options() {
+        return new Options(0.99, 1e-8, 0, 0);
+    }
+
+    /**
+     * RMSprop's settings (see {@link RMSprop#options()}).
+     *
+     * @param alpha       smoothing of the squared-gradient average, in [0, 1]
+     * @param eps         added to the root of the average, in [0, 1]
+     * @param weightDecay L2 penalty factor, {@code >= 0}
+     * @param momentum    momentum factor in [0, 1]
+     */
+    public record Options(double alpha, double eps, double weightDecay, double momentum) implements OptimizerFactory {
+        /** Checks the settings. */
+        public Options {
+            check("RMSprop alpha", alpha, 0, 1);
+            check("RMSprop eps", eps, 0, 1);
+            check("RMSprop weight decay", weightDecay, 0, Double.MAX_VALUE);
+            check("RMSprop momentum", momentum, 0, 1);
+        }
+
+        /**
+         * @param wd the weight decay factor
+         * @return a copy with this weight decay
+         */
+        public Options weightDecay(double wd) {
+            return new Options(alpha, eps, wd, momentum);
+        }
+
+        /**
+         * @param m the momentum factor
+         * @return a copy with this momentum
+         */
+        public Options momentum(double m) {
+            return new Options(alpha, eps, weightDecay, m);
+        }
+
+        @Override
+        public RMSprop create(ParameterStore store) {
+            return new RMSprop(store, alpha, eps, weightDecay, momentum);
+        }
+    }
 }

@@ -22,7 +22,7 @@ public final class SGD extends Optimizer {
         check("SGD dampening", dampening, 0, 1);
         check("SGD weight decay", weightDecay, 0, Double.MAX_VALUE);
         if (nesterov && (momentum <= 0 || dampening != 0)) {
-            throw new IllegalArgumentException("Nesterov momentum requires momentum > 0 and dampening 0");
+            throw new dev.vecprop.ConfigException("Nesterov momentum requires momentum > 0 and dampening 0");
         }
         this.momentum = (float) momentum;
         this.dampening = (float) dampening;
@@ -48,5 +48,65 @@ public final class SGD extends Optimizer {
     @Override
     public Map<String, float[]> stateArrays() {
         return buf == null ? Map.of() : named("momentum_buffer", buf);
+    }
+
+    /** @return plain SGD's settings: no momentum, no dampening, no Nesterov, no weight decay (PyTorch's defaults) */
+    public static Options options() {
+        return new Options(0, 0, false, 0);
+    }
+
+    /**
+     * SGD's settings (see {@link SGD#options()}); each wither returns a copy with one setting changed.
+     *
+     * @param momentum    momentum factor in [0, 1]
+     * @param dampening   dampening of the momentum in [0, 1]
+     * @param nesterov    Nesterov momentum (needs momentum {@code > 0} and dampening 0)
+     * @param weightDecay L2 penalty factor, {@code >= 0}
+     */
+    public record Options(double momentum, double dampening, boolean nesterov, double weightDecay)
+            implements OptimizerFactory {
+        /** Checks the settings. */
+        public Options {
+            check("SGD momentum", momentum, 0, 1);
+            check("SGD dampening", dampening, 0, 1);
+            check("SGD weight decay", weightDecay, 0, Double.MAX_VALUE);
+        }
+
+        /**
+         * @param m the momentum factor
+         * @return a copy with this momentum
+         */
+        public Options momentum(double m) {
+            return new Options(m, dampening, nesterov, weightDecay);
+        }
+
+        /**
+         * @param d the dampening
+         * @return a copy with this dampening
+         */
+        public Options dampening(double d) {
+            return new Options(momentum, d, nesterov, weightDecay);
+        }
+
+        /**
+         * @param on whether to use Nesterov momentum
+         * @return a copy with Nesterov on or off
+         */
+        public Options nesterov(boolean on) {
+            return new Options(momentum, dampening, on, weightDecay);
+        }
+
+        /**
+         * @param wd the weight decay factor
+         * @return a copy with this weight decay
+         */
+        public Options weightDecay(double wd) {
+            return new Options(momentum, dampening, nesterov, wd);
+        }
+
+        @Override
+        public SGD create(ParameterStore store) {
+            return new SGD(store, momentum, dampening, nesterov, weightDecay);
+        }
     }
 }

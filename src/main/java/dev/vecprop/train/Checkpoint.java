@@ -1,7 +1,11 @@
 package dev.vecprop.train;
 
+import dev.vecprop.ConfigException;
+import dev.vecprop.data.Normalization;
 import dev.vecprop.io.CheckpointException;
+import dev.vecprop.io.Json;
 import dev.vecprop.io.Safetensors;
+import dev.vecprop.layer.LayerRegistry;
 import dev.vecprop.layer.Sequential;
 import dev.vecprop.optim.Optimizer;
 import dev.vecprop.tensor.Param;
@@ -15,29 +19,113 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Model checkpoints as safetensors: tensors under PyTorch {@code nn.Sequential} state_dict names in
- * PyTorch layouts ({@code Linear.weight [out, in]}; {@code num_batches_tracked} as I64), so
- * {@code model.load_state_dict(safetensors.torch.load_file(f))} works, and PyTorch exports load
- * here given their architecture. {@code __metadata__} holds {@code vecprop.arch}, {@code vecprop.version}
- * and, for resumable checkpoints, the training state: epoch, step, seed, optimizer kind and step
- * count, and each optimizer moment (base64 of little-endian float32 in PyTorch layout).
+ * Model checkpoints as safetensors files that describe themselves.
+ *
+ * <p>Tensors carry PyTorch {@code nn.Sequential} state_dict names and layouts ({@code 0.weight [256, 784]},
+ * {@code 0.bias}, {@code num_batches_tracked} as I64), so
+ * {@code model.load_state_dict(safetensors.torch.load_file(f))} loads a {@link #save}d file.
+ * {@code __metadata__} holds {@code vecprop.format} ({@value #FORMAT}), {@code vecprop.version},
+ * {@code vecprop.model} (the structure: every layer's {@link dev.vecprop.layer.LayerConfig}, nested
+ * blocks included), the input normalisation {@code vecprop.input_mean} / {@code vecprop.input_std},
+ * and the caller's entries. {@link #load} rebuilds the model from the file alone (user layers through
+ * a {@link LayerRegistry}).
+ *
+ * <p>A training checkpoint (written by {@link Trainer.Builder#checkpoint}) adds the training state:
+ * position, seed, optimizer kind and step count as metadata, and every optimizer moment as an F32
+ * tensor named {@code optimizer.<state>.<tensor>} in the tensor's PyTorch layout (e.g.
+ * {@code optimizer.exp_avg.0.weight}); load it into PyTorch with {@code strict=False} or export the
+ * weights alone with {@link #save}. Files of format 1 (vecprop 0.1: {@code vecprop.arch} and base64
+ * optimizer moments in the metadata) still load and resume.
+ *
+ * <p>Every file is written to a temporary file in the same folder, fsynced and renamed over the
+ * old one: a crash leaves the previous checkpoint intact.
  */
 public final class Checkpoint {
     private Checkpoint() {}
 
+    /** The library version written into every checkpoint. */
     public static final String VERSION = "0.1.0";
 
-    /** Where training stands, saved with the weights. */
-    public record TrainState(int epoch, long stepInEpoch, long globalStep, long seed, String optimizer) {}
+    /** The checkpoint format this version writes; it reads formats 1 and 2. */
+    public static final String FORMAT = "2";
 
-    /** Writes the model (and, if {@code opt != null}, the training state) atomically. */
-    public static void save(Path file, Sequential model, ModelSpec spec, TrainState state, Optimizer opt) {
-        save(file, model, spec, state, opt, Map.of());
+    /** Prefix of the optimizer-state tensors of a training checkpoint. */
+    public static final String OPTIMIZER_PREFIX = "optimizer.";
+
+    /**
+     * Where training stands, saved with the weights.
+     *
+     * @param epoch       the epoch to continue with (from 0)
+     * @param stepInEpoch steps already done in that epoch
+     * @param globalStep  optimizer steps done in total
+     * @param seed        the run's seed
+     * @param optimizer   the optimizer, as {@code Optimizer.describe()} says
+     * @param fit         the settings that shape the schedule and the batches (null in format-1 files)
+     */
+    public record TrainState(int epoch, long stepInEpoch, long globalStep, long seed, String optimizer, String fit) {}
+
+    /**
+     * A model loaded from a checkpoint.
+     *
+     * @param model         the rebuilt model with the file's weights
+     * @param normalization the input normalisation it was trained with
+     * @param metadata      all metadata entries of the file
+     */
+    public record Loaded(Sequential model, Normalization normalization, Map<String, String> metadata) {}
+
+    /**
+     * Saves the model's weights and structure, without normalisation or extra metadata.
+     *
+     * @param file  the file to write (atomically)
+     * @param model a model whose layers all have a {@link dev.vecprop.layer.LayerConfig}
+     */
+    public static void save(Path file, Sequential model) {
+        save(file, model, Normalization.NONE, Map.of());
     }
 
-    /** As {@link #save(Path, Sequential, ModelSpec, TrainState, Optimizer)}, with extra metadata entries. */
-    public static void save(Path file, Sequential model, ModelSpec spec, TrainState state, Optimizer opt,
-                            Map<String, String> extra) {
+    /**
+     * Saves the model's weights and structure: a weights-only file PyTorch loads strictly, which
+     * {@link #load} and {@link InferenceSession#load} serve with no other input.
+     *
+     * @param file          the file to write (atomically)
+     * @param model         a model whose layers all have a {@link dev.vecprop.layer.LayerConfig}
+     * @param normalization the input normalisation the model expects
+     * @param metadata      extra string entries (keys other than {@code vecprop.*} and {@code format})
+     * @throws CheckpointException if a layer cannot be described or the file cannot be written
+     */
+    public static void save(Path file, Sequential model, Normalization normalization, Map<String, String> metadata) {
+        String structure;
+        try {
+            structure = ModelCodec.encode(model);
+        } catch (ConfigException e) {
+            throw new CheckpointException(file, e.getMessage() + "; or write the tensors alone with Checkpoint.exportWeights");
+        }
+        write(file, model, structure, normalization, metadata, null, null);
+    }
+
+    /**
+     * Writes only the tensors under their PyTorch state_dict names (and the normalisation), for a
+     * model with layers that have no config; loading needs the same model built by hand ({@link #loadWeights}).
+     *
+     * @param file          the file to write (atomically)
+     * @param model         any model
+     * @param normalization the input normalisation the model expects
+     */
+    public static void exportWeights(Path file, Sequential model, Normalization normalization) {
+        write(file, model, ModelCodec.encodeOrNull(model), normalization, Map.of(), null, null);
+    }
+
+    /** A resumable checkpoint: weights, structure (when describable), training state and optimizer tensors. */
+    static void saveTraining(Path file, Sequential model, Normalization normalization, Map<String, String> metadata,
+                             TrainState state, Optimizer opt) {
+        write(file, model, ModelCodec.encodeOrNull(model), normalization, metadata, state, opt);
+    }
+
+    private static void write(Path file, Sequential model, String structure, Normalization norm,
+                              Map<String, String> extra, TrainState state, Optimizer opt) {
+        if (file == null || model == null || norm == null || extra == null) {
+            throw new ConfigException("checkpoint: file, model, normalization and metadata must not be null");
+        }
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         for (Param p : model.params().all()) {
             long[] shape = Arrays.stream(p.shape()).asLongStream().toArray();
@@ -45,16 +133,29 @@ public final class Checkpoint {
             tensors.put(p.name(), new Safetensors.Tensor(dtype, shape, p.toArray()));
         }
         Map<String, String> meta = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : extra.entrySet()) {
+            if (e.getKey().equals("format") || e.getKey().startsWith("vecprop.format") || e.getKey().equals("vecprop.model")) {
+                throw new ConfigException("checkpoint metadata key " + e.getKey() + " is reserved");
+            }
+        }
         meta.put("format", "pt");
-        meta.put("vecprop.arch", spec.encode());
-        meta.put("vecprop.version", VERSION);
         meta.putAll(extra);
+        meta.put("vecprop.format", FORMAT);
+        meta.put("vecprop.version", VERSION);
+        if (structure != null) {
+            meta.put("vecprop.model", structure);
+        }
+        meta.put("vecprop.input_mean", Float.toString(norm.mean()));
+        meta.put("vecprop.input_std", Float.toString(norm.std()));
         if (state != null) {
             meta.put("vecprop.epoch", Integer.toString(state.epoch()));
             meta.put("vecprop.step_in_epoch", Long.toString(state.stepInEpoch()));
             meta.put("vecprop.global_step", Long.toString(state.globalStep()));
             meta.put("vecprop.seed", Long.toString(state.seed()));
             meta.put("vecprop.optimizer", state.optimizer());
+            if (state.fit() != null) {
+                meta.put("vecprop.fit", state.fit());
+            }
         }
         if (opt != null) {
             meta.put("vecprop.optim.steps", Long.toString(opt.steps()));
@@ -64,37 +165,119 @@ public final class Checkpoint {
                     for (int i = 0; i < logical.length; i++) {
                         logical[i] = s.getValue()[p.index(i)];
                     }
-                    meta.put("vecprop.optim." + s.getKey() + "." + p.name(), encode(logical));
+                    long[] shape = Arrays.stream(p.shape()).asLongStream().toArray();
+                    tensors.put(OPTIMIZER_PREFIX + s.getKey() + "." + p.name(), new Safetensors.Tensor("F32", shape, logical));
                 }
             }
         }
         Safetensors.write(file, tensors, meta);
     }
 
-    /** Reads a checkpoint file (validated). */
-    public static Safetensors.Contents read(Path file) {
-        return Safetensors.read(file);
+    /**
+     * Loads a checkpoint of library layers: the model is rebuilt from the file's structure.
+     *
+     * @param file a checkpoint written by {@link #save} or a trainer
+     * @return the model, its normalisation and metadata
+     * @throws CheckpointException naming the file and what is missing or malformed
+     */
+    public static Loaded load(Path file) {
+        return load(file, LayerRegistry.builtIn());
     }
 
-    /** The architecture a checkpoint names, or null if it has none (e.g. a PyTorch export). */
-    public static ModelSpec spec(Path file, Safetensors.Contents c) {
-        String a = c.metadata().get("vecprop.arch");
-        if (a == null) {
-            return null;
+    /**
+     * Loads a checkpoint whose model may contain user layers, made by {@code registry}.
+     *
+     * @param file     a checkpoint
+     * @param registry factories for every layer type in the file
+     * @return the model, its normalisation and metadata
+     * @throws CheckpointException naming the file and what is missing or malformed
+     */
+    public static Loaded load(Path file, LayerRegistry registry) {
+        Safetensors.Contents c = read(file);
+        Sequential m = buildModel(file, c, registry);
+        loadInto(file, c, m);
+        return new Loaded(m, normalization(file, c), c.metadata());
+    }
+
+    /**
+     * Copies a checkpoint's weights into a model built by hand (e.g. for a PyTorch export, or a
+     * model with user layers exported with {@link #exportWeights}). If the file records a structure,
+     * it must be the model's.
+     *
+     * @param file  a checkpoint
+     * @param model the model to fill
+     * @return the file's input normalisation
+     * @throws CheckpointException naming the tensor or layer that does not match
+     */
+    public static Normalization loadWeights(Path file, Sequential model) {
+        Safetensors.Contents c = read(file);
+        checkStructure(file, c, model);
+        loadInto(file, c, model);
+        return normalization(file, c);
+    }
+
+    /** Reads and validates a checkpoint file (tensors and metadata; no model yet). */
+    public static Safetensors.Contents read(Path file) {
+        Safetensors.Contents c = Safetensors.read(file);
+        String f = c.metadata().get("vecprop.format");
+        if (f != null && !f.equals(FORMAT)) {
+            throw new CheckpointException(file, "checkpoint format " + Json.printable(f) + " (vecprop "
+                    + Json.printable(c.metadata().getOrDefault("vecprop.version", "?")) + "); this version reads formats 1 and "
+                    + FORMAT);
         }
+        return c;
+    }
+
+    /** Whether the file records how to build its model (a structure, or a format-1 architecture). */
+    static boolean describesModel(Safetensors.Contents c) {
+        return c.metadata().containsKey("vecprop.model") || c.metadata().containsKey("vecprop.arch");
+    }
+
+    /** The model a checkpoint describes: its structure (format 2) or architecture string (format 1). */
+    static Sequential buildModel(Path file, Safetensors.Contents c, LayerRegistry registry) {
+        String structure = c.metadata().get("vecprop.model");
         try {
-            return ModelSpec.decode(a);
+            if (structure != null) {
+                return ModelCodec.decode(structure, registry);
+            }
+            String arch = c.metadata().get("vecprop.arch");
+            if (arch != null) {
+                return ModelSpec.decode(arch).build();
+            }
+        } catch (RuntimeException e) {
+            throw new CheckpointException(file, (structure != null ? "vecprop.model: " : "vecprop.arch: ")
+                    + Json.printable(e.getMessage()));
+        }
+        throw new CheckpointException(file, "records no model structure (no vecprop.model metadata; a PyTorch export?): "
+                + "build the model and load its weights with Checkpoint.loadWeights");
+    }
+
+    static void checkStructure(Path file, Safetensors.Contents c, Sequential model) {
+        String saved = c.metadata().get("vecprop.model");
+        if (saved == null) {
+            return;
+        }
+        String mine = ModelCodec.encodeOrNull(model);
+        if (mine == null) {
+            return;
+        }
+        Object a;
+        try {
+            a = Json.parse(saved);
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException(file, "vecprop.arch: " + dev.vecprop.io.Json.printable(e.getMessage()));
+            throw new CheckpointException(file, "vecprop.model: " + Json.printable(e.getMessage()));
+        }
+        if (!a.equals(Json.parse(mine))) {
+            throw new CheckpointException(file, "was saved from a different model: " + ModelCodec.difference(model, saved));
         }
     }
 
     /**
      * Copies the tensors into the model after checking that names and shapes match exactly:
-     * missing or extra tensors and shape mismatches are errors naming the tensor. Nothing is
-     * changed unless everything matches.
+     * missing or extra tensors and shape mismatches are errors naming the tensor. Optimizer-state
+     * tensors ({@value #OPTIMIZER_PREFIX}...) are skipped. Nothing is changed unless everything matches.
      */
-    public static void loadInto(Path file, Safetensors.Contents c, Sequential model) {
+    static void loadInto(Path file, Safetensors.Contents c, Sequential model) {
         Map<String, Safetensors.Tensor> t = c.tensors();
         for (Param p : model.params().all()) {
             Safetensors.Tensor x = t.get(p.name());
@@ -109,8 +292,8 @@ public final class Checkpoint {
             }
         }
         for (String name : t.keySet()) {
-            if (model.params().get(name) == null) {
-                throw new CheckpointException(file, "unexpected tensor " + dev.vecprop.io.Json.printable(name)
+            if (model.params().get(name) == null && !name.startsWith(OPTIMIZER_PREFIX)) {
+                throw new CheckpointException(file, "unexpected tensor " + Json.printable(name)
                         + " (not part of the model)");
             }
         }
@@ -127,69 +310,134 @@ public final class Checkpoint {
         }
     }
 
+    /** The file's input normalisation (none when it records none). */
+    static Normalization normalization(Path file, Safetensors.Contents c) {
+        float mean = metadataFloat(file, c, "vecprop.input_mean", 0f);
+        float std = metadataFloat(file, c, "vecprop.input_std", 1f);
+        try {
+            return new Normalization(mean, std);
+        } catch (ConfigException e) {
+            throw new CheckpointException(file, "vecprop.input_mean/std: " + e.getMessage());
+        }
+    }
+
     /** A numeric metadata entry (e.g. {@code vecprop.input_mean}), or {@code def} when absent. */
-    public static float metadataFloat(Path file, Safetensors.Contents c, String key, float def) {
+    static float metadataFloat(Path file, Safetensors.Contents c, String key, float def) {
         String v = c.metadata().get(key);
         if (v == null) {
             return def;
         }
         try {
-            return Float.parseFloat(v);
+            float f = Float.parseFloat(v);
+            if (!Float.isFinite(f)) {
+                throw new NumberFormatException();
+            }
+            return f;
         } catch (NumberFormatException e) {
-            throw new CheckpointException(file, "metadata " + key + " is not a number: "
-                    + dev.vecprop.io.Json.printable(v));
+            throw new CheckpointException(file, "metadata " + key + " is not a finite number: " + Json.printable(v));
         }
     }
 
-    /** The training state in the metadata, or null for a weights-only file. */
+    /**
+     * The training state in the metadata.
+     *
+     * @param file the file (for messages)
+     * @param c    its contents
+     * @return the state, or null for a weights-only file
+     */
     public static TrainState state(Path file, Safetensors.Contents c) {
         Map<String, String> m = c.metadata();
         if (!m.containsKey("vecprop.epoch")) {
             return null;
         }
         try {
-            return new TrainState(Integer.parseInt(m.get("vecprop.epoch")),
+            TrainState s = new TrainState(Integer.parseInt(m.get("vecprop.epoch")),
                     Long.parseLong(m.get("vecprop.step_in_epoch")), Long.parseLong(m.get("vecprop.global_step")),
-                    Long.parseLong(m.get("vecprop.seed")), m.get("vecprop.optimizer"));
+                    Long.parseLong(m.get("vecprop.seed")), java.util.Objects.requireNonNull(m.get("vecprop.optimizer")),
+                    m.get("vecprop.fit"));
+            if (s.epoch() < 0 || s.stepInEpoch() < 0 || s.globalStep() < 0) {
+                throw new IllegalArgumentException("negative position");
+            }
+            return s;
         } catch (RuntimeException e) {
             throw new CheckpointException(file, "malformed training state in __metadata__ ("
-                    + dev.vecprop.io.Json.printable(e.getMessage()) + ")");
+                    + Json.printable(e.getMessage()) + ")");
         }
     }
 
+    /** Where two fit signatures ({@code key=value; ...}) differ, as "key=a (this fit: key=b)". */
+    static String difference(String saved, String now) {
+        String[] a = saved.split("; ");
+        String[] b = now.split("; ");
+        StringBuilder r = new StringBuilder();
+        for (String x : a) {
+            String key = x.contains("=") ? x.substring(0, x.indexOf('=')) : x;
+            String other = null;
+            for (String y : b) {
+                if (y.startsWith(key + "=")) {
+                    other = y;
+                }
+            }
+            if (!x.equals(other)) {
+                r.append(r.isEmpty() ? "" : ", ").append(x).append(" (this fit: ").append(other == null ? "none" : other).append(')');
+            }
+        }
+        return r.isEmpty() ? "other settings" : r.toString();
+    }
+
     /** Restores optimizer moments and step count; errors name the missing or malformed entry. */
-    public static void restoreOptimizer(Path file, Safetensors.Contents c, Sequential model, Optimizer opt) {
+    static void restoreOptimizer(Path file, Safetensors.Contents c, Sequential model, Optimizer opt) {
         Map<String, String> m = c.metadata();
         String steps = m.get("vecprop.optim.steps");
         if (steps == null) {
             throw new CheckpointException(file, "no optimizer state to resume from (saved without training state)");
         }
+        long n;
+        try {
+            n = Long.parseLong(steps);
+        } catch (NumberFormatException e) {
+            throw new CheckpointException(file, "vecprop.optim.steps is not an integer: " + Json.printable(steps));
+        }
+        boolean format1 = !m.containsKey("vecprop.format");
         for (Map.Entry<String, float[]> s : opt.stateArrays().entrySet()) {
             for (Param p : model.params().trainable()) {
-                String key = "vecprop.optim." + s.getKey() + "." + p.name();
-                String b64 = m.get(key);
-                if (b64 == null) {
-                    throw new CheckpointException(file, "missing optimizer state " + key
-                            + " (saved with a different optimizer?)");
+                float[] v;
+                if (format1) {
+                    String key = "vecprop.optim." + s.getKey() + "." + p.name();
+                    String b64 = m.get(key);
+                    if (b64 == null) {
+                        throw new CheckpointException(file, "missing optimizer state " + key
+                                + " (saved with a different optimizer?)");
+                    }
+                    v = decode(file, key, b64, p.numel());
+                } else {
+                    String name = OPTIMIZER_PREFIX + s.getKey() + "." + p.name();
+                    Safetensors.Tensor t = c.tensors().get(name);
+                    if (t == null) {
+                        throw new CheckpointException(file, "missing optimizer tensor " + name
+                                + " (saved with a different optimizer?)");
+                    }
+                    if (t.data().length != p.numel()) {
+                        throw new CheckpointException(file, "optimizer tensor " + name + " holds " + t.data().length
+                                + " values, expected " + p.numel());
+                    }
+                    v = t.data();
                 }
-                float[] v = decode(file, key, b64, p.numel());
+                for (float f : v) {
+                    if (!Float.isFinite(f)) {
+                        throw new CheckpointException(file, "optimizer state " + s.getKey() + " of " + p.name()
+                                + " holds a non-finite value");
+                    }
+                }
                 for (int i = 0; i < v.length; i++) {
                     s.getValue()[p.index(i)] = v[i];
                 }
             }
         }
-        opt.restoreSteps(Long.parseLong(steps));
+        opt.restoreSteps(n);
     }
 
-    static String encode(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
-        }
-        return Base64.getEncoder().encodeToString(b.array());
-    }
-
-    static float[] decode(Path file, String key, String b64, int n) {
+    private static float[] decode(Path file, String key, String b64, int n) {
         byte[] raw;
         try {
             raw = Base64.getDecoder().decode(b64);

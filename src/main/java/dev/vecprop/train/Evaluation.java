@@ -1,43 +1,138 @@
 package dev.vecprop.train;
 
-/**
- * Test-set metrics: mean loss, accuracy, the confusion matrix (rows = true class, columns =
- * predicted), and for a binary classifier precision and recall of the positive class.
- */
-public record Evaluation(int samples, double loss, int correct, long[][] confusion, boolean binary) {
+import java.util.Locale;
 
+/**
+ * Metrics of a model on a data set: the mean loss per sample and, for a classifier, accuracy,
+ * top-k accuracy, the confusion matrix (rows = true class, columns = predicted) and per-class
+ * precision, recall and F1. A binary classifier (one output, two classes) counts class 1 as the
+ * positive class. For real-valued targets only {@link #loss()} is meaningful ({@link #classes()} is 0).
+ *
+ * @param samples    samples evaluated
+ * @param loss       mean loss per sample (the loss's own reduction within a sample)
+ * @param correct    samples whose predicted class is the true one
+ * @param confusion  {@code confusion[t][p]}: samples of true class t predicted as p ({@code k x k}; {@code 0 x 0} for regression)
+ * @param rankCounts {@code rankCounts[r]}: samples whose true class had rank r among the outputs (0 = predicted)
+ * @param binary     one output scored as "class 1 vs class 0"
+ */
+public record Evaluation(int samples, double loss, long correct, long[][] confusion, long[] rankCounts, boolean binary) {
+
+    /** @return the number of classes, 0 for a model with real-valued targets */
+    public int classes() {
+        return confusion.length;
+    }
+
+    /** @return the share of samples classified correctly, in [0, 1] (NaN for regression) */
     public double accuracy() {
+        if (classes() == 0) {
+            return Double.NaN;
+        }
         return samples == 0 ? 0 : (double) correct / samples;
     }
 
-    /** Binary: TP / (TP + FP). */
+    /**
+     * @param k how many of the top-ranked classes count, {@code >= 1}
+     * @return the share of samples whose true class is among the k highest outputs (NaN for regression)
+     */
+    public double topKAccuracy(int k) {
+        if (k < 1) {
+            throw new dev.vecprop.ConfigException("top-k accuracy needs k >= 1, got " + k);
+        }
+        if (classes() == 0) {
+            return Double.NaN;
+        }
+        long n = 0;
+        for (int r = 0; r < Math.min(k, rankCounts.length); r++) {
+            n += rankCounts[r];
+        }
+        return samples == 0 ? 0 : (double) n / samples;
+    }
+
+    /**
+     * @param c a class in {@code 0..classes()-1}
+     * @return TP / (TP + FP) for class c (0 when nothing was predicted as c)
+     */
+    public double precision(int c) {
+        long tp = confusion[c][c];
+        long predicted = 0;
+        for (long[] row : confusion) {
+            predicted += row[c];
+        }
+        return predicted == 0 ? 0 : (double) tp / predicted;
+    }
+
+    /**
+     * @param c a class in {@code 0..classes()-1}
+     * @return TP / (TP + FN) for class c (0 when class c does not occur)
+     */
+    public double recall(int c) {
+        long tp = confusion[c][c];
+        long actual = 0;
+        for (long v : confusion[c]) {
+            actual += v;
+        }
+        return actual == 0 ? 0 : (double) tp / actual;
+    }
+
+    /**
+     * @param c a class in {@code 0..classes()-1}
+     * @return the harmonic mean of {@link #precision(int)} and {@link #recall(int)} (0 when both are 0)
+     */
+    public double f1(int c) {
+        double p = precision(c);
+        double r = recall(c);
+        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    /** @return the unweighted mean of the per-class F1 scores (NaN for regression) */
+    public double macroF1() {
+        if (classes() == 0) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (int c = 0; c < classes(); c++) {
+            s += f1(c);
+        }
+        return s / classes();
+    }
+
+    /** @return precision of the positive class 1 (binary classifiers; any classifier: class 1) */
     public double precision() {
-        long tp = confusion[1][1];
-        long fp = confusion[0][1];
-        return tp + fp == 0 ? 0 : (double) tp / (tp + fp);
+        return precision(1);
     }
 
-    /** Binary: TP / (TP + FN). */
+    /** @return recall of the positive class 1 (binary classifiers; any classifier: class 1) */
     public double recall() {
-        long tp = confusion[1][1];
-        long fn = confusion[1][0];
-        return tp + fn == 0 ? 0 : (double) tp / (tp + fn);
+        return recall(1);
     }
 
-    /** The confusion matrix as text. */
+    /** @return the confusion matrix as a text table, one row per true class */
     public String confusionTable() {
         StringBuilder b = new StringBuilder("true\\pred");
         int k = confusion.length;
         for (int j = 0; j < k; j++) {
-            b.append(String.format("%7d", j));
+            b.append(String.format(Locale.ROOT, "%7d", j));
         }
         b.append('\n');
         for (int i = 0; i < k; i++) {
-            b.append(String.format("%9d", i));
+            b.append(String.format(Locale.ROOT, "%9d", i));
             for (int j = 0; j < k; j++) {
-                b.append(String.format("%7d", confusion[i][j]));
+                b.append(String.format(Locale.ROOT, "%7d", confusion[i][j]));
             }
             b.append('\n');
+        }
+        return b.toString();
+    }
+
+    /** @return per-class precision, recall and F1 as a text table */
+    public String classReport() {
+        StringBuilder b = new StringBuilder("class  precision  recall      f1  support\n");
+        for (int c = 0; c < classes(); c++) {
+            long support = 0;
+            for (long v : confusion[c]) {
+                support += v;
+            }
+            b.append(String.format(Locale.ROOT, "%5d  %9.4f  %6.4f  %6.4f  %7d%n", c, precision(c), recall(c), f1(c), support));
         }
         return b.toString();
     }

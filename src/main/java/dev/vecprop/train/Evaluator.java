@@ -1,119 +1,148 @@
 package dev.vecprop.train;
 
 import dev.vecprop.concurrent.WorkerPool;
-import dev.vecprop.data.IdxDataset;
-import dev.vecprop.kernel.RowSoftmax;
+import dev.vecprop.data.DataSource;
+import dev.vecprop.internal.ContextAccess;
 import dev.vecprop.layer.Context;
 import dev.vecprop.layer.Sequential;
 import dev.vecprop.layer.Workspace;
-import dev.vecprop.loss.BCEWithLogits;
 import dev.vecprop.loss.Loss;
-import dev.vecprop.loss.SoftmaxCrossEntropy;
-import dev.vecprop.loss.Targets;
+import dev.vecprop.loss.Reduction;
 
-/** Evaluates a model on a data set in eval mode, 1000 samples at a time. */
+/**
+ * Evaluates a model on a data source in eval mode, {@value #BATCH} samples at a time: the mean
+ * loss and, for classifiers, accuracy, top-k, confusion matrix and per-class scores
+ * ({@link Evaluation}).
+ */
 public final class Evaluator {
     private Evaluator() {}
 
     static final int BATCH = 1000;
 
-    /** Running totals of an evaluation: scores one block of model outputs at a time. */
-    private static final class Score {
-        final int out;
-        final int binaryDigit;
+    /** Running totals of an evaluation. */
+    static final class Score {
+        final Task task;
         final long[][] conf;
+        final long[] ranks;
         double lossSum;
-        int correct;
+        long correct;
+        int n;
 
-        Score(int out, int binaryDigit) {
-            this.out = out;
-            this.binaryDigit = binaryDigit;
-            int k = binaryDigit >= 0 ? 2 : out;
+        Score(Task task) {
+            this.task = task;
+            int k = task.kind == Task.Kind.REGRESS ? 0 : task.classes;
             this.conf = new long[k][k];
+            this.ranks = new long[k];
         }
 
-        void add(float[] d, int yo, int[] y, int m) {
+        void add(float[] d, int yo, Loss loss, int m) {
+            double l = loss.compute(d, yo, m, task.outputs, task.targets, null, 0);
+            lossSum += loss.reduction() == Reduction.MEAN ? l * m : l;
+            n += m;
+            if (task.kind == Task.Kind.REGRESS) {
+                return;
+            }
             for (int i = 0; i < m; i++) {
-                int row = yo + i * out;
-                int truth;
-                int pred = 0;
-                if (binaryDigit >= 0) {
-                    truth = y[i] == binaryDigit ? 1 : 0;
-                    double z = d[row];
-                    pred = z > 0 ? 1 : 0;
-                    lossSum += Math.max(z, 0) - z * truth + Math.log1p(Math.exp(-Math.abs(z)));
-                } else {
-                    truth = y[i];
-                    for (int j = 1; j < out; j++) {
-                        if (d[row + j] > d[row + pred]) {
-                            pred = j;
-                        }
-                    }
-                    lossSum += RowSoftmax.logSumExp(d, row, out) - d[row + truth];
-                }
+                int row = yo + i * task.outputs;
+                int truth = task.labels[i];
+                int pred = task.predict(d, row);
                 conf[truth][pred]++;
+                ranks[task.rank(d, row, truth)]++;
                 if (truth == pred) {
                     correct++;
                 }
             }
         }
 
-        Evaluation result(int n) {
-            return new Evaluation(n, lossSum / n, correct, conf, binaryDigit >= 0);
+        Evaluation result() {
+            return new Evaluation(n, n == 0 ? Double.NaN : lossSum / n, correct, conf, ranks,
+                    task.kind == Task.Kind.BINARY);
         }
-    }
-
-    /** Mean loss, accuracy and confusion matrix; {@code binaryDigit >= 0} scores "digit vs rest". */
-    public static Evaluation evaluate(Sequential model, IdxDataset data, int binaryDigit, WorkerPool pool) {
-        int n = data.size();
-        int f = data.itemSize();
-        int out = model.outputShape().size();
-        int b = Math.min(BATCH, n);
-        Workspace ws = model.workspace(b);
-        float[] x = new float[b * f];
-        int[] y = new int[b];
-        Score score = new Score(out, binaryDigit);
-        Context ctx = new Context(pool, false, 0);
-        for (int from = 0; from < n; from += b) {
-            int m = Math.min(b, n - from);
-            data.gather(null, from, m, x, 0, y, 0);
-            int yo = model.forward(ctx, ws, x, 0, m);
-            score.add(ws.data(), yo, y, m);
-        }
-        return score.result(n);
     }
 
     /**
-     * Accuracy on adversarial versions of the test set, each batch crafted by {@code attack} against
-     * the model itself (white box); {@code mean/std} is the input normalisation the data set applies.
+     * Evaluates on the caller's thread.
+     *
+     * @param model the model (not changed)
+     * @param data  labelled samples (or real-valued targets) fitting the model
+     * @param loss  the loss to report, e.g. the one the model was trained with
+     * @return the metrics
      */
-    public static Evaluation evaluateRobust(Sequential model, IdxDataset data, int binaryDigit, WorkerPool pool,
-                                            Attack attack, float mean, float std) {
+    public static Evaluation evaluate(Sequential model, DataSource data, Loss loss) {
+        return evaluate(model, data, loss, 1);
+    }
+
+    /**
+     * Evaluates with the GEMMs split over {@code threads} worker threads (same result for any count).
+     *
+     * @param model   the model (not changed)
+     * @param data    labelled samples (or real-valued targets) fitting the model
+     * @param loss    the loss to report
+     * @param threads worker threads, 1..256
+     * @return the metrics
+     */
+    public static Evaluation evaluate(Sequential model, DataSource data, Loss loss, int threads) {
+        Trainer.checkThreads(threads);
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            return evaluate(model, data, loss, pool);
+        }
+    }
+
+    static Evaluation evaluate(Sequential model, DataSource data, Loss loss, WorkerPool pool) {
         int n = data.size();
-        int f = data.itemSize();
-        int out = model.outputShape().size();
         int b = Math.min(BATCH, n);
+        Task task = Task.of(model, data, loss, b, "evaluation data");
+        Workspace ws = model.workspace(b);
+        float[] x = new float[b * data.sampleShape().size()];
+        Score score = new Score(task);
+        Context ctx = ContextAccess.create(pool, false, 0);
+        for (int from = 0; from < n; from += b) {
+            int m = Math.min(b, n - from);
+            task.gather(data, null, from, m, x);
+            int yo = model.forward(ctx, ws, x, 0, m);
+            score.add(ws.data(), yo, loss, m);
+        }
+        return score.result();
+    }
+
+    /**
+     * Metrics on adversarial versions of the data, each batch crafted by {@code attack} against the
+     * model itself (white box), within the raw range the data's {@link DataSource#normalization()} implies.
+     *
+     * @param model   the model (not changed)
+     * @param data    labelled samples fitting the model
+     * @param loss    the loss the attack ascends and the evaluation reports
+     * @param attack  FGSM or PGD
+     * @param threads worker threads, 1..256
+     * @return the metrics on the adversarial examples
+     */
+    public static Evaluation evaluateRobust(Sequential model, DataSource data, Loss loss, Attack attack, int threads) {
+        Trainer.checkThreads(threads);
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            return evaluateRobust(model, data, loss, attack, pool);
+        }
+    }
+
+    static Evaluation evaluateRobust(Sequential model, DataSource data, Loss loss, Attack attack, WorkerPool pool) {
+        int n = data.size();
+        int b = Math.min(BATCH, n);
+        int f = data.sampleShape().size();
+        Task task = Task.of(model, data, loss, b, "evaluation data");
         Workspace ws = model.workspace(b);
         float[] x = new float[b * f];
         float[] adv = new float[b * f];
         float[] grad = new float[b * f];
-        int[] y = new int[b];
-        float[] yb = new float[b];
-        boolean binary = binaryDigit >= 0;
-        Loss loss = binary ? new BCEWithLogits() : new SoftmaxCrossEntropy();
-        Targets t = binary ? Targets.values(yb, 0) : Targets.labels(y, 0);
-        Score score = new Score(out, binaryDigit);
-        Context ctx = new Context(pool, false, 0);
+        Score score = new Score(task);
+        Context ctx = ContextAccess.create(pool, false, 0);
+        float mean = data.normalization().mean();
+        float std = data.normalization().std();
         for (int from = 0; from < n; from += b) {
             int m = Math.min(b, n - from);
-            data.gather(null, from, m, x, 0, y, 0);
-            for (int i = 0; i < m; i++) {
-                yb[i] = y[i] == binaryDigit ? 1f : 0f;
-            }
-            attack.craft(model, ws, ctx, loss, x, m, t, mean, std, adv, grad, from);
+            task.gather(data, null, from, m, x);
+            attack.craft(model, ws, ctx, loss, x, m, task.targets, mean, std, adv, grad, from);
             int yo = model.forward(ctx, ws, adv, 0, m);
-            score.add(ws.data(), yo, y, m);
+            score.add(ws.data(), yo, loss, m);
         }
-        return score.result(n);
+        return score.result();
     }
 }

@@ -1,7 +1,8 @@
 package dev.vecprop.train;
 
-import dev.vecprop.io.CheckpointException;
-import dev.vecprop.io.Safetensors;
+import dev.vecprop.ConfigException;
+import dev.vecprop.data.Normalization;
+import dev.vecprop.layer.LayerRegistry;
 import dev.vecprop.kernel.ActivationsRef;
 import dev.vecprop.kernel.RowSoftmax;
 import dev.vecprop.layer.Context;
@@ -28,7 +29,12 @@ import java.util.List;
  * </pre>
  */
 public final class InferenceSession {
-    /** One class and its probability. */
+    /**
+     * One class and its probability.
+     *
+     * @param label       the class
+     * @param probability its probability in [0, 1]
+     */
     public record Prediction(int label, float probability) {}
 
     private final Sequential model;
@@ -48,48 +54,74 @@ public final class InferenceSession {
         final Context ctx = Context.inference();
     }
 
-    /** A session over {@code model} (not copied: do not train it while serving). */
-    public InferenceSession(Sequential model, int maxBatch, float mean, float std) {
+    /**
+     * A session over a model (not copied: do not train it while serving).
+     *
+     * @param model         the model
+     * @param maxBatch      largest batch one call runs at once, {@code >= 1}; {@link #predictBatch} splits larger ones
+     * @param normalization the normalisation to apply to raw inputs (the one the model was trained with)
+     */
+    public InferenceSession(Sequential model, int maxBatch, Normalization normalization) {
+        if (model == null || normalization == null) {
+            throw new ConfigException("InferenceSession needs a model and a normalization");
+        }
         if (maxBatch < 1) {
-            throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
+            throw new ConfigException("maxBatch must be >= 1, got " + maxBatch);
         }
-        if (!(std > 0) || !Float.isFinite(mean)) {
-            throw new IllegalArgumentException("normalisation needs std > 0 and a finite mean");
-        }
+        model.workspace(maxBatch); // fails now, naming the size, if the workspace cannot be had
         this.model = model;
         this.maxBatch = maxBatch;
         this.in = model.inputShape().size();
         this.out = model.outputShape().size();
-        this.mean = mean;
-        this.invStd = 1f / std;
+        this.mean = normalization.mean();
+        this.invStd = 1f / normalization.std();
         this.binary = out == 1;
         this.state = ThreadLocal.withInitial(State::new);
     }
 
-    /** Loads a vecprop checkpoint (architecture and normalisation from its metadata). */
+    /**
+     * Loads any checkpoint of library layers: the model is rebuilt from the file's structure, the
+     * normalisation taken from its metadata.
+     *
+     * @param file a checkpoint written by {@link Checkpoint#save} or a trainer
+     * @return a session with batches of up to 256 samples per call
+     * @throws dev.vecprop.io.CheckpointException naming the file and what is missing or malformed
+     */
     public static InferenceSession load(Path file) {
-        Safetensors.Contents c = Checkpoint.read(file);
-        ModelSpec spec = Checkpoint.spec(file, c);
-        if (spec == null) {
-            throw new CheckpointException(file, "no vecprop.arch metadata; build the model and use the constructor");
-        }
-        Sequential m = spec.build();
-        Checkpoint.loadInto(file, c, m);
-        float mean = Checkpoint.metadataFloat(file, c, "vecprop.input_mean", 0f);
-        float std = Checkpoint.metadataFloat(file, c, "vecprop.input_std", 1f);
-        return new InferenceSession(m, 256, mean, std);
+        return load(file, LayerRegistry.builtIn());
     }
 
+    /**
+     * Loads a checkpoint whose model contains user layers.
+     *
+     * @param file     a checkpoint
+     * @param registry factories for every layer type in the file
+     * @return a session with batches of up to 256 samples per call
+     */
+    public static InferenceSession load(Path file, LayerRegistry registry) {
+        Checkpoint.Loaded l = Checkpoint.load(file, registry);
+        return new InferenceSession(l.model(), 256, l.normalization());
+    }
+
+    /** @return the model served */
+    public Sequential model() {
+        return model;
+    }
+
+    /** @return floats per sample */
     public int inputSize() {
         return in;
     }
 
-    /** Classes the model distinguishes (2 for a one-output binary classifier). */
+    /** @return classes the model distinguishes (2 for a one-output binary classifier) */
     public int classes() {
         return binary ? 2 : out;
     }
 
     private int run(State s, float[] x, int xo, int n) {
+        if (x == null) {
+            throw new ShapeException("predict: the input array is null");
+        }
         if (xo < 0 || xo + (long) n * in > x.length) {
             throw new ShapeException("predict: " + n + " samples of " + in + " features from offset " + xo
                     + " do not fit an array of " + x.length);
@@ -100,8 +132,19 @@ public final class InferenceSession {
         return model.forward(s.ctx, s.ws, s.x, 0, n);
     }
 
-    /** Class probabilities of one sample into {@code probs[po .. po+classes())}. */
+    /**
+     * Class probabilities of one sample.
+     *
+     * @param x     raw features (before normalisation)
+     * @param xo    offset of the sample in {@code x}
+     * @param probs destination
+     * @param po    where the {@link #classes()} probabilities go in {@code probs}
+     */
     public void probabilities(float[] x, int xo, float[] probs, int po) {
+        if (probs == null || po < 0 || po + (long) classes() > probs.length) {
+            throw new ShapeException("probabilities: " + classes() + " probabilities from offset " + po
+                    + " do not fit " + (probs == null ? "a null array" : "an array of " + probs.length));
+        }
         State s = state.get();
         int yo = run(s, x, xo, 1);
         if (binary) {
@@ -113,12 +156,19 @@ public final class InferenceSession {
         }
     }
 
-    /** The most likely class of one sample. */
+    /**
+     * @param x raw features of one sample
+     * @return its most likely class
+     */
     public int predict(float[] x) {
         return predict(x, 0);
     }
 
-    /** The most likely class of the sample at {@code x[xo..]}. */
+    /**
+     * @param x  raw features
+     * @param xo offset of the sample
+     * @return its most likely class
+     */
     public int predict(float[] x, int xo) {
         State s = state.get();
         int yo = run(s, x, xo, 1);
@@ -138,8 +188,25 @@ public final class InferenceSession {
         return best;
     }
 
-    /** Classes of {@code n} samples (row-major in {@code x}) into {@code labels}, maxBatch at a time. */
+    /**
+     * Classes of {@code n} samples, maxBatch at a time.
+     *
+     * @param x      raw features, {@code n} rows of {@link #inputSize()} floats
+     * @param n      samples, {@code >= 0}
+     * @param labels destination, at least {@code n} long
+     */
     public void predictBatch(float[] x, int n, int[] labels) {
+        if (n < 0) {
+            throw new ShapeException("predictBatch: n must be >= 0, got " + n);
+        }
+        if (labels == null || labels.length < n) {
+            throw new ShapeException("predictBatch: " + n + " labels do not fit "
+                    + (labels == null ? "a null array" : "an array of " + labels.length));
+        }
+        if (x == null || (long) n * in > x.length) {
+            throw new ShapeException("predictBatch: " + n + " samples of " + in + " features do not fit "
+                    + (x == null ? "a null array" : "an array of " + x.length));
+        }
         State s = state.get();
         for (int from = 0; from < n; from += maxBatch) {
             int m = Math.min(maxBatch, n - from);
@@ -150,12 +217,16 @@ public final class InferenceSession {
         }
     }
 
-    /** The {@code k} most likely classes with probabilities, most likely first (ties: lower label first). */
+    /**
+     * @param x raw features of one sample
+     * @param k how many classes, 1..{@link #classes()}
+     * @return the k most likely classes with probabilities, most likely first (ties: lower label first)
+     */
     public List<Prediction> topK(float[] x, int k) {
         State s = state.get();
         int c = classes();
         if (k < 1 || k > c) {
-            throw new IllegalArgumentException("k must be in 1.." + c + ", got " + k);
+            throw new ConfigException("k must be in 1.." + c + ", got " + k);
         }
         probabilities(x, 0, s.p, 0);
         List<Prediction> r = new ArrayList<>(k);

@@ -1,433 +1,671 @@
 package dev.vecprop.train;
 
+import dev.vecprop.ConfigException;
 import dev.vecprop.concurrent.WorkerPool;
-import dev.vecprop.data.IdxDataset;
+import dev.vecprop.data.Augmentation;
+import dev.vecprop.data.DataSource;
+import dev.vecprop.data.Normalization;
+import dev.vecprop.internal.ContextAccess;
 import dev.vecprop.io.Safetensors;
 import dev.vecprop.layer.Context;
 import dev.vecprop.layer.Sequential;
 import dev.vecprop.layer.Workspace;
-import dev.vecprop.loss.BCEWithLogits;
-import dev.vecprop.loss.L1Penalty;
-import dev.vecprop.loss.L2Penalty;
 import dev.vecprop.loss.Loss;
 import dev.vecprop.loss.Penalty;
 import dev.vecprop.loss.SoftmaxCrossEntropy;
-import dev.vecprop.loss.Targets;
-import dev.vecprop.optim.Adagrad;
 import dev.vecprop.optim.Adam;
 import dev.vecprop.optim.GradientClipping;
 import dev.vecprop.optim.LrSchedule;
 import dev.vecprop.optim.Optimizer;
-import dev.vecprop.optim.RMSprop;
-import dev.vecprop.optim.SGD;
-import dev.vecprop.simd.Simd;
+import dev.vecprop.optim.OptimizerFactory;
 import dev.vecprop.tensor.Param;
 
-import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * The training loop: per epoch a seeded shuffle, then per mini-batch gather (straight from the
- * mapped files into a reused buffer), forward, loss and dL/d(logits) in one pass, backward,
- * penalties, clipping, and one optimizer step; then evaluation on the test set and one line of
- * results. Batches larger than {@value #MICRO} samples are processed in micro-batches whose
- * gradients accumulate into one step (batch gradient descent over 60,000 samples needs no 60,000-row
- * workspace). Nothing is allocated per step.
+ * Trains any {@link Sequential} on any {@link DataSource}: the library's {@code fit}. A trainer is
+ * an immutable set of settings made with {@link #builder()}; {@link #fit} runs them on a model,
+ * in place, and may be called again on other models.
+ *
+ * <pre>
+ *   FitResult r = Trainer.builder()
+ *           .loss(new SoftmaxCrossEntropy())
+ *           .optimizer(Adam.options())
+ *           .schedule(LrSchedule.cosine(1e-3f, 0f, 10))
+ *           .epochs(10).batchSize(64).seed(0).threads(2)
+ *           .validationSplit(0.1)
+ *           .listener(EarlyStopping.of(Monitor.VALIDATION_LOSS).patience(3).restoreBest(true))
+ *           .build()
+ *           .fit(model, train);
+ * </pre>
+ *
+ * <p>One epoch: a seeded shuffle, then per mini-batch gather (straight from the source into a
+ * reused buffer), optional augmentation and adversarial examples, forward, loss and dL/d(outputs)
+ * in one pass, backward, penalties, clipping, one optimizer step; then evaluation on the validation
+ * set and the listeners. Batches larger than {@value #MICRO} samples run in micro-batches whose
+ * gradients add up to one step. Nothing is allocated per step. The same seed gives bit-identical
+ * weights for any thread count.
  */
-public final class Trainer implements AutoCloseable {
+public final class Trainer {
     static final int MICRO = 1024;
 
-    private final TrainConfig cfg;
-    private final DataSets data;
-    private final ModelSpec spec;
-    private final Sequential model;
-    private final Optimizer opt;
     private final Loss loss;
+    private final OptimizerFactory optimizer;
     private final LrSchedule schedule;
-    private final List<Penalty> penalties = new ArrayList<>();
-    private final List<Param> penalized = new ArrayList<>();
-    private final WorkerPool pool;
-    private final PrintStream out;
-    private final PrintStream err;
-    private int startEpoch;
-    private long startStepInEpoch;
-    private long globalStep;
-    private final java.util.Map<String, String> extraMetadata = new java.util.LinkedHashMap<>();
-    private float inputMean;
-    private float inputStd = 1f;
-    private int imageH;
-    private int imageW;
-    private final List<Evaluation> robustEvals = new ArrayList<>();
+    private final int epochs;
+    private final int batchSize;
+    private final long seed;
+    private final int threads;
+    private final boolean shuffle;
+    private final DataSource validation;
+    private final double validationSplit;
+    private final List<TrainingListener> listeners;
+    private final List<Penalty> penalties;
+    private final double clipNorm;
+    private final double clipValue;
+    private final boolean skipNonFinite;
+    private final Augmentation augmentation;
+    private final Attack attack;
+    private final double attackRatio;
+    private final Path checkpoint;
+    private final long checkpointEvery;
+    private final Path resumeFrom;
+    private final long maxSteps;
+    private final Map<String, String> metadata;
 
-    /** Robust accuracy per epoch under the training attack (empty without adversarial training). */
-    public List<Evaluation> robustEvaluations() {
-        return robustEvals;
+    private Trainer(Builder b) {
+        this.loss = b.loss;
+        this.optimizer = b.optimizer;
+        this.schedule = b.schedule != null ? b.schedule : LrSchedule.constant(1e-3f);
+        this.epochs = b.epochs;
+        this.batchSize = b.batchSize;
+        this.seed = b.seed;
+        this.threads = b.threads;
+        this.shuffle = b.shuffle;
+        this.validation = b.validation;
+        this.validationSplit = b.validationSplit;
+        this.listeners = List.copyOf(b.listeners);
+        this.penalties = List.copyOf(b.penalties);
+        this.clipNorm = b.clipNorm;
+        this.clipValue = b.clipValue;
+        this.skipNonFinite = b.skipNonFinite;
+        this.augmentation = b.augmentation;
+        this.attack = b.attack;
+        this.attackRatio = b.attackRatio;
+        this.checkpoint = b.checkpoint;
+        this.checkpointEvery = b.checkpointEvery;
+        this.resumeFrom = b.resumeFrom;
+        this.maxSteps = b.maxSteps;
+        this.metadata = Map.copyOf(b.metadata);
     }
 
-    /** Result of a run: per-epoch evaluations and the throughput. */
-    public record Result(List<Evaluation> epochs, double trainSeconds, double samplesPerSecond, long trainedSamples,
-                         double[] epochSamplesPerSecond) {
-        public Evaluation last() {
-            return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+    /** @return a builder with the defaults: softmax cross-entropy, Adam, constant lr 1e-3, 10 epochs, batch 64, seed 0, all cores */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    static void checkThreads(int threads) {
+        if (threads < 1 || threads > 256) {
+            throw new ConfigException("threads must be in 1..256, got " + threads);
         }
     }
 
-    public Trainer(TrainConfig cfg, DataSets data, PrintStream out, PrintStream err) {
-        this.cfg = cfg;
-        this.data = data;
-        this.out = out;
-        this.err = err;
-        validate(cfg);
-        Safetensors.Contents resumed = null;
-        ModelSpec s = cfg.spec();
-        if (cfg.resume != null) {
-            resumed = Checkpoint.read(cfg.resume);
-            ModelSpec saved = Checkpoint.spec(cfg.resume, resumed);
-            if (saved != null) {
-                s = saved;
+    /** @return the loss this trainer minimises */
+    public Loss loss() {
+        return loss;
+    }
+
+    /** @return the learning-rate schedule */
+    public LrSchedule schedule() {
+        return schedule;
+    }
+
+    /** @return the number of epochs */
+    public int epochs() {
+        return epochs;
+    }
+
+    /** @return worker threads */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Trains {@code model} in place on {@code data}.
+     *
+     * @param model the model; its parameters are updated
+     * @param data  training samples whose shape and labels (or targets) fit the model
+     * @return the metrics of every epoch
+     * @throws ConfigException            if the data or settings do not fit the model
+     * @throws TrainingDivergedException  if a loss becomes non-finite (unless non-finite steps are skipped)
+     * @throws dev.vecprop.io.CheckpointException if a checkpoint to resume from does not fit
+     */
+    public FitResult fit(Sequential model, DataSource data) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(data, "data");
+        DataSource train = data;
+        DataSource val = validation;
+        if (validationSplit > 0) {
+            DataSource.Split s = data.split(validationSplit, seed);
+            train = s.train();
+            val = s.validation();
+        }
+        try (WorkerPool pool = new WorkerPool(threads)) {
+            return new Run(model, train, val, pool).run();
+        }
+    }
+
+    /** The state of one fit. */
+    private final class Run {
+        final Sequential model;
+        final DataSource train;
+        final DataSource val;
+        final WorkerPool pool;
+        final Optimizer opt;
+        final Task task;
+        final int n;
+        final int batch;
+        final int micro;
+        final long stepsPerEpoch;
+        final List<Param> penalized = new ArrayList<>();
+        final Normalization norm;
+        final StepEvent event = new StepEvent();
+        int startEpoch;
+        long startStepInEpoch;
+        long globalStep;
+        long correct;
+        long seen;
+        long runSeed = seed;
+        int imageH;
+        int imageW;
+
+        Run(Sequential model, DataSource train, DataSource val, WorkerPool pool) {
+            this.model = model;
+            this.train = train;
+            this.val = val;
+            this.pool = pool;
+            this.n = train.size();
+            this.batch = batchSize == 0 ? n : Math.min(batchSize, n);
+            this.micro = Math.min(batch, MICRO);
+            this.stepsPerEpoch = (n + batch - 1) / batch;
+            this.task = Task.of(model, train, loss, micro, "training data");
+            if (val != null) {
+                Task.of(model, val, loss, 1, "validation data");
+            }
+            this.norm = train.normalization();
+            if (augmentation != null) {
+                int[] dims = train.sampleShape().dims();
+                if (dims.length != 3 || dims[0] != 1) {
+                    throw new ConfigException("augmentation needs single-channel images (1,H,W), " + train.name()
+                            + " samples are " + train.sampleShape());
+                }
+                imageH = dims[1];
+                imageW = dims[2];
+            }
+            if (attack != null && task.kind == Task.Kind.REGRESS) {
+                throw new ConfigException("adversarial training needs labelled data, " + train.name() + " has real-valued targets");
+            }
+            for (Param p : model.params().trainable()) {
+                if (p.name().endsWith(".weight") && p.shape().length == 2) {
+                    penalized.add(p);
+                }
+            }
+            this.opt = optimizer.create(model.params());
+            opt.parallel(pool);
+            if (resumeFrom != null) {
+                resume();
             }
         }
-        this.spec = s;
-        int features = data.train().itemSize();
-        if (spec.inputs() != features) {
-            throw new IllegalArgumentException("architecture " + spec.encode() + " takes " + spec.inputs()
-                    + " inputs, but " + data.name() + " samples have " + features);
+
+        private String signature() {
+            return "epochs=" + epochs + "; batch=" + batch + "; samples=" + n + "; schedule=" + schedule.describe()
+                    + "; shuffle=" + shuffle + "; loss=" + loss.describe();
         }
-        int wantOut = cfg.binaryDigit >= 0 ? 1 : data.train().classes();
-        if (spec.outputs() != wantOut) {
-            throw new IllegalArgumentException("architecture " + spec.encode() + " has " + spec.outputs()
-                    + " outputs, but " + (cfg.binaryDigit >= 0 ? "a binary classifier needs 1"
-                    : data.name() + " has " + wantOut + " classes"));
-        }
-        if (cfg.binaryDigit >= data.train().classes()) {
-            throw new IllegalArgumentException("--binary " + cfg.binaryDigit + " is not a class of " + data.name()
-                    + " (0.." + (data.train().classes() - 1) + ")");
-        }
-        this.model = spec.build();
-        cfg.init.apply(model, cfg.seed, cfg.initSigma);
-        if (cfg.initFrom != null) {
-            Safetensors.Contents c = Checkpoint.read(cfg.initFrom);
-            Checkpoint.loadInto(cfg.initFrom, c, model);
-        }
-        this.opt = optimizer(cfg, model);
-        this.pool = new WorkerPool(cfg.threads);
-        opt.parallel(pool);
-        if (resumed != null) {
-            Checkpoint.loadInto(cfg.resume, resumed, model);
-            Checkpoint.TrainState st = Checkpoint.state(cfg.resume, resumed);
+
+        private void resume() {
+            Safetensors.Contents c = Checkpoint.read(resumeFrom);
+            Checkpoint.checkStructure(resumeFrom, c, model);
+            Checkpoint.loadInto(resumeFrom, c, model);
+            Checkpoint.TrainState st = Checkpoint.state(resumeFrom, c);
             if (st == null) {
-                throw new IllegalArgumentException(cfg.resume + ": has no training state to resume (use --init to start from its weights)");
+                throw new ConfigException(resumeFrom + ": has no training state to resume from (a weights-only file;"
+                        + " load its weights into the model and fit from the start instead)");
             }
             if (!opt.describe().equals(st.optimizer())) {
-                throw new IllegalArgumentException(cfg.resume + ": was trained with " + st.optimizer()
-                        + ", this run uses " + opt.describe());
+                throw new ConfigException(resumeFrom + ": was trained with " + st.optimizer() + ", this fit uses "
+                        + opt.describe());
             }
-            Checkpoint.restoreOptimizer(cfg.resume, resumed, model, opt);
-            cfg.seed = st.seed();
+            if (st.fit() != null && !st.fit().equals(signature())) {
+                throw new ConfigException(resumeFrom + ": was trained with " + Checkpoint.difference(st.fit(), signature())
+                        + "; resuming must keep the settings that shape the schedule and the batches");
+            }
+            Checkpoint.restoreOptimizer(resumeFrom, c, model, opt);
+            runSeed = st.seed();
             startEpoch = st.epoch();
             startStepInEpoch = st.stepInEpoch();
             globalStep = st.globalStep();
         }
-        this.loss = cfg.binaryDigit >= 0 ? new BCEWithLogits() : new SoftmaxCrossEntropy();
-        if (cfg.augment != null) {
-            int[] dims = data.train().sampleShape().dims();
-            if (dims.length != 3 || dims[0] != 1) {
-                throw new IllegalArgumentException("--augment needs single-channel images, " + data.name()
-                        + " samples are " + data.train().sampleShape());
+
+        FitResult run() {
+            int features = train.sampleShape().size();
+            Workspace ws = model.workspace(micro);
+            float[] x = new float[micro * features];
+            float[] xAdv = attack != null ? new float[micro * features] : null;
+            float[] gradScratch = attack != null ? new float[micro * features] : null;
+            int[] order = new int[n];
+            Context ctx = ContextAccess.create(pool, true, runSeed);
+            List<EpochMetrics> done = new ArrayList<>();
+            String stopReason = null;
+            double trainNanos = 0;
+            long trained = 0;
+            FitStart start = new FitStart(model, n, batch, stepsPerEpoch, epochs, startEpoch, threads, opt.describe(),
+                    loss.describe(), schedule.describe(), val != null);
+            for (TrainingListener l : listeners) {
+                l.onFitStart(start);
             }
-            imageH = dims[1];
-            imageW = dims[2];
-        }
-        this.schedule = schedule(cfg);
-        if (cfg.l1 > 0) {
-            penalties.add(new L1Penalty(cfg.l1));
-        }
-        if (cfg.l2 > 0) {
-            penalties.add(new L2Penalty(cfg.l2));
-        }
-        for (Param p : model.params().trainable()) {
-            if (p.name().endsWith(".weight") && p.shape().length == 2) {
-                penalized.add(p);
-            }
-        }
-        float mean = 0f;
-        float std = 1f;
-        if (!cfg.normalize.equals("none")) {
-            double[] ms = data.train().pixelStats();
-            mean = cfg.normalize.equals("standard") ? (float) ms[0] : 0f;
-            std = (float) ms[1];
-        }
-        inputMean = mean;
-        inputStd = std;
-        data.train().normalize(mean, std);
-        data.test().normalize(mean, std);
-        extraMetadata.put("vecprop.input_mean", Float.toString(mean));
-        extraMetadata.put("vecprop.input_std", Float.toString(std));
-        if (cfg.binaryDigit >= 0) {
-            extraMetadata.put("vecprop.binary_digit", Integer.toString(cfg.binaryDigit));
-        }
-    }
-
-    static void validate(TrainConfig c) {
-        if (c.epochs < 1) {
-            throw new IllegalArgumentException("--epochs must be >= 1, got " + c.epochs);
-        }
-        if (c.batch < 0) {
-            throw new IllegalArgumentException("--batch must be >= 1 (or 0 for the whole training set), got " + c.batch);
-        }
-        if (!(c.lr > 0) || Double.isInfinite(c.lr)) {
-            throw new IllegalArgumentException("--lr must be a positive number, got " + c.lr);
-        }
-        if (c.threads < 1 || c.threads > 256) {
-            throw new IllegalArgumentException("--threads must be in 1..256, got " + c.threads);
-        }
-        if (c.l1 < 0 || c.l2 < 0 || c.clipNorm < 0 || c.clipValue < 0) {
-            throw new IllegalArgumentException("--l1, --l2, --clip-norm and --clip-value must be >= 0");
-        }
-    }
-
-    static Optimizer optimizer(TrainConfig c, Sequential m) {
-        double wd = c.weightDecay;
-        return switch (c.optimizer.toLowerCase(Locale.ROOT)) {
-            case "sgd" -> new SGD(m.params(), 0, 0, false, Math.max(wd, 0));
-            case "momentum" -> new SGD(m.params(), c.momentum, 0, false, Math.max(wd, 0));
-            case "nesterov" -> new SGD(m.params(), c.momentum, 0, true, Math.max(wd, 0));
-            case "adam" -> new Adam(m.params(), c.beta1, c.beta2, c.eps, Math.max(wd, 0), false);
-            case "adamw" -> new Adam(m.params(), c.beta1, c.beta2, c.eps, wd < 0 ? 0.01 : wd, true);
-            case "adagrad" -> new Adagrad(m.params(), 0, Math.max(wd, 0), 0, 1e-10);
-            case "rmsprop" -> new RMSprop(m.params(), 0.99, 1e-8, Math.max(wd, 0), 0);
-            default -> throw new IllegalArgumentException("unknown optimizer '" + c.optimizer
-                    + "' (sgd, momentum, nesterov, adam, adamw, adagrad, rmsprop)");
-        };
-    }
-
-    static LrSchedule schedule(TrainConfig c) {
-        float lr = (float) c.lr;
-        String s = c.schedule.toLowerCase(Locale.ROOT);
-        LrSchedule base;
-        if (s.equals("constant")) {
-            base = LrSchedule.constant(lr);
-        } else if (s.equals("cosine")) {
-            base = LrSchedule.cosine(lr, 0f, c.epochs);
-        } else if (s.startsWith("step")) {
-            String[] p = s.split(":");
-            try {
-                int every = p.length > 1 ? Integer.parseInt(p[1]) : 3;
-                float gamma = p.length > 2 ? Float.parseFloat(p[2]) : 0.1f;
-                base = LrSchedule.step(lr, every, gamma);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--schedule step:EPOCHS:GAMMA, got '" + c.schedule + "'");
-            }
-        } else {
-            throw new IllegalArgumentException("unknown schedule '" + c.schedule + "' (constant, cosine, step:EPOCHS:GAMMA)");
-        }
-        return c.warmupSteps > 0 ? LrSchedule.warmup(base, c.warmupSteps) : base;
-    }
-
-    public Sequential model() {
-        return model;
-    }
-
-    public ModelSpec spec() {
-        return spec;
-    }
-
-    public Optimizer optimizer() {
-        return opt;
-    }
-
-    /** Runs the configured epochs (from the resumed position, if any). */
-    public Result run() {
-        IdxDataset train = data.train();
-        int n = cfg.limit > 0 ? Math.min(cfg.limit, train.size()) : train.size();
-        int batch = cfg.batch == 0 ? n : Math.min(cfg.batch, n);
-        int micro = Math.min(batch, MICRO);
-        int features = train.itemSize();
-        int outputs = spec.outputs();
-        Workspace ws = model.workspace(micro);
-        float[] x = new float[micro * features];
-        int[] y = new int[micro];
-        float[] yBinary = new float[micro];
-        float[] xAdv = cfg.adversarial != null ? new float[micro * features] : null;
-        float[] gradScratch = cfg.adversarial != null ? new float[micro * features] : null;
-        Targets targets = cfg.binaryDigit >= 0 ? Targets.values(yBinary, 0) : Targets.labels(y, 0);
-        int[] order = new int[train.size()];
-        long stepsPerEpoch = (n + batch - 1) / batch;
-        Context ctx = new Context(pool, true, cfg.seed);
-        Progress progress = cfg.progress && !cfg.json ? Progress.forTerminal(err) : Progress.NONE;
-        List<Evaluation> evals = new ArrayList<>();
-        List<Double> epochSps = new ArrayList<>();
-        robustEvals.clear();
-        double trainNanos = 0;
-        long trained = 0;
-        if (!cfg.json) {
-            out.printf("model %s, %d parameters; %s; %s, lr %g (%s), batch %d, %d threads, vector %s%n",
-                    spec.encode(), model.params().parameterCount(), loss.describe(), opt.describe(), cfg.lr,
-                    cfg.schedule, batch, cfg.threads, Simd.ENABLED ? Simd.VECTOR_BITS + "-bit" : "scalar");
-        }
-        model.params().zeroGrads(); // from here on every optimizer step leaves them zero
-        for (int epoch = startEpoch; epoch < cfg.epochs; epoch++) {
-            Shuffle.permutation(order, cfg.seed, epoch, cfg.shuffle);
-            long firstStep = epoch == startEpoch ? startStepInEpoch : 0;
-            double lossSum = 0;
-            long lossCount = 0;
-            long t0 = System.nanoTime();
-            for (long step = firstStep; step < stepsPerEpoch; step++) {
-                int from = (int) (step * batch);
-                int bs = Math.min(batch, n - from);
-                double stepLoss = 0;
-                boolean gradsZero = true; // the optimizer step (or the zeroGrads before the loop) zeroed them
-                for (int m0 = 0; m0 < bs; m0 += micro) {
-                    int mb = Math.min(micro, bs - m0);
-                    train.gather(order, from + m0, mb, x, 0, y, 0);
-                    if (cfg.augment != null) {
-                        cfg.augment.apply(x, 0, mb, imageH, imageW, -inputMean / inputStd, cfg.seed,
-                                globalStep * 4096 + m0 / micro, pool);
-                    }
-                    if (cfg.binaryDigit >= 0) {
-                        for (int k = 0; k < mb; k++) {
-                            yBinary[k] = y[k] == cfg.binaryDigit ? 1f : 0f;
+            event.epochs = epochs;
+            event.stepsPerEpoch = stepsPerEpoch;
+            model.params().zeroGrads(); // from here on every optimizer step leaves them zero
+            epochs:
+            for (int epoch = startEpoch; epoch < epochs; epoch++) {
+                Shuffle.permutation(order, runSeed, epoch, shuffle);
+                long firstStep = epoch == startEpoch ? startStepInEpoch : 0;
+                double lossSum = 0;
+                long lossCount = 0;
+                correct = 0;
+                seen = 0;
+                float lr = 0;
+                long t0 = System.nanoTime();
+                for (long step = firstStep; step < stepsPerEpoch; step++) {
+                    int from = (int) (step * batch);
+                    int bs = Math.min(batch, n - from);
+                    double stepLoss = 0;
+                    boolean gradsZero = true; // the optimizer step (or the zeroGrads before the loop) zeroed them
+                    for (int m0 = 0; m0 < bs; m0 += micro) {
+                        int mb = Math.min(micro, bs - m0);
+                        task.gather(train, order, from + m0, mb, x);
+                        long microStep = globalStep * 4096 + m0 / micro;
+                        if (augmentation != null) {
+                            augmentation.apply(x, 0, mb, imageH, imageW, -norm.mean() / norm.std(), runSeed, microStep, pool);
+                        }
+                        ctx.step(microStep);
+                        double r = 0;
+                        if (attack != null) {
+                            attack.craft(model, ws, ctx, loss, x, mb, task.targets, norm.mean(), norm.std(), xAdv,
+                                    gradScratch, runSeed * 31 + globalStep);
+                            r = attackRatio;
+                        }
+                        stepLoss += pass(ctx, ws, x, mb, bs, 1 - r, gradsZero, true);
+                        gradsZero = false;
+                        if (r > 0) {
+                            stepLoss += pass(ctx, ws, xAdv, mb, bs, r, false, false);
                         }
                     }
-                    ctx.step(globalStep * 4096 + m0 / micro);
-                    double r = 0;
-                    if (cfg.adversarial != null) {
-                        cfg.adversarial.craft(model, ws, ctx, loss, x, mb, targets, inputMean, inputStd, xAdv,
-                                gradScratch, cfg.seed * 31 + globalStep);
-                        r = cfg.advRatio;
+                    for (Penalty p : penalties) {
+                        stepLoss += p.apply(penalized);
                     }
-                    stepLoss += pass(ctx, ws, x, mb, bs, outputs, targets, 1 - r, gradsZero);
-                    gradsZero = false;
-                    if (r > 0) {
-                        stepLoss += pass(ctx, ws, xAdv, mb, bs, outputs, targets, r, false);
+                    if (!Double.isFinite(stepLoss)) {
+                        String where = firstNonFiniteGradient();
+                        String msg = String.format(java.util.Locale.ROOT, "step %d (epoch %d, batch %d): loss is %s%s",
+                                globalStep + 1, epoch + 1, step + 1, stepLoss,
+                                where == null ? "" : "; first non-finite gradient in " + where);
+                        if (skipNonFinite) {
+                            System.getLogger(Trainer.class.getName()).log(System.Logger.Level.DEBUG, msg + "; step skipped");
+                            for (TrainingListener l : listeners) {
+                                l.onStepSkipped(msg + "; step skipped");
+                            }
+                            model.params().zeroGrads();
+                            globalStep++;
+                            continue;
+                        }
+                        throw new TrainingDivergedException(msg + (checkpoint != null
+                                ? "; the last good checkpoint is kept at " + checkpoint : ""));
+                    }
+                    if (clipNorm > 0) {
+                        GradientClipping.clipNorm(model.params(), clipNorm);
+                    }
+                    if (clipValue > 0) {
+                        GradientClipping.clipValue(model.params(), (float) clipValue);
+                    }
+                    lr = schedule.lr(epoch, step, stepsPerEpoch);
+                    opt.step(lr);
+                    globalStep++;
+                    lossSum += stepLoss;
+                    lossCount++;
+                    trained += bs;
+                    event.epoch = epoch;
+                    event.step = step + 1;
+                    event.globalStep = globalStep;
+                    event.loss = stepLoss;
+                    event.meanLoss = lossSum / lossCount;
+                    event.lr = lr;
+                    for (TrainingListener l : listeners) {
+                        l.onStep(event);
+                    }
+                    if (checkpointEvery > 0 && checkpoint != null && globalStep % checkpointEvery == 0) {
+                        save(epoch, step + 1);
+                    }
+                    if (maxSteps > 0 && globalStep >= maxSteps) {
+                        if (checkpoint != null) {
+                            save(epoch, step + 1);
+                        }
+                        trainNanos += System.nanoTime() - t0;
+                        stopReason = "stopped after step " + globalStep + " (step limit " + maxSteps + ")";
+                        break epochs;
                     }
                 }
-                for (Penalty p : penalties) {
-                    stepLoss += p.apply(penalized);
+                long t1 = System.nanoTime();
+                double seconds = (t1 - t0) / 1e9;
+                trainNanos += t1 - t0;
+                Evaluation ev = val == null ? null : Evaluator.evaluate(model, val, loss, pool);
+                Evaluation robust = val == null || attack == null ? null
+                        : Evaluator.evaluateRobust(model, val, loss, attack, pool);
+                long epochSamples = Math.max(0, n - firstStep * batch);
+                EpochMetrics m = new EpochMetrics(epoch, lossCount == 0 ? Double.NaN : lossSum / lossCount,
+                        task.kind == Task.Kind.REGRESS || seen == 0 ? Double.NaN : (double) correct / seen, ev, robust,
+                        lr, seconds, seconds > 0 ? epochSamples / seconds : 0);
+                done.add(m);
+                if (checkpoint != null) {
+                    save(epoch + 1, 0);
                 }
-                if (!Double.isFinite(stepLoss)) {
-                    String where = firstNonFiniteGradient();
-                    String msg = String.format("step %d (epoch %d, batch %d): loss is %s%s", globalStep + 1, epoch + 1,
-                            step + 1, stepLoss, where == null ? "" : "; first non-finite gradient in " + where);
-                    if (cfg.skipNonFinite) {
-                        err.println("vecprop: " + msg + "; step skipped");
-                        model.params().zeroGrads();
-                        globalStep++;
-                        continue;
-                    }
-                    throw new TrainingDivergedException(msg + (cfg.save != null
-                            ? "; the last good checkpoint is kept at " + cfg.save : ""));
+                EpochEvent e = new EpochEvent(m, model, epochs);
+                for (TrainingListener l : listeners) {
+                    l.onEpochEnd(e);
                 }
-                if (cfg.clipNorm > 0) {
-                    GradientClipping.clipNorm(model.params(), cfg.clipNorm);
-                }
-                if (cfg.clipValue > 0) {
-                    GradientClipping.clipValue(model.params(), (float) cfg.clipValue);
-                }
-                opt.step(schedule.lr(epoch, step, stepsPerEpoch));
-                globalStep++;
-                lossSum += stepLoss;
-                lossCount++;
-                trained += bs;
-                progress.update(epoch + 1, cfg.epochs, step + 1, stepsPerEpoch, lossSum / lossCount);
-                if (cfg.checkpointEvery > 0 && cfg.save != null && globalStep % cfg.checkpointEvery == 0) {
-                    save(epoch, step + 1, stepsPerEpoch);
-                }
-                if (cfg.maxSteps > 0 && globalStep >= cfg.maxSteps) {
-                    progress.done();
-                    if (cfg.save != null) {
-                        save(epoch, step + 1, stepsPerEpoch);
-                    }
-                    trainNanos += System.nanoTime() - t0;
-                    if (!cfg.json) {
-                        out.printf("stopped after step %d (--max-steps)%n", globalStep);
-                    }
-                    double secs = trainNanos / 1e9;
-                    return new Result(evals, secs, secs > 0 ? trained / secs : 0, trained,
-                            epochSps.stream().mapToDouble(Double::doubleValue).toArray());
+                if (e.stopReason() != null) {
+                    stopReason = e.stopReason();
+                    break;
                 }
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            trainNanos += System.nanoTime() - t0;
-            progress.done();
-            Evaluation ev = Evaluator.evaluate(model, data.test(), cfg.binaryDigit, pool);
-            Evaluation robust = cfg.adversarial != null
-                    ? Evaluator.evaluateRobust(model, data.test(), cfg.binaryDigit, pool, cfg.adversarial, inputMean, inputStd)
-                    : null;
-            robustEvals.add(robust);
-            evals.add(ev);
-            long epochSamples = Math.max(0, n - firstStep * batch);
-            epochSps.add(epochSamples / seconds);
-            if (!cfg.json) {
-                out.printf(Locale.ROOT, "epoch %2d/%d  train loss %.4f  test loss %.4f  test acc %.2f%%%s%s  %,.0f samples/s  %.1f s%n",
-                        epoch + 1, cfg.epochs, lossCount == 0 ? Double.NaN : lossSum / lossCount, ev.loss(),
-                        100 * ev.accuracy(), ev.binary() ? String.format(Locale.ROOT, "  precision %.3f recall %.3f",
-                                ev.precision(), ev.recall()) : "",
-                        robust == null ? "" : String.format(Locale.ROOT, "  robust acc %.2f%% (%s)", 100 * robust.accuracy(),
-                                cfg.adversarial.describe()),
-                        epochSamples / seconds, seconds);
+            double secs = trainNanos / 1e9;
+            FitResult r = new FitResult(done, secs, secs > 0 ? trained / secs : 0, trained, globalStep, stopReason);
+            for (TrainingListener l : listeners) {
+                l.onFitEnd(r);
             }
-            if (cfg.save != null) {
-                save(epoch + 1, 0, stepsPerEpoch);
-            }
+            return r;
         }
-        double secs = trainNanos / 1e9;
-        return new Result(evals, secs, secs > 0 ? trained / secs : 0, trained,
-                epochSps.stream().mapToDouble(Double::doubleValue).toArray());
-    }
 
-    /**
-     * One forward + loss + backward of a micro-batch whose loss enters the step with weight
-     * {@code weight * mb / bs}; returns that weighted loss.
-     */
-    /** Forward, loss and backward of one micro-batch; {@code gradsZero}: the parameter gradients are all zero now. */
-    private double pass(Context ctx, Workspace ws, float[] x, int mb, int bs, int outputs, Targets targets,
-                        double weight, boolean gradsZero) {
-        int yo = model.forward(ctx, ws, x, 0, mb);
-        double l = loss.compute(ws.data(), yo, mb, outputs, targets, ws.data(), ws.outputGradOffset());
-        float scale = (float) (weight * mb / bs);
-        if (scale != 1f) {
+        /** Forward, loss and backward of one micro-batch whose loss enters the step with weight {@code weight * mb / bs}. */
+        private double pass(Context ctx, Workspace ws, float[] x, int mb, int bs, double weight, boolean gradsZero,
+                            boolean count) {
+            int yo = model.forward(ctx, ws, x, 0, mb);
             float[] d = ws.data();
-            for (int k = 0; k < mb * outputs; k++) {
-                d[ws.outputGradOffset() + k] *= scale;
+            if (count && task.kind != Task.Kind.REGRESS) {
+                for (int i = 0; i < mb; i++) {
+                    if (task.predict(d, yo + i * task.outputs) == task.labels[i]) {
+                        correct++;
+                    }
+                }
+                seen += mb;
             }
-        }
-        model.backward(ctx.gradsZero(gradsZero), ws, x, 0, mb, null, 0);
-        return l * weight * mb / bs;
-    }
-
-    private void save(int epoch, long stepInEpoch, long stepsPerEpoch) {
-        for (Param p : model.params().all()) {
-            for (int i = 0; i < p.numel(); i++) {
-                if (!Float.isFinite(p.get(i))) {
-                    throw new TrainingDivergedException("step " + globalStep + ": parameter " + p.name()
-                            + " is no longer finite; checkpoint not written, the last good one is kept at " + cfg.save);
+            double l = loss.compute(d, yo, mb, task.outputs, task.targets, d, ws.outputGradOffset());
+            float scale = (float) (weight * mb / bs);
+            if (scale != 1f) {
+                int go = ws.outputGradOffset();
+                for (int k = 0; k < mb * task.outputs; k++) {
+                    d[go + k] *= scale;
                 }
             }
+            model.backward(ctx.gradsZero(gradsZero), ws, x, 0, mb, null, 0);
+            return l * weight * mb / bs;
         }
-        if (stepInEpoch >= stepsPerEpoch) {
-            epoch++;
-            stepInEpoch = 0;
-        }
-        Checkpoint.save(cfg.save, model, spec,
-                new Checkpoint.TrainState(epoch, stepInEpoch, globalStep, cfg.seed, opt.describe()), opt, extraMetadata);
-    }
 
-    private String firstNonFiniteGradient() {
-        for (Param p : model.params().trainable()) {
-            for (int i = 0; i < p.numel(); i++) {
-                if (!Float.isFinite(p.gradAt(i))) {
-                    return p.name();
+        private void save(int epoch, long stepInEpoch) {
+            for (Param p : model.params().all()) {
+                for (int i = 0; i < p.numel(); i++) {
+                    if (!Float.isFinite(p.get(i))) {
+                        throw new TrainingDivergedException("step " + globalStep + ": parameter " + p.name()
+                                + " is no longer finite; checkpoint not written, the last good one is kept at " + checkpoint);
+                    }
                 }
             }
+            if (stepInEpoch >= stepsPerEpoch) {
+                epoch++;
+                stepInEpoch = 0;
+            }
+            Checkpoint.saveTraining(checkpoint, model, norm, metadata,
+                    new Checkpoint.TrainState(epoch, stepInEpoch, globalStep, runSeed, opt.describe(), signature()), opt);
         }
-        return null;
+
+        private String firstNonFiniteGradient() {
+            for (Param p : model.params().trainable()) {
+                for (int i = 0; i < p.numel(); i++) {
+                    if (!Float.isFinite(p.gradAt(i))) {
+                        return p.name();
+                    }
+                }
+            }
+            return null;
+        }
     }
 
-    @Override
-    public void close() {
-        pool.close();
+    /** Settings of a {@link Trainer}; every setter checks its value and names it in the error. */
+    public static final class Builder {
+        private Loss loss = new SoftmaxCrossEntropy();
+        private OptimizerFactory optimizer = Adam.options();
+        private LrSchedule schedule;
+        private int epochs = 10;
+        private int batchSize = 64;
+        private long seed;
+        private int threads = Math.max(1, Math.min(256, Runtime.getRuntime().availableProcessors()));
+        private boolean shuffle = true;
+        private DataSource validation;
+        private double validationSplit;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+        private final List<Penalty> penalties = new ArrayList<>();
+        private double clipNorm;
+        private double clipValue;
+        private boolean skipNonFinite;
+        private Augmentation augmentation;
+        private Attack attack;
+        private double attackRatio = 0.5;
+        private Path checkpoint;
+        private long checkpointEvery;
+        private Path resumeFrom;
+        private long maxSteps;
+        private final Map<String, String> metadata = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        private static <T> T nonNull(T v, String what) {
+            if (v == null) {
+                throw new ConfigException(what + " must not be null");
+            }
+            return v;
+        }
+
+        /** @param l the loss to minimise (default softmax cross-entropy) @return this builder */
+        public Builder loss(Loss l) {
+            this.loss = nonNull(l, "loss");
+            return this;
+        }
+
+        /** @param f the optimizer's settings, e.g. {@code SGD.options().momentum(0.9)} (default Adam) @return this builder */
+        public Builder optimizer(OptimizerFactory f) {
+            this.optimizer = nonNull(f, "optimizer");
+            return this;
+        }
+
+        /** @param lr a constant learning rate, {@code > 0} (replaces the schedule) @return this builder */
+        public Builder learningRate(double lr) {
+            this.schedule = LrSchedule.constant((float) lr);
+            return this;
+        }
+
+        /** @param s the learning-rate schedule (default constant 1e-3) @return this builder */
+        public Builder schedule(LrSchedule s) {
+            this.schedule = nonNull(s, "schedule");
+            return this;
+        }
+
+        /** @param n epochs, 1..1,000,000 (default 10) @return this builder */
+        public Builder epochs(int n) {
+            if (n < 1 || n > 1_000_000) {
+                throw new ConfigException("epochs must be in 1..1000000, got " + n);
+            }
+            this.epochs = n;
+            return this;
+        }
+
+        /** @param n samples per optimizer step, {@code >= 1} (default 64; capped at the data's size) @return this builder */
+        public Builder batchSize(int n) {
+            if (n < 1) {
+                throw new ConfigException("batchSize must be >= 1, got " + n);
+            }
+            this.batchSize = n;
+            return this;
+        }
+
+        /** Batch gradient descent: one step per epoch over all training samples (in micro-batches). @return this builder */
+        public Builder fullBatch() {
+            this.batchSize = 0;
+            return this;
+        }
+
+        /** @param s seed of the shuffles, dropout masks, validation split and attacks (default 0) @return this builder */
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** @param n worker threads, 1..256 (default: all cores); results do not depend on it @return this builder */
+        public Builder threads(int n) {
+            checkThreads(n);
+            this.threads = n;
+            return this;
+        }
+
+        /** @param on shuffle the samples every epoch (default true) @return this builder */
+        public Builder shuffle(boolean on) {
+            this.shuffle = on;
+            return this;
+        }
+
+        /** @param v samples to evaluate after every epoch (replaces a validation split) @return this builder */
+        public Builder validation(DataSource v) {
+            this.validation = nonNull(v, "validation");
+            this.validationSplit = 0;
+            return this;
+        }
+
+        /** @param fraction share of the fit's data held out for validation, in (0, 1), chosen by the seed @return this builder */
+        public Builder validationSplit(double fraction) {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new ConfigException("validationSplit must be in (0, 1), got " + fraction);
+            }
+            this.validationSplit = fraction;
+            this.validation = null;
+            return this;
+        }
+
+        /** @param l a listener (progress, logging, early stopping, keep-best, pictures) @return this builder */
+        public Builder listener(TrainingListener l) {
+            listeners.add(nonNull(l, "listener"));
+            return this;
+        }
+
+        /** @param p a penalty on the 2-D weights ({@code L1Penalty}, {@code L2Penalty}) added to every step's loss @return this builder */
+        public Builder penalty(Penalty p) {
+            penalties.add(nonNull(p, "penalty"));
+            return this;
+        }
+
+        /** @param maxNorm clip the global gradient norm to this, {@code > 0} (0: off) @return this builder */
+        public Builder clipNorm(double maxNorm) {
+            if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
+                throw new ConfigException("clipNorm must be a finite number >= 0, got " + maxNorm);
+            }
+            this.clipNorm = maxNorm;
+            return this;
+        }
+
+        /** @param v clip every gradient element to [-v, v], {@code > 0} (0: off) @return this builder */
+        public Builder clipValue(double v) {
+            if (!(v >= 0) || Double.isInfinite(v)) {
+                throw new ConfigException("clipValue must be a finite number >= 0, got " + v);
+            }
+            this.clipValue = v;
+            return this;
+        }
+
+        /** @param on skip (and log) a step whose loss is not finite instead of stopping (default false) @return this builder */
+        public Builder skipNonFinite(boolean on) {
+            this.skipNonFinite = on;
+            return this;
+        }
+
+        /** @param a on-the-fly augmentation of single-channel image batches, or null for none @return this builder */
+        public Builder augmentation(Augmentation a) {
+            this.augmentation = a;
+            return this;
+        }
+
+        /**
+         * Adversarial training: each batch's loss is {@code (1 - ratio) L(x) + ratio L(x_adv)}.
+         *
+         * @param a     the attack crafting {@code x_adv}, or null for none
+         * @param ratio the adversarial loss's weight, in [0, 1]
+         * @return this builder
+         */
+        public Builder adversarial(Attack a, double ratio) {
+            if (!(ratio >= 0 && ratio <= 1)) {
+                throw new ConfigException("adversarial ratio must be in [0, 1], got " + ratio);
+            }
+            this.attack = a;
+            this.attackRatio = ratio;
+            return this;
+        }
+
+        /**
+         * Writes a resumable checkpoint (weights, structure, optimizer state, position) atomically
+         * after every epoch and every {@code everySteps} steps.
+         *
+         * @param file       the checkpoint file, or null for none
+         * @param everySteps also every this many steps, {@code >= 0} (0: only after epochs)
+         * @return this builder
+         */
+        public Builder checkpoint(Path file, long everySteps) {
+            if (everySteps < 0) {
+                throw new ConfigException("checkpoint interval must be >= 0 steps, got " + everySteps);
+            }
+            this.checkpoint = file;
+            this.checkpointEvery = everySteps;
+            return this;
+        }
+
+        /** @param file a checkpoint written by {@link #checkpoint}: the fit continues exactly where it stopped (null: none) @return this builder */
+        public Builder resumeFrom(Path file) {
+            this.resumeFrom = file;
+            return this;
+        }
+
+        /** @param n stop after this many optimizer steps in total, {@code >= 0} (0: no limit) @return this builder */
+        public Builder maxSteps(long n) {
+            if (n < 0) {
+                throw new ConfigException("maxSteps must be >= 0, got " + n);
+            }
+            this.maxSteps = n;
+            return this;
+        }
+
+        /**
+         * @param key   a metadata key for the checkpoints this trainer writes
+         * @param value its value
+         * @return this builder
+         */
+        public Builder metadata(String key, String value) {
+            metadata.put(nonNull(key, "metadata key"), nonNull(value, "metadata value"));
+            return this;
+        }
+
+        /** @return the trainer */
+        public Trainer build() {
+            return new Trainer(this);
+        }
     }
 }

@@ -14,6 +14,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.vecprop.data.DataFiles;
+import dev.vecprop.data.IdxDataset;
+import dev.vecprop.optim.LrSchedule;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class AttackTest {
@@ -24,18 +28,13 @@ class AttackTest {
     void attacksRaiseTheLossStayInTheBallAndThePixelRangeAndLeaveGradientsAlone() throws IOException {
         Path data = Files.createDirectories(dir.resolve("d"));
         SyntheticData.write(data, 600, 200, 8, 4, 1);
-        TrainConfig c = new TrainConfig();
-        c.dataDir = data;
-        c.dataRoot = dir;
-        c.arch = "64-32-4";
-        c.epochs = 3;
-        c.threads = 1;
-        c.progress = false;
-        c.normalize = "standard"; // trained on (x - mean)/std inputs, as the attacks below see them
-        PrintStream out = new PrintStream(new ByteArrayOutputStream(), true);
-        try (DataSets d = DataSets.open(c, out); Trainer t = new Trainer(c, d, out, out)) {
-            t.run();
-            Sequential m = t.model();
+        DataFiles f = DataFiles.locate(data, dir.resolve("cache"));
+        try (IdxDataset train = f.openTrain(4); IdxDataset test = f.openTest(4)) {
+            double[] ms = train.pixelStats(); // trained on (x - mean)/std inputs, as the attacks below see them
+            train.normalize((float) ms[0], (float) ms[1]);
+            Sequential m = ModelSpec.parse("64-32-4", "relu", 0, false).build();
+            Trainer.builder().epochs(3).threads(1).schedule(LrSchedule.cosine(1e-3f, 0f, 3)).build().fit(m, train);
+            DataSetsView d = new DataSetsView(test);
             float mean = 0.3f;
             float std = 0.4f;
             d.test().normalize(mean, std);
@@ -77,21 +76,17 @@ class AttackTest {
         SyntheticData.write(data, 400, 100, 8, 4, 3);
         float[][] w = new float[2][];
         for (int r = 0; r < 2; r++) {
-            TrainConfig c = new TrainConfig();
-            c.dataDir = data;
-            c.dataRoot = dir;
-            c.arch = "64-32-4";
-            c.epochs = 2;
-            c.threads = 1 + r; // also across thread counts
-            c.progress = false;
-            c.adversarial = Attack.parse("pgd", 0.1, 3, 0.04);
-            PrintStream out = new PrintStream(new ByteArrayOutputStream(), true);
-            try (DataSets d = DataSets.open(c, out); Trainer t = new Trainer(c, d, out, out)) {
-                t.run();
-                assertThat(t.robustEvaluations()).hasSize(2);
-                w[r] = t.model().params().values().clone();
+            DataFiles f = DataFiles.locate(data, dir.resolve("cache" + r));
+            try (IdxDataset train = f.openTrain(4); IdxDataset test = f.openTest(4)) {
+                Sequential m = ModelSpec.parse("64-32-4", "relu", 0, false).build();
+                FitResult res = Trainer.builder().epochs(2).threads(1 + r) // also across thread counts
+                        .adversarial(Attack.parse("pgd", 0.1, 3, 0.04), 0.5).validation(test).build().fit(m, train);
+                assertThat(res.epochs()).allSatisfy(e -> assertThat(e.robust()).isNotNull());
+                w[r] = m.params().values().clone();
             }
         }
         assertThat(w[1]).containsExactly(w[0]);
     }
+
+    private record DataSetsView(IdxDataset test) {}
 }

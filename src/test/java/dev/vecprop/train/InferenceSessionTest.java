@@ -22,7 +22,7 @@ class InferenceSessionTest {
     void sixteenThreadsGetExactlyTheSerialResults() throws Exception {
         Sequential m = ModelSpec.parse("784-256-128-10", "relu", 0, false).build();
         m.initialize(7);
-        InferenceSession s = new InferenceSession(m, 64, 0.13f, 0.31f);
+        InferenceSession s = new InferenceSession(m, 64, new dev.vecprop.data.Normalization(0.13f, 0.31f));
         Random r = new Random(1);
         int n = 500;
         float[][] xs = new float[n][784];
@@ -84,7 +84,7 @@ class InferenceSessionTest {
     void topKIsSortedAndSumsBelowOne() {
         Sequential m = ModelSpec.parse("20-8-5", "relu", 0, false).build();
         m.initialize(3);
-        InferenceSession s = new InferenceSession(m, 4, 0f, 1f);
+        InferenceSession s = new InferenceSession(m, 4, dev.vecprop.data.Normalization.NONE);
         float[] x = new float[20];
         java.util.Arrays.fill(x, 0.5f);
         List<InferenceSession.Prediction> top = s.topK(x, 5);

@@ -1,7 +1,5 @@
 package dev.vecprop.train;
 
-import dev.vecprop.io.Safetensors;
-import dev.vecprop.layer.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,10 +48,7 @@ class KillAndResumeTest {
     }
 
     private static float[] weights(Path ck) {
-        Safetensors.Contents c = Checkpoint.read(ck);
-        Sequential m = ModelSpec.decode(c.metadata().get("vecprop.arch")).build();
-        Checkpoint.loadInto(ck, c, m);
-        return m.params().values().clone();
+        return Checkpoint.load(ck).model().params().values().clone();
     }
 
     @Test

@@ -1,16 +1,23 @@
 package dev.vecprop.train;
 
+import dev.vecprop.ConfigException;
+import dev.vecprop.data.DataFiles;
+import dev.vecprop.data.IdxDataset;
 import dev.vecprop.io.CheckpointException;
 import dev.vecprop.io.Safetensors;
+import dev.vecprop.layer.Sequential;
+import dev.vecprop.optim.LrSchedule;
+import dev.vecprop.optim.SGD;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,118 +25,122 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TrainerTest {
     @TempDir
     Path dir;
-    Path data;
-    final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-    final PrintStream out = new PrintStream(outBytes, true);
+    IdxDataset train;
+    IdxDataset test;
 
     @BeforeEach
     void data() throws IOException {
-        data = Files.createDirectories(dir.resolve("synth"));
+        Path data = Files.createDirectories(dir.resolve("synth"));
         SyntheticData.write(data, 600, 200, 8, 4, 1);
+        DataFiles f = DataFiles.locate(data, dir.resolve("cache"));
+        train = f.openTrain(4);
+        test = f.openTest(4);
     }
 
-    TrainConfig config() {
-        TrainConfig c = new TrainConfig();
-        c.dataDir = data;
-        c.dataRoot = dir;
-        c.arch = "64-32-16-4";
-        c.epochs = 3;
-        c.batch = 32;
-        c.threads = 1;
-        c.progress = false;
-        return c;
+    @AfterEach
+    void close() {
+        train.close();
+        test.close();
     }
 
-    float[] train(TrainConfig c) {
-        try (DataSets d = DataSets.open(c, out); Trainer t = new Trainer(c, d, out, out)) {
-            Trainer.Result r = t.run();
-            assertThat(r.last().accuracy()).isGreaterThan(0.9);
-            return t.model().params().values().clone();
-        }
+    static Sequential mlp(double dropout) {
+        return ModelSpec.parse("64-32-16-4", "relu", dropout, false).build();
+    }
+
+    Trainer.Builder builder() {
+        return Trainer.builder().epochs(3).batchSize(32).threads(1).validation(test)
+                .schedule(LrSchedule.cosine(1e-3f, 0f, 3));
+    }
+
+    float[] train(Trainer.Builder b, Sequential m) {
+        FitResult r = b.build().fit(m, train);
+        assertThat(r.last().validation().accuracy()).isGreaterThan(0.9);
+        return m.params().values().clone();
     }
 
     @Test
     void learnsAndIsDeterministicForAnyThreadCount() {
-        float[] a = train(config());
-        float[] b = train(config());
-        TrainConfig two = config();
-        two.threads = 2;
-        float[] c = train(two);
+        float[] a = train(builder(), mlp(0));
+        float[] b = train(builder(), mlp(0));
+        float[] c = train(builder().threads(2), mlp(0));
         assertThat(b).containsExactly(a);
         assertThat(c).containsExactly(a);
-        TrainConfig other = config();
-        other.seed = 5;
-        assertThat(train(other)).isNotEqualTo(a);
+        assertThat(train(builder().seed(5), mlp(0))).isNotEqualTo(a);
     }
 
     @Test
     void resumeFromAMidEpochCheckpointIsBitIdenticalToTheUninterruptedRun() {
-        TrainConfig full = config();
-        full.dropout = 0.1;
-        float[] uninterrupted = train(full);
-
-        TrainConfig part = config();
-        part.dropout = 0.1;
-        part.save = dir.resolve("ck.safetensors");
-        part.maxSteps = 25; // 600/32 = 19 steps per epoch: stops in epoch 2, batch 6
-        try (DataSets d = DataSets.open(part, out); Trainer t = new Trainer(part, d, out, out)) {
-            t.run();
-        }
-        Checkpoint.TrainState st = Checkpoint.state(part.save, Checkpoint.read(part.save));
+        float[] uninterrupted = train(builder(), mlp(0.1));
+        Path ck = dir.resolve("ck.safetensors");
+        // 600/32 = 19 steps per epoch: stops in epoch 2, batch 6
+        FitResult part = builder().checkpoint(ck, 0).maxSteps(25).build().fit(mlp(0.1), train);
+        assertThat(part.stopReason()).contains("step limit 25");
+        Checkpoint.TrainState st = Checkpoint.state(ck, Checkpoint.read(ck));
         assertThat(st.epoch()).isEqualTo(1);
         assertThat(st.stepInEpoch()).isEqualTo(6);
         assertThat(st.globalStep()).isEqualTo(25);
-
-        TrainConfig resumed = config();
-        resumed.dropout = 0.1;
-        resumed.resume = part.save;
-        assertThat(train(resumed)).containsExactly(uninterrupted);
+        assertThat(train(builder().resumeFrom(ck), mlp(0.1))).containsExactly(uninterrupted);
     }
 
     @Test
-    void checkpointRoundTripsAndRejectsAMismatchedModel() {
-        TrainConfig c = config();
-        c.save = dir.resolve("m.safetensors");
-        float[] w = train(c);
-        Safetensors.Contents contents = Checkpoint.read(c.save);
-        assertThat(contents.metadata()).containsEntry("vecprop.arch", "mlp 64-32-16-4 act=relu dropout=0.0 batchnorm=false");
-        dev.vecprop.layer.Sequential m = ModelSpec.decode(contents.metadata().get("vecprop.arch")).build();
-        Checkpoint.loadInto(c.save, contents, m);
-        assertThat(m.params().values()).containsExactly(w);
-        dev.vecprop.layer.Sequential other = ModelSpec.parse("64-32-8-4", "relu", 0, false).build();
-        assertThatThrownBy(() -> Checkpoint.loadInto(c.save, contents, other)).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("tensor 2.weight has shape [16, 32], the model expects [8, 32]");
+    void resumeRejectsSettingsThatChangeTheScheduleOrTheModel() {
+        Path ck = dir.resolve("ck.safetensors");
+        builder().checkpoint(ck, 0).maxSteps(5).build().fit(mlp(0), train);
+        assertThatThrownBy(() -> builder().epochs(4).resumeFrom(ck).build().fit(mlp(0), train))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("epochs=3 (this fit: epochs=4)");
+        assertThatThrownBy(() -> builder().schedule(LrSchedule.constant(0.1f)).resumeFrom(ck).build().fit(mlp(0), train))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("schedule=cosine");
+        Sequential tanh = ModelSpec.parse("64-32-16-4", "tanh", 0, false).build();
+        assertThatThrownBy(() -> builder().resumeFrom(ck).build().fit(tanh, train))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("layer 1 is ReLU{} in the file, Tanh{} in this model");
+        Path weights = dir.resolve("w.safetensors");
+        Checkpoint.save(weights, mlp(0));
+        assertThatThrownBy(() -> builder().resumeFrom(weights).build().fit(mlp(0), train))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("has no training state");
+    }
+
+    @Test
+    void checkpointDescribesItsModelAndRejectsAMismatchedOne() {
+        Path ck = dir.resolve("m.safetensors");
+        Sequential m = mlp(0);
+        float[] w = train(builder().checkpoint(ck, 0), m);
+        Checkpoint.Loaded l = Checkpoint.load(ck);
+        assertThat(l.model().summary()).isEqualTo(m.summary());
+        assertThat(l.model().params().values()).containsExactly(w);
+        Safetensors.Contents c = Checkpoint.read(ck);
+        assertThat(c.metadata()).containsEntry("vecprop.format", "2").containsKey("vecprop.model");
+        assertThat(c.tensors()).containsKey("optimizer.exp_avg.0.weight").containsKey("optimizer.exp_avg_sq.4.bias");
+        assertThat(c.metadata().keySet()).noneMatch(k -> k.startsWith("vecprop.optim.exp"));
+        Sequential other = ModelSpec.parse("64-32-8-4", "relu", 0, false).build();
+        assertThatThrownBy(() -> Checkpoint.loadWeights(ck, other)).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("layer 2 is Linear{in=32, out=16, bias=true} in the file");
     }
 
     @Test
     void divergenceStopsAtTheStepAndKeepsTheLastGoodCheckpoint() {
-        TrainConfig c = config();
-        c.optimizer = "sgd";
-        c.lr = 1e35; // the first step leaves finite but huge weights; the second forward overflows
-        c.schedule = "constant";
-        c.save = dir.resolve("good.safetensors");
-        c.checkpointEvery = 1;
-        try (DataSets d = DataSets.open(c, out); Trainer t = new Trainer(c, d, out, out)) {
-            assertThatThrownBy(t::run).isInstanceOf(TrainingDivergedException.class)
-                    .hasMessageContaining("step 2 (epoch 1, batch 2)")
-                    .hasMessageContaining("the last good checkpoint is kept at " + c.save)
-                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
-        }
-        Safetensors.Contents ck = Checkpoint.read(c.save);
-        assertThat(Checkpoint.state(c.save, ck).globalStep()).isEqualTo(1);
-        dev.vecprop.layer.Sequential m = ModelSpec.decode(ck.metadata().get("vecprop.arch")).build();
-        Checkpoint.loadInto(c.save, ck, m); // complete and finite
+        Path ck = dir.resolve("good.safetensors");
+        // the first step leaves finite but huge weights; the second forward overflows
+        Trainer.Builder b = Trainer.builder().epochs(3).batchSize(32).threads(1).optimizer(SGD.options())
+                .learningRate(1e35);
+        assertThatThrownBy(() -> b.checkpoint(ck, 1).build().fit(mlp(0), train))
+                .isInstanceOf(TrainingDivergedException.class)
+                .hasMessageContaining("step 2 (epoch 1, batch 2)")
+                .hasMessageContaining("the last good checkpoint is kept at " + ck)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+        Safetensors.Contents c = Checkpoint.read(ck);
+        assertThat(Checkpoint.state(ck, c).globalStep()).isEqualTo(1);
+        Checkpoint.load(ck); // complete and finite
 
-        TrainConfig skip = config();
-        skip.optimizer = "sgd";
-        skip.lr = 1e35;
-        skip.schedule = "constant";
-        skip.skipNonFinite = true;
-        skip.epochs = 1;
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        try (DataSets d = DataSets.open(skip, out); Trainer t = new Trainer(skip, d, out, new PrintStream(errBytes, true))) {
-            t.run();
-        }
-        assertThat(errBytes.toString()).contains("step 2 (epoch 1, batch 2): loss is").contains("step skipped");
+        List<String> skipped = new ArrayList<>();
+        FitResult r = Trainer.builder().epochs(1).batchSize(32).threads(1).optimizer(SGD.options()).learningRate(1e35)
+                .skipNonFinite(true).listener(new TrainingListener() {
+                    @Override
+                    public void onStepSkipped(String message) {
+                        skipped.add(message);
+                    }
+                }).build().fit(mlp(0), train);
+        assertThat(skipped).isNotEmpty();
+        assertThat(skipped.get(0)).startsWith("step 2 (epoch 1, batch 2): loss is");
+        assertThat(r.globalSteps()).isEqualTo(19);
     }
 }

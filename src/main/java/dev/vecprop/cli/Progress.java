@@ -1,9 +1,9 @@
-package dev.vecprop.train;
+package dev.vecprop.cli;
 
 import java.io.PrintStream;
 
 /** A one-line live progress bar on a terminal; nothing when output is redirected. */
-public class Progress {
+class Progress {
     /** Prints nothing. */
     public static final Progress NONE = new Progress(null);
 

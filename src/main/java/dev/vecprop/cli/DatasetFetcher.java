@@ -1,4 +1,8 @@
-package dev.vecprop.data;
+package dev.vecprop.cli;
+
+import dev.vecprop.data.DataUnavailableException;
+import dev.vecprop.data.InvalidDataException;
+import dev.vecprop.data.KnownDataset;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -28,7 +32,7 @@ import java.util.zip.GZIPInputStream;
  * and verifying the SHA-256 of every file. Files are written to a temporary name and renamed only
  * once verified. A successful verification is remembered in a {@code .verified} file.
  */
-public final class DatasetFetcher {
+final class DatasetFetcher {
     private DatasetFetcher() {}
 
     private static final Path FASHION_INSTALLED = Path.of("/usr/share/datasets/fashion-mnist");

@@ -1,0 +1,166 @@
+package dev.vecprop.train;
+
+import dev.vecprop.ConfigException;
+import dev.vecprop.io.Json;
+import dev.vecprop.layer.Layer;
+import dev.vecprop.layer.LayerConfig;
+import dev.vecprop.layer.LayerRegistry;
+import dev.vecprop.layer.Sequential;
+import dev.vecprop.layer.Shape;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A model's structure as the JSON a checkpoint's {@code vecprop.model} metadata holds:
+ * {@code {"input":[1,28,28],"layers":[{"type":"Conv2d","args":{"in":1,...}},{"type":"Residual","args":{},"children":[...]}]}}.
+ */
+final class ModelCodec {
+    private ModelCodec() {}
+
+    /** The structure of {@code model}; throws {@link ConfigException} naming the first layer with no {@link LayerConfig}. */
+    static String encode(Sequential model) {
+        StringBuilder b = new StringBuilder("{\"input\":[");
+        int[] d = model.inputShape().dims();
+        for (int i = 0; i < d.length; i++) {
+            b.append(i == 0 ? "" : ",").append(d[i]);
+        }
+        b.append("],\"layers\":");
+        List<Layer> ls = model.layers();
+        List<LayerConfig> cs = new ArrayList<>();
+        for (int i = 0; i < ls.size(); i++) {
+            LayerConfig c = ls.get(i).config();
+            if (c == null) {
+                throw new ConfigException("layer " + i + " " + ls.get(i).describe()
+                        + " has no LayerConfig: implement Layer.config() (and register its type to load it)");
+            }
+            cs.add(c);
+        }
+        list(b, cs);
+        return b.append('}').toString();
+    }
+
+    /** The structure, or null when some layer cannot be described. */
+    static String encodeOrNull(Sequential model) {
+        try {
+            return encode(model);
+        } catch (ConfigException e) {
+            return null;
+        }
+    }
+
+    private static void list(StringBuilder b, List<LayerConfig> cs) {
+        b.append('[');
+        for (int i = 0; i < cs.size(); i++) {
+            LayerConfig c = cs.get(i);
+            b.append(i == 0 ? "" : ",").append("{\"type\":").append(Json.quote(c.type())).append(",\"args\":{");
+            int k = 0;
+            for (Map.Entry<String, Object> e : c.args().entrySet()) {
+                b.append(k++ == 0 ? "" : ",").append(Json.quote(e.getKey())).append(':');
+                Object v = e.getValue();
+                if (v instanceof String s) {
+                    b.append(Json.quote(s));
+                } else if (v instanceof Float f) {
+                    b.append(Double.toString(f));
+                } else {
+                    b.append(v);
+                }
+            }
+            b.append('}');
+            if (!c.children().isEmpty()) {
+                b.append(",\"children\":");
+                list(b, c.children());
+            }
+            b.append('}');
+        }
+        b.append(']');
+    }
+
+    /** Builds the model the JSON describes; throws {@link ConfigException} saying what is malformed. */
+    static Sequential decode(String json, LayerRegistry registry) {
+        Object root;
+        try {
+            root = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("model structure: " + e.getMessage());
+        }
+        if (!(root instanceof Map<?, ?> m) || !(m.get("input") instanceof List<?> in) || !(m.get("layers") instanceof List<?> ls)) {
+            throw new ConfigException("model structure must be an object with \"input\" and \"layers\" arrays");
+        }
+        int[] dims = new int[in.size()];
+        for (int i = 0; i < dims.length; i++) {
+            if (!(in.get(i) instanceof Long v) || v < 1 || v > Integer.MAX_VALUE) {
+                throw new ConfigException("model structure: input dimension " + i + " must be a positive integer, got "
+                        + Json.printable(in.get(i)));
+            }
+            dims[i] = (int) (long) v;
+        }
+        List<Layer> layers = registry.createAll(configs(ls, 0));
+        return new Sequential(Shape.of(dims), layers);
+    }
+
+    private static List<LayerConfig> configs(List<?> ls, int depth) {
+        if (depth > 16) {
+            throw new ConfigException("model structure: layers nested more than 16 deep");
+        }
+        List<LayerConfig> r = new ArrayList<>();
+        for (int i = 0; i < ls.size(); i++) {
+            if (!(ls.get(i) instanceof Map<?, ?> o) || !(o.get("type") instanceof String type)
+                    || !(o.get("args") instanceof Map<?, ?> args)) {
+                throw new ConfigException("model structure: layer " + i + " must be an object with \"type\" and \"args\"");
+            }
+            Map<String, Object> a = new java.util.LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : args.entrySet()) {
+                Object v = e.getValue();
+                if (v instanceof Map || v instanceof List || v == null) {
+                    throw new ConfigException("model structure: layer " + i + " " + Json.printable(type) + " argument "
+                            + Json.printable(e.getKey()) + " must be a number, boolean or string");
+                }
+                a.put((String) e.getKey(), v);
+            }
+            List<LayerConfig> children = List.of();
+            Object ch = o.get("children");
+            if (ch != null) {
+                if (!(ch instanceof List<?> cl)) {
+                    throw new ConfigException("model structure: layer " + i + " children must be an array");
+                }
+                children = configs(cl, depth + 1);
+            }
+            r.add(new LayerConfig(type, a, children));
+        }
+        return r;
+    }
+
+    /** One line saying where two structures differ, layer by layer. */
+    static String difference(Sequential model, String saved) {
+        String mine = encodeOrNull(model);
+        if (mine == null) {
+            return "a different structure";
+        }
+        try {
+            Map<?, ?> a = (Map<?, ?>) Json.parse(saved);
+            Map<?, ?> b = (Map<?, ?>) Json.parse(mine);
+            if (!a.get("input").equals(b.get("input"))) {
+                return "input " + a.get("input") + " in the file, " + b.get("input") + " in this model";
+            }
+            List<?> la = (List<?>) a.get("layers");
+            List<?> lb = (List<?>) b.get("layers");
+            for (int i = 0; i < Math.min(la.size(), lb.size()); i++) {
+                if (!la.get(i).equals(lb.get(i))) {
+                    return String.format(Locale.ROOT, "layer %d is %s in the file, %s in this model", i,
+                            Json.printable(brief(la.get(i))), Json.printable(brief(lb.get(i))));
+                }
+            }
+            return la.size() + " layers in the file, " + lb.size() + " in this model";
+        } catch (RuntimeException e) {
+            return "a different structure";
+        }
+    }
+
+    private static String brief(Object layer) {
+        Map<?, ?> m = (Map<?, ?>) layer;
+        return m.get("type") + "" + m.get("args");
+    }
+}
