@@ -1,6 +1,7 @@
 package dev.vecprop.train;
 
 import dev.vecprop.io.CheckpointException;
+import dev.vecprop.io.LibraryVersion;
 import dev.vecprop.io.Safetensors;
 import dev.vecprop.layer.Sequential;
 import dev.vecprop.optim.Optimizer;
@@ -25,7 +26,8 @@ import java.util.Map;
 public final class Checkpoint {
     private Checkpoint() {}
 
-    public static final String VERSION = "0.1.0";
+    /** The library version written to {@code vecprop.version}: {@link LibraryVersion#get()}. */
+    public static final String VERSION = LibraryVersion.get();
 
     /** Where training stands, saved with the weights. */
     public record TrainState(int epoch, long stepInEpoch, long globalStep, long seed, String optimizer) {}
