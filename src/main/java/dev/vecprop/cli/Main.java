@@ -1,5 +1,6 @@
 package dev.vecprop.cli;
 
+import dev.vecprop.io.LibraryVersion;
 import dev.vecprop.simd.GemmTiling;
 import dev.vecprop.simd.Simd;
 
@@ -12,7 +13,7 @@ import java.util.Arrays;
 public final class Main {
     private Main() {}
 
-    static final String VERSION = "0.1.0-SNAPSHOT";
+    static final String VERSION = LibraryVersion.get();
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));

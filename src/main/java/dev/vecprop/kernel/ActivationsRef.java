@@ -85,7 +85,7 @@ public final class ActivationsRef {
         }
     }
 
-    /** erf(x) by Abramowitz & Stegun 7.1.26 (the same formula the vector kernel uses). */
+    /** erf(x) by Abramowitz &amp; Stegun 7.1.26 (the same formula the vector kernel uses). */
     public static float erf(float x) {
         float ax = Math.abs(x);
         float t = 1f / (1f + ERF_P * ax);

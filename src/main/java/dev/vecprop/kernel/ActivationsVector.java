@@ -105,7 +105,7 @@ final class ActivationsVector {
         ActivationsRef.tanhBackward(y, yo + i, dy, dyo + i, dx, dxo + i, n - i);
     }
 
-    /** erf by Abramowitz & Stegun 7.1.26, as {@link ActivationsRef#erf}. */
+    /** erf by Abramowitz &amp; Stegun 7.1.26, as {@link ActivationsRef#erf}. */
     private static FloatVector erf(FloatVector x) {
         FloatVector ax = x.abs();
         FloatVector one = FloatVector.broadcast(S, 1f);

@@ -5,9 +5,9 @@ import dev.vecprop.simd.Simd;
 /**
  * Direct weight gradient of a stride-1 convolution with few taps (a first layer: 1 input channel,
  * 3x3 or 5x5), one sample at a time, where a GEMM would spend its time packing columns:
- * <pre>
+ * <pre>{@code
  *   dw[dwo + o*k + t] += sum over oy < oh, ox < ow of  dy[dyo + (o*oh + oy)*ow + ox] * img[base + tap[t] + oy*wp + ox]
- * </pre>
+ * }</pre>
  * for output channels {@code [o0,o1)} and taps {@code [t0,t1)} ({@code wp}: the image's row length;
  * taps hold channel, kernel row and column offsets, dilation included). Vector code when the Vector
  * API is on (register tiles of 2 channels x 4 taps, lanes along the output row, each lane sum reduced

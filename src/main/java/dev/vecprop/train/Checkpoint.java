@@ -4,6 +4,7 @@ import dev.vecprop.ConfigException;
 import dev.vecprop.data.Normalization;
 import dev.vecprop.io.CheckpointException;
 import dev.vecprop.io.Json;
+import dev.vecprop.io.LibraryVersion;
 import dev.vecprop.io.Safetensors;
 import dev.vecprop.layer.LayerRegistry;
 import dev.vecprop.layer.Sequential;
@@ -43,8 +44,8 @@ import java.util.Map;
 public final class Checkpoint {
     private Checkpoint() {}
 
-    /** The library version written into every checkpoint. */
-    public static final String VERSION = "0.1.0";
+    /** The library version written to {@code vecprop.version}: {@link LibraryVersion#get()}. */
+    public static final String VERSION = LibraryVersion.get();
 
     /** The checkpoint format this version writes; it reads formats 1 and 2. */
     public static final String FORMAT = "2";
