@@ -44,7 +44,7 @@ public final class BestCheckpoint implements TrainingListener {
         this(file, monitor, Normalization.NONE, Map.of());
     }
 
-    /** @return the best epoch so far (from 0), or -1 */
+    /** {@return the best epoch so far (from 0), or -1} */
     public int bestEpoch() {
         return bestEpoch;
     }

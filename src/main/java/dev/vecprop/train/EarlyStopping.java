@@ -63,12 +63,12 @@ public final class EarlyStopping implements TrainingListener {
         return new EarlyStopping(monitor, patience, minDelta, on);
     }
 
-    /** @return the epoch (from 0) with the best value in the last fit, or -1 */
+    /** {@return the epoch (from 0) with the best value in the last fit, or -1} */
     public int bestEpoch() {
         return bestEpoch;
     }
 
-    /** @return the best value in the last fit (NaN before any epoch) */
+    /** {@return the best value in the last fit (NaN before any epoch)} */
     public double bestValue() {
         return best;
     }

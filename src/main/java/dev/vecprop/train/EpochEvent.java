@@ -18,17 +18,17 @@ public final class EpochEvent {
         this.epochs = epochs;
     }
 
-    /** @return the epoch's metrics */
+    /** {@return the epoch's metrics} */
     public EpochMetrics metrics() {
         return metrics;
     }
 
-    /** @return the model as it stands after this epoch (a listener may save or copy it) */
+    /** {@return the model as it stands after this epoch (a listener may save or copy it)} */
     public Sequential model() {
         return model;
     }
 
-    /** @return epochs in the fit */
+    /** {@return epochs in the fit} */
     public int epochs() {
         return epochs;
     }

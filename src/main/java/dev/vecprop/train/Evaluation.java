@@ -17,12 +17,12 @@ import java.util.Locale;
  */
 public record Evaluation(int samples, double loss, long correct, long[][] confusion, long[] rankCounts, boolean binary) {
 
-    /** @return the number of classes, 0 for a model with real-valued targets */
+    /** {@return the number of classes, 0 for a model with real-valued targets} */
     public int classes() {
         return confusion.length;
     }
 
-    /** @return the share of samples classified correctly, in [0, 1] (NaN for regression) */
+    /** {@return the share of samples classified correctly, in [0, 1] (NaN for regression)} */
     public double accuracy() {
         if (classes() == 0) {
             return Double.NaN;
@@ -84,7 +84,7 @@ public record Evaluation(int samples, double loss, long correct, long[][] confus
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
-    /** @return the unweighted mean of the per-class F1 scores (NaN for regression) */
+    /** {@return the unweighted mean of the per-class F1 scores (NaN for regression)} */
     public double macroF1() {
         if (classes() == 0) {
             return Double.NaN;
@@ -96,17 +96,17 @@ public record Evaluation(int samples, double loss, long correct, long[][] confus
         return s / classes();
     }
 
-    /** @return precision of the positive class 1 (binary classifiers; any classifier: class 1) */
+    /** {@return precision of the positive class 1 (binary classifiers; any classifier: class 1)} */
     public double precision() {
         return precision(1);
     }
 
-    /** @return recall of the positive class 1 (binary classifiers; any classifier: class 1) */
+    /** {@return recall of the positive class 1 (binary classifiers; any classifier: class 1)} */
     public double recall() {
         return recall(1);
     }
 
-    /** @return the confusion matrix as a text table, one row per true class */
+    /** {@return the confusion matrix as a text table, one row per true class} */
     public String confusionTable() {
         StringBuilder b = new StringBuilder("true\\pred");
         int k = confusion.length;
@@ -124,7 +124,7 @@ public record Evaluation(int samples, double loss, long correct, long[][] confus
         return b.toString();
     }
 
-    /** @return per-class precision, recall and F1 as a text table */
+    /** {@return per-class precision, recall and F1 as a text table} */
     public String classReport() {
         StringBuilder b = new StringBuilder("class  precision  recall      f1  support\n");
         for (int c = 0; c < classes(); c++) {

@@ -20,7 +20,7 @@ public record FitResult(List<EpochMetrics> epochs, double trainSeconds, double s
         epochs = List.copyOf(epochs);
     }
 
-    /** @return the last epoch's metrics, or null when no epoch finished */
+    /** {@return the last epoch's metrics, or null when no epoch finished} */
     public EpochMetrics last() {
         return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
     }

@@ -103,17 +103,17 @@ public final class InferenceSession {
         return new InferenceSession(l.model(), 256, l.normalization());
     }
 
-    /** @return the model served */
+    /** {@return the model served} */
     public Sequential model() {
         return model;
     }
 
-    /** @return floats per sample */
+    /** {@return floats per sample} */
     public int inputSize() {
         return in;
     }
 
-    /** @return classes the model distinguishes (2 for a one-output binary classifier) */
+    /** {@return classes the model distinguishes (2 for a one-output binary classifier)} */
     public int classes() {
         return binary ? 2 : out;
     }

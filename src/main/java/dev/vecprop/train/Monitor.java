@@ -17,12 +17,12 @@ public enum Monitor {
         this.higherIsBetter = higherIsBetter;
     }
 
-    /** @return whether a larger value is an improvement */
+    /** {@return whether a larger value is an improvement} */
     public boolean higherIsBetter() {
         return higherIsBetter;
     }
 
-    /** @return whether the metric needs a validation set */
+    /** {@return whether the metric needs a validation set} */
     public boolean needsValidation() {
         return this == VALIDATION_LOSS || this == VALIDATION_ACCURACY;
     }

@@ -104,7 +104,7 @@ public final class Trainer {
         this.metadata = Map.copyOf(b.metadata);
     }
 
-    /** @return a builder with the defaults: softmax cross-entropy, Adam, constant lr 1e-3, 10 epochs, batch 64, seed 0, all cores */
+    /** {@return a builder with the defaults: softmax cross-entropy, Adam, constant lr 1e-3, 10 epochs, batch 64, seed 0, all cores} */
     public static Builder builder() {
         return new Builder();
     }
@@ -115,22 +115,22 @@ public final class Trainer {
         }
     }
 
-    /** @return the loss this trainer minimises */
+    /** {@return the loss this trainer minimises} */
     public Loss loss() {
         return loss;
     }
 
-    /** @return the learning-rate schedule */
+    /** {@return the learning-rate schedule} */
     public LrSchedule schedule() {
         return schedule;
     }
 
-    /** @return the number of epochs */
+    /** {@return the number of epochs} */
     public int epochs() {
         return epochs;
     }
 
-    /** @return worker threads */
+    /** {@return worker threads} */
     public int threads() {
         return threads;
     }
@@ -663,7 +663,7 @@ public final class Trainer {
             return this;
         }
 
-        /** @return the trainer */
+        /** {@return the trainer} */
         public Trainer build() {
             return new Trainer(this);
         }
