@@ -156,7 +156,7 @@ final class BenchCommand {
         }
         try {
             ModelSpec.parse(arch, "relu", 0, false);
-        } catch (IllegalArgumentException e) {
+        } catch (dev.vecprop.ConfigException e) {
             throw new UsageException("bench layers: " + e.getMessage());
         }
         return BenchLayers.run(arch, batch, threads, seconds, data, out);

@@ -72,7 +72,7 @@ final class EvalCommand {
             try {
                 attack = Attack.parse(a.str("attack", "fgsm"), a.real("eps", 0.1, 0, 1, true),
                         a.integer("pgd-steps", 10, 1, 1000), a.real("pgd-alpha", 0, 0, 1, false));
-            } catch (IllegalArgumentException | ConfigException ex) {
+            } catch (ConfigException ex) {
                 throw new UsageException("eval: --attack: " + ex.getMessage());
             }
         } else if (a.has("eps") || a.has("pgd-steps") || a.has("pgd-alpha")) {

@@ -152,7 +152,7 @@ final class TrainCommand {
         Initializer init;
         try {
             init = Initializer.parse(a.str("init", "pytorch"));
-        } catch (IllegalArgumentException e) {
+        } catch (ConfigException e) {
             throw new UsageException("train: --init: " + e.getMessage());
         }
         double initSigma = a.real("init-sigma", 0.01, 0, 10, true);
@@ -183,7 +183,7 @@ final class TrainCommand {
             try {
                 attack = Attack.parse(a.str("adversarial", "fgsm"), a.real("eps", 0.1, 0, 1, true),
                         a.integer("pgd-steps", 10, 1, 1000), a.real("pgd-alpha", 0, 0, 1, false));
-            } catch (IllegalArgumentException | ConfigException e) {
+            } catch (ConfigException e) {
                 throw new UsageException("train: --adversarial: " + e.getMessage());
             }
             advRatio = a.real("adv-ratio", 0.5, 0, 1, false);
@@ -194,7 +194,7 @@ final class TrainCommand {
         if (a.has("augment")) {
             try {
                 augment = Augmentation.parse(a.str("augment", ""));
-            } catch (IllegalArgumentException e) {
+            } catch (ConfigException e) {
                 throw new UsageException("train: --augment: " + e.getMessage());
             }
         }
@@ -216,7 +216,7 @@ final class TrainCommand {
         } else {
             try {
                 spec = ModelSpec.parse(arch, activation, dropout, batchNorm);
-            } catch (IllegalArgumentException | ConfigException e) {
+            } catch (ConfigException e) {
                 throw new UsageException("train: " + e.getMessage());
             }
             model = spec.build();

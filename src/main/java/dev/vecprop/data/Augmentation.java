@@ -58,7 +58,7 @@ public final class Augmentation {
             try {
                 f = v == null ? Float.NaN : Float.parseFloat(v);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("augmentation '" + part + "': not a number");
+                throw new dev.vecprop.ConfigException("augmentation '" + part + "': not a number");
             }
             switch (k) {
                 case "shift" -> shift = check(k, v == null ? 2 : f, 0, 14);
@@ -66,19 +66,19 @@ public final class Augmentation {
                 case "scale" -> sc = check(k, v == null ? 0.1f : f, 0, 0.9f);
                 case "elastic" -> el = check(k, v == null ? 2 : f, 0, 10);
                 case "erase" -> er = check(k, v == null ? 0.5f : f, 0, 1);
-                default -> throw new IllegalArgumentException("unknown augmentation '" + k
+                default -> throw new dev.vecprop.ConfigException("unknown augmentation '" + k
                         + "' (shift=PX, rotate=DEG, scale=FRAC, elastic[=PX], erase[=P])");
             }
         }
         if (shift == 0 && rot == 0 && sc == 0 && el == 0 && er == 0) {
-            throw new IllegalArgumentException("augmentation '" + s + "' does nothing");
+            throw new dev.vecprop.ConfigException("augmentation '" + s + "' does nothing");
         }
         return new Augmentation(shift, rot, sc, el, er, s);
     }
 
     private static float check(String k, float v, float lo, float hi) {
         if (!(v >= lo && v <= hi)) {
-            throw new IllegalArgumentException("augmentation " + k + "=" + v + " is outside " + lo + ".." + hi);
+            throw new dev.vecprop.ConfigException("augmentation " + k + "=" + v + " is outside " + lo + ".." + hi);
         }
         return v;
     }

@@ -75,7 +75,7 @@ public final class IdxDataset implements DataSource, AutoCloseable {
     /** Sets the normalisation: {@code x = (v - mean) / std} with v = pixel/255 (u8) or the raw value. */
     public IdxDataset normalize(float mean, float std) {
         if (!(std > 0) || !Float.isFinite(mean)) {
-            throw new IllegalArgumentException("normalisation needs std > 0 and a finite mean, got mean "
+            throw new dev.vecprop.ConfigException("normalisation needs std > 0 and a finite mean, got mean "
                     + mean + " std " + std);
         }
         float base = images.type() == IdxFile.Type.U8 ? 1f / 255f : 1f;

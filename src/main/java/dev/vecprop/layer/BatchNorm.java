@@ -31,7 +31,7 @@ public abstract class BatchNorm extends AbstractLayer {
 
     BatchNorm(int channels, float eps, float momentum) {
         if (channels <= 0 || !(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + "(" + channels + ", eps=" + eps
+            throw new dev.vecprop.ConfigException(getClass().getSimpleName() + "(" + channels + ", eps=" + eps
                     + ", momentum=" + momentum + "): need channels > 0, eps > 0, momentum in [0,1]");
         }
         this.channels = channels;

@@ -80,7 +80,7 @@ public final class Conv2d extends AbstractLayer {
     public Conv2d(int in, int out, int kh, int kw, int stride, int padding, int dilation, int groups, boolean bias) {
         if (in < 1 || out < 1 || kh < 1 || kw < 1 || stride < 1 || padding < 0 || dilation < 1 || groups < 1
                 || in % groups != 0 || out % groups != 0) {
-            throw new IllegalArgumentException("Conv2d(" + in + "->" + out + ", k=" + kh + "x" + kw + ", stride="
+            throw new dev.vecprop.ConfigException("Conv2d(" + in + "->" + out + ", k=" + kh + "x" + kw + ", stride="
                     + stride + ", padding=" + padding + ", dilation=" + dilation + ", groups=" + groups
                     + "): sizes must be positive and channels divisible by groups");
         }

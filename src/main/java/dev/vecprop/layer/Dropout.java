@@ -16,7 +16,7 @@ public final class Dropout extends ElementwiseLayer {
 
     public Dropout(double p) {
         if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("Dropout: p must be in [0, 1], got " + p);
+            throw new dev.vecprop.ConfigException("Dropout: p must be in [0, 1], got " + p);
         }
         this.p = (float) p;
     }

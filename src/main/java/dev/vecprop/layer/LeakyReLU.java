@@ -12,7 +12,7 @@ public final class LeakyReLU extends ElementwiseLayer {
 
     public LeakyReLU(float slope) {
         if (!Float.isFinite(slope)) {
-            throw new IllegalArgumentException("LeakyReLU: slope must be finite, got " + slope);
+            throw new dev.vecprop.ConfigException("LeakyReLU: slope must be finite, got " + slope);
         }
         this.slope = slope;
     }

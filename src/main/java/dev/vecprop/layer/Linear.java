@@ -42,7 +42,7 @@ public final class Linear extends AbstractLayer {
 
     public Linear(int in, int out, boolean bias) {
         if (in <= 0 || out <= 0) {
-            throw new IllegalArgumentException("Linear(" + in + "->" + out + "): sizes must be positive");
+            throw new dev.vecprop.ConfigException("Linear(" + in + "->" + out + "): sizes must be positive");
         }
         this.in = in;
         this.out = out;

@@ -14,7 +14,7 @@ abstract class Pool2d extends AbstractLayer {
 
     Pool2d(int kh, int kw, int stride, int pad) {
         if (kh < 1 || kw < 1 || stride < 1 || pad < 0 || 2 * pad > Math.min(kh, kw)) {
-            throw new IllegalArgumentException(getClass().getSimpleName() + "(kernel " + kh + "x" + kw + ", stride "
+            throw new dev.vecprop.ConfigException(getClass().getSimpleName() + "(kernel " + kh + "x" + kw + ", stride "
                     + stride + ", padding " + pad + "): sizes must be positive and padding at most half the kernel");
         }
         this.kh = kh;

@@ -99,7 +99,7 @@ public final class Sequential {
 
     private void check(Workspace ws, int batch, float[] x, int xo) {
         if (ws.model != this) {
-            throw new IllegalArgumentException("workspace belongs to another model");
+            throw new dev.vecprop.ConfigException("workspace belongs to another model");
         }
         if (batch < 1 || batch > ws.maxBatch) {
             throw new ShapeException("batch " + batch + " outside 1.." + ws.maxBatch + " of this workspace");

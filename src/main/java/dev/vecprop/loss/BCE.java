@@ -28,7 +28,7 @@ public final class BCE extends ReducedLoss {
         for (int i = 0; i < n; i++) {
             double p = x[xo + i];
             if (!(p >= 0 && p <= 1)) {
-                throw new IllegalArgumentException(describe() + ": prediction " + p + " at element " + i
+                throw new dev.vecprop.ConfigException(describe() + ": prediction " + p + " at element " + i
                         + " is not a probability in [0, 1]");
             }
             double y = t[to + i];
@@ -44,13 +44,13 @@ public final class BCE extends ReducedLoss {
 
     static void checkTargets(String loss, float[] t, int to, int n) {
         if (to < 0 || to + (long) n > t.length) {
-            throw new IllegalArgumentException(loss + ": " + n + " targets from offset " + to
+            throw new dev.vecprop.ConfigException(loss + ": " + n + " targets from offset " + to
                     + " do not fit an array of " + t.length);
         }
         for (int i = 0; i < n; i++) {
             float y = t[to + i];
             if (!(y >= 0f && y <= 1f)) {
-                throw new IllegalArgumentException(loss + ": target " + y + " at element " + i + " is outside [0, 1]");
+                throw new dev.vecprop.ConfigException(loss + ": target " + y + " at element " + i + " is outside [0, 1]");
             }
         }
     }

@@ -10,7 +10,7 @@ public final class L1Penalty implements Penalty {
 
     public L1Penalty(double lambda) {
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-            throw new IllegalArgumentException("L1 penalty: lambda must be finite and >= 0, got " + lambda);
+            throw new dev.vecprop.ConfigException("L1 penalty: lambda must be finite and >= 0, got " + lambda);
         }
         this.lambda = lambda;
     }

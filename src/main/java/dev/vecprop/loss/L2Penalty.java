@@ -10,7 +10,7 @@ public final class L2Penalty implements Penalty {
 
     public L2Penalty(double lambda) {
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-            throw new IllegalArgumentException("L2 penalty: lambda must be finite and >= 0, got " + lambda);
+            throw new dev.vecprop.ConfigException("L2 penalty: lambda must be finite and >= 0, got " + lambda);
         }
         this.lambda = lambda;
     }

@@ -23,7 +23,7 @@ public interface Loss {
     /** Checks that a prediction block fits its array. */
     static void checkBlock(String loss, float[] x, int xo, int batch, int features) {
         if (batch < 1 || features < 1 || xo < 0 || xo + (long) batch * features > x.length) {
-            throw new IllegalArgumentException(loss + ": " + batch + "x" + features + " predictions at offset "
+            throw new dev.vecprop.ConfigException(loss + ": " + batch + "x" + features + " predictions at offset "
                     + xo + " do not fit an array of " + x.length);
         }
     }

@@ -18,7 +18,7 @@ public final class MSELoss extends ReducedLoss {
         int to = targets.offset();
         int n = batch * features;
         if (to < 0 || to + (long) n > t.length) {
-            throw new IllegalArgumentException(describe() + ": " + n + " targets from offset " + to
+            throw new dev.vecprop.ConfigException(describe() + ": " + n + " targets from offset " + to
                     + " do not fit an array of " + t.length);
         }
         double scale = scale(n);

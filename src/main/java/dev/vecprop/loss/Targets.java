@@ -35,14 +35,14 @@ public final class Targets {
 
     int[] labels(String loss) {
         if (labels == null) {
-            throw new IllegalArgumentException(loss + " needs class labels, got real-valued targets");
+            throw new dev.vecprop.ConfigException(loss + " needs class labels, got real-valued targets");
         }
         return labels;
     }
 
     float[] values(String loss) {
         if (values == null) {
-            throw new IllegalArgumentException(loss + " needs real-valued targets, got class labels");
+            throw new dev.vecprop.ConfigException(loss + " needs real-valued targets, got class labels");
         }
         return values;
     }
@@ -56,12 +56,12 @@ public final class Targets {
         int[] y = labels(loss);
         int idx = offset + b;
         if (idx < 0 || idx >= y.length) {
-            throw new IllegalArgumentException(loss + ": no label for sample " + b + " (labels array of "
+            throw new dev.vecprop.ConfigException(loss + ": no label for sample " + b + " (labels array of "
                     + y.length + " from offset " + offset + ")");
         }
         int label = y[idx];
         if (label < 0 || label >= classes) {
-            throw new IllegalArgumentException(loss + ": label " + label + " of sample " + b + " is outside 0.."
+            throw new dev.vecprop.ConfigException(loss + ": label " + label + " of sample " + b + " is outside 0.."
                     + (classes - 1));
         }
         return label;

@@ -25,7 +25,7 @@ public enum Initializer {
             case "xavier-normal", "glorot-normal" -> XAVIER_NORMAL;
             case "kaiming", "kaiming-uniform", "he" -> KAIMING_UNIFORM;
             case "kaiming-normal", "he-normal" -> KAIMING_NORMAL;
-            default -> throw new IllegalArgumentException("unknown initialiser '" + s
+            default -> throw new dev.vecprop.ConfigException("unknown initialiser '" + s
                     + "' (pytorch, normal, xavier, xavier-normal, kaiming, kaiming-normal)");
         };
     }

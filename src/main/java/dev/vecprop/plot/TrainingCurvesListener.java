@@ -37,7 +37,7 @@ public final class TrainingCurvesListener implements TrainingListener {
         this.title = title;
     }
 
-    /** @return the points drawn so far (epochs counted from 1) */
+    /** {@return the points drawn so far (epochs counted from 1)} */
     public List<EpochPoint> points() {
         return List.copyOf(points);
     }

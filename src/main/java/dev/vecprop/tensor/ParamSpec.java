@@ -24,7 +24,7 @@ public record ParamSpec(String name, int[] shape, Storage storage, boolean train
     public ParamSpec {
         shape = shape.clone();
         if (storage == Storage.PANELS_OF_TRANSPOSE && shape.length != 2) {
-            throw new IllegalArgumentException(name + ": packed storage needs a 2-D shape, got "
+            throw new dev.vecprop.ConfigException(name + ": packed storage needs a 2-D shape, got "
                     + Arrays.toString(shape));
         }
     }

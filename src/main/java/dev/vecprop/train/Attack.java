@@ -31,10 +31,10 @@ public final class Attack {
 
     public Attack(Kind kind, double eps, double alpha, int steps) {
         if (!(eps > 0 && eps <= 1)) {
-            throw new IllegalArgumentException("attack eps must be in (0, 1] (pixel units), got " + eps);
+            throw new dev.vecprop.ConfigException("attack eps must be in (0, 1] (pixel units), got " + eps);
         }
         if (kind == Kind.PGD && (steps < 1 || !(alpha > 0))) {
-            throw new IllegalArgumentException("PGD needs steps >= 1 and alpha > 0");
+            throw new dev.vecprop.ConfigException("PGD needs steps >= 1 and alpha > 0");
         }
         this.kind = kind;
         this.eps = (float) eps;
@@ -47,7 +47,7 @@ public final class Attack {
         return switch (kind.toLowerCase(Locale.ROOT)) {
             case "fgsm" -> new Attack(Kind.FGSM, eps, eps, 1);
             case "pgd" -> new Attack(Kind.PGD, eps, alpha > 0 ? alpha : eps / 4, steps > 0 ? steps : 10);
-            default -> throw new IllegalArgumentException("unknown attack '" + kind + "' (fgsm, pgd)");
+            default -> throw new dev.vecprop.ConfigException("unknown attack '" + kind + "' (fgsm, pgd)");
         };
     }
 

@@ -357,7 +357,7 @@ public final class Checkpoint {
                     Long.parseLong(m.get("vecprop.seed")), java.util.Objects.requireNonNull(m.get("vecprop.optimizer")),
                     m.get("vecprop.fit"));
             if (s.epoch() < 0 || s.stepInEpoch() < 0 || s.globalStep() < 0) {
-                throw new IllegalArgumentException("negative position");
+                throw new dev.vecprop.ConfigException("negative position");
             }
             return s;
         } catch (RuntimeException e) {

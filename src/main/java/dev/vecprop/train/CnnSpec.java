@@ -78,7 +78,7 @@ public final class CnnSpec {
         return PRESETS.getOrDefault(a, a);
     }
 
-    /** The layers, shape-checked; throws IllegalArgumentException naming the token that is wrong. */
+    /** The layers, shape-checked; throws ConfigException naming the token that is wrong. */
     public static Sequential build(String arch) {
         Parsed p = parse(arch);
         return new Sequential(p.input, p.layers);
@@ -179,7 +179,7 @@ public final class CnnSpec {
             } else {
                 try {
                     layers.add(ModelSpec.activationLayer(t));
-                } catch (IllegalArgumentException e) {
+                } catch (dev.vecprop.ConfigException e) {
                     throw bad(t, "unknown token (conv<out>x<k>[s<stride>][p<pad>][d<dil>][g<groups>], "
                             + "maxpool<k>, avgpool<k>, gap, bn, relu, leakyrelu, sigmoid, tanh, gelu, dropout<p>, "
                             + "flatten, fc<out>; first token may be CxHxW)");
@@ -187,7 +187,7 @@ public final class CnnSpec {
             }
         }
         if (outputs < 1) {
-            throw new IllegalArgumentException("architecture '" + arch + "': must end with fc<classes>");
+            throw new dev.vecprop.ConfigException("architecture '" + arch + "': must end with fc<classes>");
         }
         return new Parsed(input, layers, outputs);
     }
@@ -216,7 +216,7 @@ public final class CnnSpec {
         throw bad(t, "sizes must be in 1.." + (1 << 16));
     }
 
-    private static IllegalArgumentException bad(String token, String why) {
-        return new IllegalArgumentException("architecture token '" + token + "': " + why);
+    private static dev.vecprop.ConfigException bad(String token, String why) {
+        return new dev.vecprop.ConfigException("architecture token '" + token + "': " + why);
     }
 }

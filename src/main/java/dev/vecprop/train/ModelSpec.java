@@ -49,18 +49,18 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
     public ModelSpec {
         sizes = sizes.clone();
         if (sizes.length < 2) {
-            throw new IllegalArgumentException("architecture needs at least an input and an output size, got "
+            throw new dev.vecprop.ConfigException("architecture needs at least an input and an output size, got "
                     + Arrays.toString(sizes));
         }
         for (int s : sizes) {
             if (s < 1 || s > 1 << 20) {
-                throw new IllegalArgumentException("architecture sizes must be in 1.." + (1 << 20) + ", got " + s);
+                throw new dev.vecprop.ConfigException("architecture sizes must be in 1.." + (1 << 20) + ", got " + s);
             }
         }
         activation = activation.toLowerCase(Locale.ROOT);
         activationLayer(activation);
         if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            throw new dev.vecprop.ConfigException("dropout must be in [0, 1), got " + dropout);
         }
     }
 
@@ -80,7 +80,7 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
             try {
                 sizes[i] = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("architecture '" + arch + "': expected sizes like 784-256-128-10 or one of "
+                throw new dev.vecprop.ConfigException("architecture '" + arch + "': expected sizes like 784-256-128-10 or one of "
                         + PRESETS.keySet());
             }
         }
@@ -107,7 +107,7 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
             case "sigmoid" -> new Sigmoid();
             case "tanh" -> new Tanh();
             case "gelu" -> new GELU();
-            default -> throw new IllegalArgumentException("unknown activation '" + name
+            default -> throw new dev.vecprop.ConfigException("unknown activation '" + name
                     + "' (relu, leakyrelu, sigmoid, tanh, gelu)");
         };
     }
@@ -155,7 +155,7 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         }
         if (p.length != 5 || !p[0].equals("mlp") || !p[2].startsWith("act=") || !p[3].startsWith("dropout=")
                 || !p[4].startsWith("batchnorm=")) {
-            throw new IllegalArgumentException("unrecognised architecture '" + s + "'");
+            throw new dev.vecprop.ConfigException("unrecognised architecture '" + s + "'");
         }
         return parse(p[1], p[2].substring(4), Double.parseDouble(p[3].substring(8)),
                 Boolean.parseBoolean(p[4].substring(10)));

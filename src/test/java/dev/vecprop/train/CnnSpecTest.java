@@ -49,7 +49,7 @@ class CnnSpecTest {
     @Test
     void badSpellingsNameTheToken() {
         assertThatThrownBy(() -> ModelSpec.parse("conv8x3-relu-pool2-fc10", "relu", 0, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pool2'");
+                .isInstanceOf(dev.vecprop.ConfigException.class).hasMessageContaining("'pool2'");
         assertThatThrownBy(() -> ModelSpec.parse("conv8x29-fc10", "relu", 0, false))
                 .hasMessageContaining("'conv8x29'").hasMessageContaining("shrink");
         assertThatThrownBy(() -> ModelSpec.parse("conv8x3-relu", "relu", 0, false))
