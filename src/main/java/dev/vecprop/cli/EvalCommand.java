@@ -115,8 +115,8 @@ final class EvalCommand {
                 }
             }
             if (json) {
-                out.printf(Locale.ROOT, "{\"test_accuracy\":%s,\"test_loss\":%s,\"top%d_accuracy\":%s,\"macro_f1\":%s,\"samples\":%d%s%s}%n",
-                        e.accuracy(), e.loss(), top, e.topKAccuracy(top), e.macroF1(), e.samples(),
+                out.printf(Locale.ROOT, "{\"test_accuracy\":%s,\"test_loss\":%s,\"top%d_accuracy\":%s,\"macro_f1\":%s,\"samples\":%d,\"threads\":%d%s%s}%n",
+                        e.accuracy(), e.loss(), top, e.topKAccuracy(top), e.macroF1(), e.samples(), threads,
                         e.binary() ? ",\"precision\":" + e.precision() + ",\"recall\":" + e.recall() : "",
                         robust == null ? "" : ",\"robust_accuracy\":" + robust.accuracy() + ",\"attack\":" + Json.quote(attack.describe()));
             } else {

@@ -156,6 +156,10 @@ final class TrainCommand {
             throw new UsageException("train: --init: " + e.getMessage());
         }
         double initSigma = a.real("init-sigma", 0.01, 0, 10, true);
+        if (a.has("init-sigma") && init != Initializer.NORMAL) {
+            throw new UsageException("train: --init-sigma is the sigma of --init normal; this run uses --init "
+                    + a.str("init", "pytorch"));
+        }
         Path initFrom = a.path("init-from");
         Path resume = a.path("resume");
         long seed = a.longValue("seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
@@ -209,6 +213,10 @@ final class TrainCommand {
         ModelSpec spec = null;
         Sequential model;
         String modelName;
+        if (resume != null && Checkpoint.state(resume, Checkpoint.read(resume)) == null) {
+            throw new UsageException("train: " + resume + " has no training state to resume from (a weights-only file):"
+                    + " start from its weights with --init-from " + resume);
+        }
         if (resume != null && !a.has("arch")) {
             Safetensors.Contents c = Checkpoint.read(resume);
             model = CheckpointModels.build(resume, c, LayerRegistry.builtIn());
@@ -352,6 +360,7 @@ final class TrainCommand {
         j.append("],\"train_seconds\":").append(r.trainSeconds());
         j.append(",\"samples_per_second\":").append(r.samplesPerSecond());
         j.append(",\"global_steps\":").append(r.globalSteps());
+        j.append(",\"trained_samples\":").append(r.trainedSamples());
         if (r.stopReason() != null) {
             j.append(",\"stopped\":").append(Json.quote(r.stopReason()));
         }
@@ -369,6 +378,9 @@ final class TrainCommand {
     static OptimizerFactory optimizer(Args a) {
         String name = a.str("optimizer", "adam").toLowerCase(Locale.ROOT);
         double momentum = a.real("momentum", 0.9, 0, 1, false);
+        if (a.has("momentum") && !name.equals("momentum") && !name.equals("nesterov")) {
+            throw new UsageException("train: --momentum is for --optimizer momentum or nesterov, not " + name);
+        }
         boolean hasWd = a.has("weight-decay");
         double wd = a.real("weight-decay", 0, 0, 10, false);
         try {
