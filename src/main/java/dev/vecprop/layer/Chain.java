@@ -148,9 +148,12 @@ final class Chain {
     int workspaceSize(int batch) {
         long n = 0;
         for (int i = 0; i < layers.length; i++) {
-            n += blockSize(i, batch);
+            n += 2L * batch * outSizes[i] + layers[i].workspaceSize(batch);
+            if (n > Integer.MAX_VALUE - 64) {
+                throw new ShapeException("a workspace for batches of " + batch + " needs more floats than one Java array holds");
+            }
         }
-        return Math.toIntExact(n);
+        return (int) n;
     }
 
     /** Marks this chain as the model's own (not a residual branch): it reports per-layer times. */

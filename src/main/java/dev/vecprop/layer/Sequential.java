@@ -90,6 +90,11 @@ public final class Sequential {
      */
     public void backward(Context ctx, Workspace ws, float[] x, int xo, int batch, float[] dx, int dxo) {
         check(ws, batch, x, xo);
+        if (dx != null && (dxo < 0 || dxo + (long) batch * inputShape().size() > dx.length)) {
+            throw new ShapeException("dx: " + batch + " samples of " + inputShape() + " need "
+                    + ((long) dxo + (long) batch * inputShape().size()) + " floats from offset " + dxo
+                    + ", array has " + dx.length);
+        }
         try {
             chain.backward(ctx, batch, x, xo, ws.data, ws.chainOff, ws.data, ws.outGradOff, dx, dxo);
         } finally {
@@ -98,6 +103,9 @@ public final class Sequential {
     }
 
     private void check(Workspace ws, int batch, float[] x, int xo) {
+        if (ws == null || x == null) {
+            throw new ShapeException((ws == null ? "the workspace" : "the input array") + " must not be null");
+        }
         if (ws.model != this) {
             throw new dev.vecprop.ConfigException("workspace belongs to another model");
         }

@@ -18,7 +18,7 @@ public final class BCE extends ReducedLoss {
 
     @Override
     public double compute(float[] x, int xo, int batch, int features, Targets targets, float[] dx, int dxo) {
-        Loss.checkBlock(describe(), x, xo, batch, features);
+        Loss.checkBlock(describe(), x, xo, batch, features, targets, dx, dxo);
         float[] t = targets.values(describe());
         int to = targets.offset();
         int n = batch * features;

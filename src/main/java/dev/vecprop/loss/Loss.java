@@ -20,11 +20,40 @@ public interface Loss {
         return Reduction.MEAN;
     }
 
-    /** Checks that a prediction block fits its array. */
-    static void checkBlock(String loss, float[] x, int xo, int batch, int features) {
-        if (batch < 1 || features < 1 || xo < 0 || xo + (long) batch * features > x.length) {
+    /**
+     * Checks a call before any work: the prediction block fits {@code x}, the targets are there and
+     * fit (values: {@code batch * features} from their offset; labels: {@code batch}), and
+     * {@code dx}, unless null, holds the block from {@code dxo}.
+     *
+     * @param loss     the loss's name for messages
+     * @param x        the predictions
+     * @param xo       their offset
+     * @param batch    samples
+     * @param features outputs per sample
+     * @param targets  the targets
+     * @param dx       the gradient's destination, or null
+     * @param dxo      its offset
+     */
+    static void checkBlock(String loss, float[] x, int xo, int batch, int features, Targets targets, float[] dx, int dxo) {
+        long n = (long) batch * features;
+        if (x == null || batch < 1 || features < 1 || xo < 0 || xo + n > x.length) {
             throw new dev.vecprop.ConfigException(loss + ": " + batch + "x" + features + " predictions at offset "
-                    + xo + " do not fit an array of " + x.length);
+                    + xo + " do not fit " + (x == null ? "a null array" : "an array of " + x.length));
+        }
+        if (targets == null) {
+            throw new dev.vecprop.ConfigException(loss + ": targets must not be null");
+        }
+        if (dx != null && (dxo < 0 || dxo + n > dx.length)) {
+            throw new dev.vecprop.ConfigException(loss + ": the gradient of " + batch + "x" + features
+                    + " predictions at offset " + dxo + " does not fit an array of " + dx.length);
+        }
+        int to = targets.offset();
+        long need = targets.valuesOrNull() != null ? n : batch;
+        int have = targets.valuesOrNull() != null ? targets.valuesOrNull().length
+                : targets.labelsOrNull() != null ? targets.labelsOrNull().length : 0;
+        if (to < 0 || to + need > have) {
+            throw new dev.vecprop.ConfigException(loss + ": " + need + " targets from offset " + to
+                    + " do not fit an array of " + have);
         }
     }
 }

@@ -19,7 +19,7 @@ public final class SoftmaxCrossEntropy extends ReducedLoss {
 
     @Override
     public double compute(float[] x, int xo, int batch, int classes, Targets targets, float[] dx, int dxo) {
-        Loss.checkBlock(describe(), x, xo, batch, classes);
+        Loss.checkBlock(describe(), x, xo, batch, classes, targets, dx, dxo);
         double scale = scale(batch);
         double total = 0;
         for (int b = 0; b < batch; b++) {

@@ -13,6 +13,9 @@ public final class Targets {
 
     /** Class labels, sample b's at {@code labels[off + b]}. */
     public static Targets labels(int[] labels, int off) {
+        if (labels == null) {
+            throw new dev.vecprop.ConfigException("Targets.labels: the labels array must not be null");
+        }
         Targets t = new Targets();
         t.labels = labels;
         t.offset = off;
@@ -21,6 +24,9 @@ public final class Targets {
 
     /** Real targets laid out like the predictions, from {@code values[off]}. */
     public static Targets values(float[] values, int off) {
+        if (values == null) {
+            throw new dev.vecprop.ConfigException("Targets.values: the values array must not be null");
+        }
         Targets t = new Targets();
         t.values = values;
         t.offset = off;
@@ -45,6 +51,14 @@ public final class Targets {
             throw new dev.vecprop.ConfigException(loss + " needs real-valued targets, got class labels");
         }
         return values;
+    }
+
+    float[] valuesOrNull() {
+        return values;
+    }
+
+    int[] labelsOrNull() {
+        return labels;
     }
 
     int offset() {

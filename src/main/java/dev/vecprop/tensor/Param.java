@@ -25,6 +25,16 @@ public final class Param {
         this.physicalSize = physicalSize;
     }
 
+    /** As {@link #physicalSize}, in long arithmetic (no overflow for any valid spec). */
+    static long physicalSizeLong(ParamSpec spec) {
+        if (spec.storage() == ParamSpec.Storage.PANELS_OF_TRANSPOSE) {
+            int[] s = spec.shape();
+            long panels = (s[0] + (long) dev.vecprop.simd.GemmTiling.NR - 1) / dev.vecprop.simd.GemmTiling.NR;
+            return panels * Panels.stride(s[1]);
+        }
+        return spec.numel();
+    }
+
     static int physicalSize(ParamSpec spec) {
         if (spec.storage() == ParamSpec.Storage.PANELS_OF_TRANSPOSE) {
             int[] s = spec.shape();

@@ -23,6 +23,17 @@ public record ParamSpec(String name, int[] shape, Storage storage, boolean train
 
     public ParamSpec {
         shape = shape.clone();
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new dev.vecprop.layer.ShapeException(name + ": negative dimension in " + Arrays.toString(shape));
+            }
+            n *= d;
+            if (n > Integer.MAX_VALUE - 64) {
+                throw new dev.vecprop.layer.ShapeException(name + " " + Arrays.toString(shape)
+                        + " has more elements than one Java array holds");
+            }
+        }
         if (storage == Storage.PANELS_OF_TRANSPOSE && shape.length != 2) {
             throw new dev.vecprop.ConfigException(name + ": packed storage needs a 2-D shape, got "
                     + Arrays.toString(shape));

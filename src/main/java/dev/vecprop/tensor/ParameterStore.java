@@ -22,19 +22,24 @@ public final class ParameterStore {
 
     /** Builds the store for {@code specs}, keyed by full name ({@code "0.weight"}), in order. */
     public ParameterStore(Map<String, ParamSpec> specs) {
-        int valueSize = 0;
-        int bufferSize = 0;
-        for (ParamSpec s : specs.values()) {
-            int size = align(Param.physicalSize(s));
+        long valueSize = 0;
+        long bufferSize = 0;
+        for (Map.Entry<String, ParamSpec> e : specs.entrySet()) {
+            ParamSpec s = e.getValue();
+            long size = align(Param.physicalSizeLong(s));
             if (s.trainable()) {
-                valueSize = Math.addExact(valueSize, size);
+                valueSize += size;
             } else {
-                bufferSize = Math.addExact(bufferSize, size);
+                bufferSize += size;
+            }
+            if (valueSize > MAX_FLOATS || bufferSize > MAX_FLOATS) {
+                throw new dev.vecprop.layer.ShapeException("the model's tensors up to " + e.getKey() + " need more than "
+                        + MAX_FLOATS + " floats, more than one Java array holds");
             }
         }
-        values = new float[valueSize];
-        grads = new float[valueSize];
-        buffers = new float[bufferSize];
+        values = new float[(int) valueSize];
+        grads = new float[(int) valueSize];
+        buffers = new float[(int) bufferSize];
         Map<String, Param> m = new LinkedHashMap<>();
         int vo = 0;
         int bo = 0;
@@ -54,7 +59,14 @@ public final class ParameterStore {
         byName = Collections.unmodifiableMap(m);
     }
 
+    /** The most floats one store array holds (a little below the VM's array limit). */
+    static final long MAX_FLOATS = Integer.MAX_VALUE - 64;
+
     private static int align(int n) {
+        return (n + ALIGN - 1) / ALIGN * ALIGN;
+    }
+
+    private static long align(long n) {
         return (n + ALIGN - 1) / ALIGN * ALIGN;
     }
 
