@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -20,25 +22,53 @@ import java.util.stream.Collectors;
  *
  * <p>Format: two zero bytes, a type code (0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32, 0x0E f64),
  * the number of dimensions, then each dimension as a big-endian 32-bit integer, then the data,
- * big-endian, row-major. Validation: magic, type, 1..8 dimensions each in 1..2^31-1, and that the
- * dimensions multiply (without overflow) to exactly the payload size.
+ * big-endian, row-major. {@link #open} checks every header field before anything is read: the magic
+ * (a gzip file is named as such), the type code, 1..8 dimensions, each dimension in 1..2^31-1
+ * (a file with no items is rejected), that the dimensions multiply without overflow to items of at
+ * most 2^31-1 elements, and that the data is exactly as long as they say (neither truncated nor
+ * followed by extra bytes). What the caller will interpret the elements as is checked with
+ * {@link #expectImages()}, {@link #expectLabels()} or {@link #requireType(String, Type...)}
+ * ({@link #openImages(Path)} and {@link #openLabels(Path)} open and check in one step).
  */
 public final class IdxFile implements AutoCloseable {
 
     /** IDX element types. */
     public enum Type {
-        U8(0x08, 1), I8(0x09, 1), I16(0x0B, 2), I32(0x0C, 4), F32(0x0D, 4), F64(0x0E, 8);
+        U8(0x08, 1, "unsigned bytes"), I8(0x09, 1, "signed bytes"), I16(0x0B, 2, "int16"),
+        I32(0x0C, 4, "int32"), F32(0x0D, 4, "float32"), F64(0x0E, 8, "float64");
 
         final int code;
         final int bytes;
+        private final String description;
 
-        Type(int code, int bytes) {
+        Type(int code, int bytes, String description) {
             this.code = code;
             this.bytes = bytes;
+            this.description = description;
         }
 
         public int bytes() {
             return bytes;
+        }
+
+        /** The IDX type code (byte 2 of the file). */
+        public int code() {
+            return code;
+        }
+
+        /** What the elements are, for messages: "unsigned bytes", "int16", "float32"... */
+        public String description() {
+            return description;
+        }
+
+        /** True for the integer types (u8, i8, i16, i32). */
+        public boolean isInteger() {
+            return this != F32 && this != F64;
+        }
+
+        /** "float32 (0x0D)". */
+        String describe() {
+            return String.format("%s (0x%02X)", description, code);
         }
 
         static Type of(int code) {
@@ -61,6 +91,7 @@ public final class IdxFile implements AutoCloseable {
     private final Type type;
     private final int[] dims;
     private final long elements;
+    private final int itemSize;
     private final Arena arena;
     private final MemorySegment payload;
 
@@ -69,6 +100,7 @@ public final class IdxFile implements AutoCloseable {
         this.type = type;
         this.dims = dims;
         this.elements = elements;
+        this.itemSize = (int) (elements / dims[0]);
         this.arena = arena;
         this.payload = payload;
     }
@@ -78,22 +110,18 @@ public final class IdxFile implements AutoCloseable {
         if (Files.isDirectory(file)) {
             throw new InvalidDataException(file, "is a directory, expected an IDX file");
         }
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new InvalidDataException(file, "no such file");
-        } catch (IOException e) {
-            throw new InvalidDataException(file, "cannot read (" + e.getMessage() + ")");
-        }
-        if (size < 4) {
-            throw new InvalidDataException(file, "too short for an IDX header (" + size + " bytes)");
-        }
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 4) {
+                throw new InvalidDataException(file, "too short for an IDX header (" + size
+                        + " bytes, expected at least 4: magic 0x00 0x00, type code, number of dimensions)");
+            }
             MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            IdxFile f = parse(file, all, size, arena);
-            return f;
+            return parse(file, all, size, arena);
+        } catch (NoSuchFileException e) {
+            arena.close();
+            throw new InvalidDataException(file, "no such file");
         } catch (AccessDeniedException e) {
             arena.close();
             throw new InvalidDataException(file, "permission denied");
@@ -106,55 +134,163 @@ public final class IdxFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens an image file: {@link #open} then {@link #expectImages()}; the file is closed again if
+     * the check fails.
+     */
+    public static IdxFile openImages(Path file) {
+        return checked(open(file), IdxFile::expectImages);
+    }
+
+    /**
+     * Opens a label file: {@link #open} then {@link #expectLabels()}; the file is closed again if
+     * the check fails.
+     */
+    public static IdxFile openLabels(Path file) {
+        return checked(open(file), IdxFile::expectLabels);
+    }
+
+    private static IdxFile checked(IdxFile f, Consumer<IdxFile> check) {
+        try {
+            check.accept(f);
+            return f;
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks that this file holds images: unsigned bytes (type 0x08, the pixels the data pipeline
+     * scales by 1/255) in at least 2 dimensions (count, then the pixels of one image). Otherwise
+     * throws {@link InvalidDataException}, e.g. "FILE: images must be unsigned bytes (IDX type
+     * 0x08), got float32 (0x0D)". Returns this file.
+     */
+    public IdxFile expectImages() {
+        requireType("images", Type.U8);
+        if (dims.length < 2) {
+            throw new InvalidDataException(path, "images must have at least 2 dimensions (count, then pixels), got "
+                    + dims.length + " (dimensions " + shape(dims, dims.length) + ")");
+        }
+        return this;
+    }
+
+    /**
+     * Checks that this file holds labels: an integer type (0x08 u8, 0x09 i8, 0x0B i16 or 0x0C i32)
+     * in exactly 1 dimension (one label per item). Otherwise throws {@link InvalidDataException},
+     * e.g. "FILE: labels must be integers (IDX type 0x08, 0x09, 0x0B or 0x0C), got float32 (0x0D)".
+     * Returns this file.
+     */
+    public IdxFile expectLabels() {
+        requireType("labels", Type.U8, Type.I8, Type.I16, Type.I32);
+        if (dims.length != 1) {
+            throw new InvalidDataException(path, "labels must have 1 dimension (one label per item), got "
+                    + dims.length + " (dimensions " + shape(dims, dims.length) + ")");
+        }
+        return this;
+    }
+
+    /**
+     * Checks that the element type is one of {@code allowed}; {@code role} names what the caller
+     * reads the file as ("images", "labels"). Throws {@link InvalidDataException}, e.g. "FILE:
+     * images must be unsigned bytes (IDX type 0x08), got float32 (0x0D)". Returns this file.
+     */
+    public IdxFile requireType(String role, Type... allowed) {
+        if (allowed.length == 0) {
+            throw new IllegalArgumentException("requireType needs at least one allowed type");
+        }
+        for (Type t : allowed) {
+            if (t == type) {
+                return this;
+            }
+        }
+        String want;
+        if (allowed.length == 1) {
+            want = String.format("%s (IDX type 0x%02X)", allowed[0].description, allowed[0].code);
+        } else if (EnumSet.copyOf(Arrays.asList(allowed)).equals(EnumSet.of(Type.U8, Type.I8, Type.I16, Type.I32))) {
+            want = "integers (IDX type " + codes(allowed) + ")";
+        } else {
+            want = join(Arrays.stream(allowed).map(Type::describe).toArray(String[]::new));
+        }
+        throw new InvalidDataException(path, role + " must be " + want + ", got " + type.describe());
+    }
+
+    private static String codes(Type[] types) {
+        return join(Arrays.stream(types).map(t -> String.format("0x%02X", t.code)).toArray(String[]::new));
+    }
+
+    /** "a", "a or b", "a, b or c". */
+    private static String join(String[] parts) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < parts.length; k++) {
+            b.append(k == 0 ? "" : k == parts.length - 1 ? " or " : ", ").append(parts[k]);
+        }
+        return b.toString();
+    }
+
     private static IdxFile parse(Path file, MemorySegment all, long size, Arena arena) {
         int z0 = all.get(ValueLayout.JAVA_BYTE, 0) & 0xFF;
         int z1 = all.get(ValueLayout.JAVA_BYTE, 1) & 0xFF;
         int code = all.get(ValueLayout.JAVA_BYTE, 2) & 0xFF;
         int nd = all.get(ValueLayout.JAVA_BYTE, 3) & 0xFF;
+        if (z0 == 0x1F && z1 == 0x8B) {
+            throw new InvalidDataException(file, "is gzip-compressed (magic bytes 0-1 are 0x1F 0x8B), expected a raw "
+                    + "IDX file starting 0x00 0x00: decompress it first (gunzip), or pass the folder as --data");
+        }
         if (z0 != 0 || z1 != 0) {
             throw new InvalidDataException(file, String.format(
-                    "not an IDX file (magic starts 0x%02X 0x%02X, expected 0x00 0x00)", z0, z1));
+                    "not an IDX file (magic bytes 0-1 are 0x%02X 0x%02X, expected 0x00 0x00)", z0, z1));
         }
         Type type = Type.of(code);
         if (type == null) {
-            throw new InvalidDataException(file, String.format("unknown IDX element type 0x%02X "
-                    + "(expected 0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32 or 0x0E f64)", code));
+            throw new InvalidDataException(file, String.format("unknown IDX element type 0x%02X in byte 2 (type code, "
+                    + "expected 0x08 u8, 0x09 i8, 0x0B i16, 0x0C i32, 0x0D f32 or 0x0E f64)", code));
         }
         if (nd < 1 || nd > MAX_DIMS) {
-            throw new InvalidDataException(file, "IDX header declares " + nd + " dimensions (expected 1.."
-                    + MAX_DIMS + ")");
+            throw new InvalidDataException(file, "byte 3 (number of dimensions) declares " + nd
+                    + " dimensions, expected 1.." + MAX_DIMS);
         }
         long header = 4L + 4L * nd;
         if (size < header) {
-            throw new InvalidDataException(file, "truncated header: " + nd + " dimensions need " + header
-                    + " bytes, the file has " + size);
+            throw new InvalidDataException(file, "truncated header: byte 3 declares " + nd + " dimensions, which need "
+                    + header + " header bytes (expected at least that many), the file has " + size);
         }
         int[] dims = new int[nd];
         long elements = 1;
         for (int i = 0; i < nd; i++) {
             int d = all.get(I32, 4 + 4L * i);
             if (d <= 0) {
-                throw new InvalidDataException(file, "dimension " + i + " is " + Integer.toUnsignedString(d)
-                        + " (must be 1..2147483647)");
+                String why = d != 0 ? "" : i == 0 ? "; a file with no items is not accepted"
+                        : "; items with no elements are not accepted";
+                throw new InvalidDataException(file, "dimension " + i + " (bytes " + (4 + 4 * i) + "-" + (7 + 4 * i)
+                        + ") is " + Integer.toUnsignedString(d) + ", expected 1..2147483647" + why);
             }
             dims[i] = d;
             try {
                 elements = Math.multiplyExact(elements, d);
             } catch (ArithmeticException e) {
-                throw new InvalidDataException(file, "dimensions " + shape(dims, i + 1) + " overflow");
+                throw new InvalidDataException(file, "dimensions " + shape(dims, i + 1)
+                        + " overflow: expected at most 2^63-1 elements");
             }
+        }
+        long perItem = elements / dims[0];
+        if (perItem > Integer.MAX_VALUE) {
+            throw new InvalidDataException(file, "dimensions " + shape(dims, nd) + " give items of " + perItem
+                    + " elements, expected at most 2147483647");
         }
         long payloadBytes;
         try {
             payloadBytes = Math.multiplyExact(elements, type.bytes);
         } catch (ArithmeticException e) {
-            throw new InvalidDataException(file, "dimensions " + shape(dims, nd) + " overflow");
+            throw new InvalidDataException(file, "dimensions " + shape(dims, nd) + " of " + type.description
+                    + " overflow: expected at most 2^63-1 data bytes");
         }
         long have = size - header;
         if (payloadBytes != have) {
-            throw new InvalidDataException(file, "dimensions " + shape(dims, nd) + " of " + type
-                    + " need " + payloadBytes + " data bytes, the file has " + have
-                    + (have < payloadBytes ? " (truncated)" : " (extra bytes)"));
+            throw new InvalidDataException(file, "dimensions " + shape(dims, nd) + " of " + type.description
+                    + " (" + type.bytes + " byte" + (type.bytes == 1 ? "" : "s")
+                    + " each) need exactly " + payloadBytes + " data bytes after the " + header + "-byte header, the file has "
+                    + have + (have < payloadBytes ? " (truncated)" : " (" + (have - payloadBytes) + " extra byte" + (have - payloadBytes == 1 ? ")" : "s)")));
         }
         return new IdxFile(file, type, dims, elements, arena, all.asSlice(header, payloadBytes));
     }
@@ -180,13 +316,9 @@ public final class IdxFile implements AutoCloseable {
         return dims[0];
     }
 
-    /** Elements per item (product of the remaining dimensions). */
+    /** Elements per item (product of the remaining dimensions; checked at open to fit an int). */
     public int itemSize() {
-        long n = elements / dims[0];
-        if (n > Integer.MAX_VALUE) {
-            throw new InvalidDataException(path, "items of " + n + " elements are too large");
-        }
-        return (int) n;
+        return itemSize;
     }
 
     public long elements() {

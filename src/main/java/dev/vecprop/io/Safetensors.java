@@ -3,8 +3,13 @@ package dev.vecprop.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,23 +18,43 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The safetensors format: an 8-byte little-endian header length, a JSON header mapping tensor names
  * to {@code {dtype, shape, data_offsets}} (plus an optional {@code __metadata__} string map), then the
- * raw little-endian data. Reading validates everything before allocating data: the header length
- * against the file size (no allocation proportional to a lying header), the JSON, dtypes, shapes,
- * offsets in range, non-overlapping, and consistent with shape x dtype size.
+ * raw little-endian data. Reading checks every header field before allocating any tensor data: the
+ * header length against the file size and {@link #MAX_HEADER} (no allocation proportional to a lying
+ * header); the header as strict UTF-8 starting with '{' and padded only with spaces; the JSON
+ * (duplicate keys rejected); {@code __metadata__} a string-to-string object; every tensor entry with
+ * exactly the fields dtype (a supported dtype string), shape (non-negative integers) and data_offsets
+ * ([begin, end] integers, begin &lt;= end, inside the data area, end - begin = elements x dtype size);
+ * and that the tensors cover the data area contiguously, without overlaps, gaps or trailing bytes
+ * (as the specification requires and the reference writer produces).
  * Writing is atomic and durable: temporary file in the same folder, fsync, rename, fsync the folder.
  */
 public final class Safetensors {
     private Safetensors() {}
 
-    /** Largest header accepted (the reference implementation's limit). */
-    public static final long MAX_HEADER = 100L << 20;
+    /** Largest header accepted (the reference implementation's limit, 100,000,000 bytes). */
+    public static final long MAX_HEADER = 100_000_000L;
+
+    /** The dtypes {@link #read} converts to float (F16, BF16 exactly; F64 rounded; integers if exact). */
+    public static final List<String> READ_DTYPES = List.of("F32", "F16", "BF16", "F64", "I64", "I32");
+
+    /** Every dtype of the specification (for telling "unknown" from "not supported"). */
+    private static final Set<String> SPEC_DTYPES = Set.of("BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0",
+            "F4", "F6_E2M3", "F6_E3M2", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64",
+            "C64");
+
+    private static final List<String> FIELDS = List.of("dtype", "shape", "data_offsets");
+
+    /** Largest integer magnitude a float32 holds exactly. */
+    private static final long FLOAT_EXACT = 1L << 24;
 
     /** One tensor: dtype ({@code F32}, {@code F64}, {@code I64}...), shape, and values as doubles-convertible floats. */
     public record Tensor(String dtype, long[] shape, float[] data) {
@@ -55,7 +80,35 @@ public final class Safetensors {
         };
     }
 
-    /** Reads and validates a file; tensors of dtype F32, F64, F16, BF16, I64, I32 are converted to float. */
+    private static String supported() {
+        return String.join(", ", READ_DTYPES);
+    }
+
+    /** The JSON type of a parsed value, for messages. */
+    private static String jsonType(Object v) {
+        if (v == null) {
+            return "null";
+        } else if (v instanceof Map<?, ?>) {
+            return "an object";
+        } else if (v instanceof List<?>) {
+            return "an array";
+        } else if (v instanceof String) {
+            return "a string";
+        } else if (v instanceof Long) {
+            return "the integer " + v;
+        } else if (v instanceof Double) {
+            return "the number " + v;
+        } else {
+            return String.valueOf(v);
+        }
+    }
+
+    /**
+     * Reads and validates a file; tensors of dtype F32, F16, BF16, F64, I64, I32 are converted to
+     * float (F64 values outside the float range and integers beyond 2^24 in magnitude, which float
+     * cannot hold, are rejected). Every problem is a {@link CheckpointException} naming the file, the
+     * field (and tensor) and what was expected.
+     */
     public static Contents read(Path file) {
         if (Files.isDirectory(file)) {
             throw new CheckpointException(file, "is a directory, expected a safetensors file");
@@ -63,23 +116,38 @@ public final class Safetensors {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
-                throw new CheckpointException(file, "too short for a safetensors header (" + size + " bytes)");
+                throw new CheckpointException(file, "too short for a safetensors header (" + size
+                        + " bytes, expected at least 8 for the header length)");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(ch, lenBuf, 0);
             long hlen = lenBuf.getLong(0);
-            if (hlen < 2 || hlen > size - 8 || hlen > MAX_HEADER) {
+            long maxLen = Math.min(size - 8, MAX_HEADER);
+            if (hlen < 2 || hlen > maxLen) {
                 throw new CheckpointException(file, "header length " + Long.toUnsignedString(hlen)
-                        + " does not fit a file of " + size + " bytes (max " + MAX_HEADER + ")");
+                        + " (bytes 0-7, little-endian u64) does not fit: expected 2.." + maxLen + " (the file has "
+                        + (size - 8) + " bytes after the length field; the limit is " + MAX_HEADER + ")");
             }
             ByteBuffer hb = ByteBuffer.allocate((int) hlen);
             readFully(ch, hb, 8);
-            String headerText = new String(hb.array(), StandardCharsets.UTF_8);
+            String headerText = utf8(file, hb.array());
+            if (headerText.charAt(0) != '{') {
+                throw new CheckpointException(file, "header must start with '{' at byte 8, got "
+                        + String.format("0x%02X", hb.get(0) & 0xFF));
+            }
+            int textEnd = headerText.length();
+            while (textEnd > 0 && headerText.charAt(textEnd - 1) == ' ') {
+                textEnd--;
+            }
+            if (headerText.charAt(textEnd - 1) != '}') {
+                throw new CheckpointException(file, "header must end with '}' followed only by space (0x20) padding, got "
+                        + String.format("U+%04X", (int) headerText.charAt(textEnd - 1)) + " before the padding");
+            }
             Object parsed;
             try {
-                parsed = Json.parse(headerText);
+                parsed = Json.parse(headerText.substring(0, textEnd));
             } catch (IllegalArgumentException e) {
-                throw new CheckpointException(file, "header: " + e.getMessage());
+                throw new CheckpointException(file, "header: " + e.getMessage() + " (expected strict JSON)");
             }
             if (!(parsed instanceof Map<?, ?> header)) {
                 throw new CheckpointException(file, "header is not a JSON object");
@@ -87,115 +155,199 @@ public final class Safetensors {
             long dataStart = 8 + hlen;
             long dataLen = size - dataStart;
             Map<String, String> meta = new LinkedHashMap<>();
-            record Entry(String name, String dtype, long[] shape, long begin, long end) {}
             List<Entry> entries = new ArrayList<>();
             for (Map.Entry<?, ?> e : header.entrySet()) {
                 String rawName = (String) e.getKey();
-                String name = Json.printable(rawName);
-                if (name.equals("__metadata__")) {
+                if (rawName.equals("__metadata__")) {
                     if (!(e.getValue() instanceof Map<?, ?> mm)) {
-                        throw new CheckpointException(file, "__metadata__ is not an object");
+                        throw new CheckpointException(file, "__metadata__ is " + jsonType(e.getValue())
+                                + ", expected an object of string values");
                     }
                     for (Map.Entry<?, ?> me : mm.entrySet()) {
                         if (!(me.getValue() instanceof String sv)) {
-                            throw new CheckpointException(file, "__metadata__ value of " + Json.printable(me.getKey()) + " is not a string");
+                            throw new CheckpointException(file, "__metadata__ value of " + Json.printable(me.getKey())
+                                    + " is " + Json.printable(jsonType(me.getValue())) + ", expected a string");
                         }
                         meta.put((String) me.getKey(), sv);
                     }
                     continue;
                 }
-                if (!(e.getValue() instanceof Map<?, ?> t)) {
-                    throw new CheckpointException(file, "tensor " + name + ": entry is not an object");
-                }
-                if (!(t.get("dtype") instanceof String dtype)) {
-                    throw new CheckpointException(file, "tensor " + name + ": missing dtype");
-                }
-                int es = dtypeSize(dtype);
-                if (es < 0) {
-                    throw new CheckpointException(file, "tensor " + name + ": unknown dtype " + Json.printable(dtype));
-                }
-                if (!(t.get("shape") instanceof List<?> sl)) {
-                    throw new CheckpointException(file, "tensor " + name + ": missing shape");
-                }
-                long[] shape = new long[sl.size()];
-                long numel = 1;
-                for (int k = 0; k < shape.length; k++) {
-                    if (!(sl.get(k) instanceof Long d) || d < 0) {
-                        throw new CheckpointException(file, "tensor " + name + ": bad shape " + Json.printable(sl));
-                    }
-                    shape[k] = d;
-                    try {
-                        numel = Math.multiplyExact(numel, d);
-                    } catch (ArithmeticException ex) {
-                        throw new CheckpointException(file, "tensor " + name + ": shape " + Json.printable(sl) + " overflows");
-                    }
-                }
-                if (!(t.get("data_offsets") instanceof List<?> ol) || ol.size() != 2
-                        || !(ol.get(0) instanceof Long b0) || !(ol.get(1) instanceof Long b1)) {
-                    throw new CheckpointException(file, "tensor " + name + ": missing or bad data_offsets");
-                }
-                if (b0 < 0 || b1 < b0 || b1 > dataLen) {
-                    throw new CheckpointException(file, "tensor " + name + ": data_offsets [" + b0 + ", " + b1
-                            + "] outside the data (" + dataLen + " bytes)");
-                }
-                long want;
-                try {
-                    want = Math.multiplyExact(numel, es);
-                } catch (ArithmeticException ex) {
-                    throw new CheckpointException(file, "tensor " + name + ": size overflows");
-                }
-                if (b1 - b0 != want) {
-                    throw new CheckpointException(file, "tensor " + name + ": shape " + Arrays.toString(shape) + " of "
-                            + dtype + " needs " + want + " bytes, data_offsets give " + (b1 - b0));
-                }
-                if (!dtype.equals("F32") && !dtype.equals("F64") && !dtype.equals("F16") && !dtype.equals("BF16")
-                        && !dtype.equals("I64") && !dtype.equals("I32")) {
-                    throw new CheckpointException(file, "tensor " + name + ": unsupported dtype " + Json.printable(dtype));
-                }
-                if (numel > Integer.MAX_VALUE - 8) {
-                    throw new CheckpointException(file, "tensor " + name + ": too large (" + numel + " elements)");
-                }
-                entries.add(new Entry(rawName, dtype, shape, b0, b1));
+                entries.add(entry(file, Json.printable(rawName), rawName, e.getValue(), dataLen));
             }
             List<Entry> sorted = new ArrayList<>(entries);
-            sorted.sort((a, b) -> Long.compare(a.begin(), b.begin()));
-            for (int k = 1; k < sorted.size(); k++) {
-                if (sorted.get(k).begin() < sorted.get(k - 1).end()) {
-                    throw new CheckpointException(file, "tensors " + Json.printable(sorted.get(k - 1).name()) + " and "
-                            + Json.printable(sorted.get(k).name()) + " overlap");
+            sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+            long pos = 0;
+            Entry prev = null;
+            for (Entry en : sorted) {
+                if (en.begin() < pos) {
+                    throw new CheckpointException(file, "tensors " + Json.printable(prev.name()) + " and "
+                            + Json.printable(en.name()) + " overlap: " + Json.printable(prev.name()) + " ends at data byte "
+                            + pos + ", " + Json.printable(en.name()) + " begins at " + en.begin()
+                            + " (expected each tensor to begin where the previous one ends)");
                 }
+                if (en.begin() > pos) {
+                    throw new CheckpointException(file, "data bytes [" + pos + ", " + en.begin() + ") before tensor "
+                            + Json.printable(en.name()) + " belong to no tensor (expected contiguous data_offsets)");
+                }
+                pos = en.end();
+                prev = en;
+            }
+            if (pos != dataLen) {
+                throw new CheckpointException(file, "the data area has " + dataLen + " bytes but the tensors' data_offsets end at "
+                        + pos + ": " + (dataLen - pos) + " trailing bytes belong to no tensor (expected the tensors to cover "
+                        + "the data area exactly)");
             }
             Map<String, Tensor> tensors = new LinkedHashMap<>();
             for (Entry en : entries) {
                 int n = (int) (en.end() - en.begin());
                 ByteBuffer data = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(ch, data, dataStart + en.begin());
-                tensors.put(en.name(), new Tensor(en.dtype(), en.shape(), decode(en.dtype(), data)));
+                tensors.put(en.name(), new Tensor(en.dtype(), en.shape(),
+                        decode(file, Json.printable(en.name()), en.dtype(), data)));
             }
             return new Contents(tensors, meta);
         } catch (NoSuchFileException e) {
             throw new CheckpointException(file, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new CheckpointException(file, "permission denied");
         } catch (IOException e) {
             throw new CheckpointException(file, "cannot read (" + e.getMessage() + ")");
         }
     }
 
-    private static float[] decode(String dtype, ByteBuffer b) {
+    /** Strict UTF-8 (a malformed byte is an error, never a replacement character). */
+    private static String utf8(Path file, byte[] bytes) {
+        CharsetDecoder dec = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult r = dec.decode(in, out, true);
+        if (!r.isError()) {
+            r = dec.flush(out);
+        }
+        if (r.isError()) {
+            throw new CheckpointException(file, "header is not valid UTF-8 at byte " + (8 + in.position())
+                    + String.format(" (0x%02X; expected UTF-8 JSON)", bytes[in.position()] & 0xFF));
+        }
+        return out.flip().toString();
+    }
+
+    /** One validated header entry; {@code name} is the raw name from the file. */
+    private record Entry(String name, String dtype, long[] shape, long begin, long end) {}
+
+    /** Validates one tensor entry: everything that can be checked without the other tensors. */
+    private static Entry entry(Path file, String name, String rawName, Object value, long dataLen) {
+        String t = "tensor " + name + ": ";
+        if (!(value instanceof Map<?, ?> m)) {
+            throw new CheckpointException(file, t + "entry is " + jsonType(value)
+                    + ", expected an object {dtype, shape, data_offsets}");
+        }
+        for (Object k : m.keySet()) {
+            if (!FIELDS.contains(k)) {
+                throw new CheckpointException(file, t + "unexpected field " + Json.printable(k)
+                        + " (expected exactly dtype, shape and data_offsets)");
+            }
+        }
+        for (String f : FIELDS) {
+            if (!m.containsKey(f)) {
+                throw new CheckpointException(file, t + "missing field " + f
+                        + " (expected exactly dtype, shape and data_offsets)");
+            }
+        }
+        if (!(m.get("dtype") instanceof String dtype)) {
+            throw new CheckpointException(file, t + "dtype is " + jsonType(m.get("dtype"))
+                    + ", expected a string, one of " + supported());
+        }
+        if (!READ_DTYPES.contains(dtype)) {
+            throw new CheckpointException(file, t + (SPEC_DTYPES.contains(dtype) ? "dtype " + dtype + " is not supported"
+                    : "unknown dtype " + Json.printable(dtype)) + " (expected one of " + supported() + ")");
+        }
+        int es = dtypeSize(dtype);
+        if (!(m.get("shape") instanceof List<?> sl)) {
+            throw new CheckpointException(file, t + "shape is " + jsonType(m.get("shape"))
+                    + ", expected an array of non-negative integers");
+        }
+        long[] shape = new long[sl.size()];
+        for (int k = 0; k < shape.length; k++) {
+            if (!(sl.get(k) instanceof Long d) || d < 0) {
+                throw new CheckpointException(file, t + "shape entry " + k + " is " + Json.printable(jsonType(sl.get(k)))
+                        + ", expected a non-negative integer");
+            }
+            shape[k] = d;
+        }
+        long numel = 1;
+        for (long d : shape) {
+            try {
+                numel = Math.multiplyExact(numel, d);
+            } catch (ArithmeticException ex) {
+                throw new CheckpointException(file, t + "shape " + Json.printable(Arrays.toString(shape))
+                        + " overflows: expected at most 2^63-1 elements");
+            }
+        }
+        long want;
+        try {
+            want = Math.multiplyExact(numel, es);
+        } catch (ArithmeticException ex) {
+            throw new CheckpointException(file, t + "shape " + Json.printable(Arrays.toString(shape)) + " of " + dtype
+                    + " overflows: expected at most 2^63-1 bytes");
+        }
+        if (numel > Integer.MAX_VALUE - 8) {
+            throw new CheckpointException(file, t + "shape " + Json.printable(Arrays.toString(shape)) + " has " + numel
+                    + " elements, expected at most " + (Integer.MAX_VALUE - 8));
+        }
+        if (!(m.get("data_offsets") instanceof List<?> ol) || ol.size() != 2
+                || !(ol.get(0) instanceof Long b0) || !(ol.get(1) instanceof Long b1) || b0 < 0 || b1 < 0) {
+            throw new CheckpointException(file, t + "data_offsets is " + Json.printable(m.get("data_offsets"))
+                    + ", expected [begin, end] of two non-negative integers");
+        }
+        if (b1 < b0) {
+            throw new CheckpointException(file, t + "data_offsets [" + b0 + ", " + b1 + "] end before they begin"
+                    + " (expected begin <= end)");
+        }
+        if (b1 > dataLen) {
+            throw new CheckpointException(file, t + "data_offsets [" + b0 + ", " + b1 + "] outside the data ("
+                    + dataLen + " bytes; expected end <= " + dataLen + ")");
+        }
+        if (b1 - b0 != want) {
+            throw new CheckpointException(file, t + "shape " + Arrays.toString(shape) + " of " + dtype + " needs "
+                    + want + " bytes, data_offsets [" + b0 + ", " + b1 + "] give " + (b1 - b0)
+                    + " (expected end - begin = elements x " + es + ")");
+        }
+        return new Entry(rawName, dtype, shape, b0, b1);
+    }
+
+    /** Converts little-endian values of {@code dtype} to float, rejecting values float cannot hold. */
+    private static float[] decode(Path file, String name, String dtype, ByteBuffer b) {
         int es = dtypeSize(dtype);
         int n = b.capacity() / es;
         float[] out = new float[n];
         for (int k = 0; k < n; k++) {
             out[k] = switch (dtype) {
                 case "F32" -> b.getFloat(4 * k);
-                case "F64" -> (float) b.getDouble(8 * k);
-                case "I64" -> (float) b.getLong(8 * k);
-                case "I32" -> (float) b.getInt(4 * k);
+                case "F64" -> {
+                    double v = b.getDouble(8 * k);
+                    if (Double.isFinite(v) && Math.abs(v) > Float.MAX_VALUE) {
+                        throw new CheckpointException(file, "tensor " + name + ": F64 element " + k + " = " + v
+                                + " is outside the float32 range (expected |value| <= " + Float.MAX_VALUE + ")");
+                    }
+                    yield (float) v;
+                }
+                case "I64" -> exact(file, name, dtype, k, b.getLong(8 * k));
+                case "I32" -> exact(file, name, dtype, k, b.getInt(4 * k));
                 case "F16" -> Float.float16ToFloat(b.getShort(2 * k));
                 case "BF16" -> Float.intBitsToFloat((b.getShort(2 * k) & 0xFFFF) << 16);
                 default -> throw new IllegalStateException(dtype);
             };
         }
         return out;
+    }
+
+    private static float exact(Path file, String name, String dtype, int k, long v) {
+        if (v > FLOAT_EXACT || v < -FLOAT_EXACT) {
+            throw new CheckpointException(file, "tensor " + name + ": " + dtype + " element " + k + " = " + v
+                    + " is not exactly representable as float32 (expected |value| <= " + FLOAT_EXACT + ")");
+        }
+        return v;
     }
 
     private static void readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
@@ -227,6 +379,27 @@ public final class Safetensors {
             Tensor t = e.getValue();
             if (!t.dtype().equals("F32") && !t.dtype().equals("I64")) {
                 throw new IllegalArgumentException("can only write F32 and I64 tensors, got " + t.dtype());
+            }
+            if (e.getKey().equals("__metadata__")) {
+                throw new IllegalArgumentException("a tensor cannot be named __metadata__");
+            }
+            for (long d : t.shape()) {
+                if (d < 0) {
+                    throw new IllegalArgumentException("tensor " + e.getKey() + " has a negative dimension "
+                            + Arrays.toString(t.shape()));
+                }
+            }
+            if (t.data().length != t.numel()) {
+                throw new IllegalArgumentException("tensor " + e.getKey() + " of shape " + Arrays.toString(t.shape())
+                        + " holds " + t.data().length + " values, expected " + t.numel());
+            }
+            if (t.dtype().equals("I64")) {
+                for (float v : t.data()) {
+                    if (v != Math.rint(v) || Math.abs(v) > FLOAT_EXACT) {
+                        throw new IllegalArgumentException("I64 tensor " + e.getKey() + " holds " + v
+                                + ", expected integers within +-" + FLOAT_EXACT);
+                    }
+                }
             }
             long bytes = t.numel() * dtypeSize(t.dtype());
             h.append(h.length() > 1 ? "," : "").append(Json.quote(e.getKey())).append(":{\"dtype\":\"")

@@ -38,6 +38,14 @@ class ParserFuzzTest {
         }
     }
 
+    /** A rejection must be one line naming the file; anything else escaping is a finding. */
+    private static void checkMessage(RuntimeException e) {
+        String m = e.getMessage();
+        if (m == null || !m.startsWith(FILE + ": ") || m.contains("\n") || m.contains("\r")) {
+            throw new AssertionError("malformed error message: " + m, e);
+        }
+    }
+
     @FuzzTest(maxDuration = "20s")
     void idx(byte[] data) {
         write(data);
@@ -46,11 +54,30 @@ class ParserFuzzTest {
             for (long i = 0; i < n; i++) {
                 f.getFloat(i);
             }
-            f.itemSize();
-        } catch (InvalidDataException expected) {
-            if (expected.getMessage().contains("\n")) {
-                throw new AssertionError("multi-line error: " + expected.getMessage());
+            if (f.itemSize() < 1 || (long) f.itemSize() * f.count() != f.elements()) {
+                throw new AssertionError("inconsistent dimensions " + f);
             }
+            try {
+                f.expectImages();
+                if (f.type() != IdxFile.Type.U8 || f.dims().length < 2) {
+                    throw new AssertionError("accepted as images: " + f);
+                }
+            } catch (InvalidDataException e) {
+                checkMessage(e);
+            }
+            try {
+                f.expectLabels();
+                if (!f.type().isInteger() || f.dims().length != 1) {
+                    throw new AssertionError("accepted as labels: " + f);
+                }
+                for (int i = 0; i < Math.min(f.count(), 64); i++) {
+                    f.getInt(i);
+                }
+            } catch (InvalidDataException e) {
+                checkMessage(e);
+            }
+        } catch (InvalidDataException expected) {
+            checkMessage(expected);
         }
     }
 
@@ -60,9 +87,7 @@ class ParserFuzzTest {
         try {
             Safetensors.read(FILE);
         } catch (CheckpointException expected) {
-            if (expected.getMessage().contains("\n")) {
-                throw new AssertionError("multi-line error: " + expected.getMessage());
-            }
+            checkMessage(expected);
         }
     }
 }
