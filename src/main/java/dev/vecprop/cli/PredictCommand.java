@@ -42,11 +42,7 @@ final class PredictCommand {
         boolean json = a.has("json");
         String index = a.str("index", null);
         a.requireAllRead();
-        try (IdxFile img = IdxFile.open(a.path("images"))) {
-            if (img.type() != IdxFile.Type.U8) {
-                throw new InvalidDataException(img.path(), "images must be unsigned bytes (IDX type 0x08), got "
-                        + img.type());
-            }
+        try (IdxFile img = IdxFile.openImages(a.path("images"))) {
             if (img.itemSize() != session.inputSize()) {
                 throw new InvalidDataException(img.path(), "images of " + img.itemSize()
                         + " pixels do not fit the model's " + session.inputSize() + " inputs");

@@ -38,10 +38,10 @@ public final class IdxDataset implements DataSource, AutoCloseable {
      * count from the largest label.
      */
     public static IdxDataset open(Path imageFile, Path labelFile, int classes) {
-        IdxFile img = IdxFile.open(imageFile);
+        IdxFile img = IdxFile.openImages(imageFile);
         IdxFile lab;
         try {
-            lab = IdxFile.open(labelFile);
+            lab = IdxFile.openLabels(labelFile);
         } catch (RuntimeException e) {
             img.close();
             throw e;
@@ -72,13 +72,13 @@ public final class IdxDataset implements DataSource, AutoCloseable {
         }
     }
 
-    /** Sets the normalisation: {@code x = (v - mean) / std} with v = pixel/255 (u8) or the raw value. */
+    /** Sets the normalisation: {@code x = (pixel/255 - mean) / std}. */
     public IdxDataset normalize(float mean, float std) {
         if (!(std > 0) || !Float.isFinite(mean)) {
             throw new dev.vecprop.ConfigException("normalisation needs std > 0 and a finite mean, got mean "
                     + mean + " std " + std);
         }
-        float base = images.type() == IdxFile.Type.U8 ? 1f / 255f : 1f;
+        float base = 1f / 255f;
         this.scale = base / std;
         this.shift = -mean / std;
         this.norm = new Normalization(mean, std);
@@ -137,7 +137,7 @@ public final class IdxDataset implements DataSource, AutoCloseable {
         float[] row = new float[itemSize];
         float savedScale = scale;
         float savedShift = shift;
-        scale = images.type() == IdxFile.Type.U8 ? 1f / 255f : 1f;
+        scale = 1f / 255f;
         shift = 0f;
         for (int i = 0; i < size(); i++) {
             copyItem(i, row, 0);
@@ -168,14 +168,8 @@ public final class IdxDataset implements DataSource, AutoCloseable {
     }
 
     private void copyItem(int i, float[] x, int xo) {
-        long base = (long) i * itemSize;
-        if (images.type() == IdxFile.Type.U8) {
-            ByteToFloat.u8ToF32(images.payload(), base, x, xo, itemSize, scale, shift);
-        } else {
-            for (int j = 0; j < itemSize; j++) {
-                x[xo + j] = Math.fma(images.getFloat(base + j), scale, shift);
-            }
-        }
+        // images are unsigned bytes (IdxFile.openImages checked it)
+        ByteToFloat.u8ToF32(images.payload(), (long) i * itemSize, x, xo, itemSize, scale, shift);
     }
 
     @Override

@@ -125,4 +125,27 @@ class BadInputCliTest {
         assertThat(p2.code()).as(p2.err()).isZero();
         assertThat(p2.out()).isEqualTo(p1.out());
     }
+
+    @Test
+    void imagesThatAreNotUnsignedBytesAreRejectedByTrainAndPredict() throws IOException {
+        Path d = data(0);
+        Path m = dir.resolve("m.safetensors");
+        assertThat(run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--save", m.toString(),
+                "--threads", "1", "--no-progress").code()).isZero();
+        // the same test images as int32 (type 0x0C): classifying them as pixels would be silently wrong
+        Path bad = Files.createDirectories(dir.resolve("int32"));
+        for (String f : new String[]{"train-labels-idx1-ubyte", "t10k-labels-idx1-ubyte", "train-images-idx3-ubyte"}) {
+            Files.copy(d.resolve(f), bad.resolve(f));
+        }
+        byte[] u8 = Files.readAllBytes(d.resolve("t10k-images-idx3-ubyte"));
+        ByteBuffer i32 = ByteBuffer.allocate(16 + 4 * (u8.length - 16)).putInt(0x0C03).putInt(100).putInt(6).putInt(6);
+        for (int i = 16; i < u8.length; i++) {
+            i32.putInt(u8[i] & 0xFF);
+        }
+        Files.write(bad.resolve("t10k-images-idx3-ubyte"), i32.array());
+        oneLineUsageError(run("predict", "--model", m.toString(), "--images", bad.resolve("t10k-images-idx3-ubyte").toString()),
+                "t10k-images-idx3-ubyte", "images must be unsigned bytes (IDX type 0x08), got int32");
+        oneLineUsageError(run("train", "--data", bad.toString(), "--arch", "36-16-3", "--epochs", "1"),
+                "images must be unsigned bytes");
+    }
 }
