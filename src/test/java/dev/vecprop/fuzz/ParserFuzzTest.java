@@ -90,4 +90,48 @@ class ParserFuzzTest {
             checkMessage(expected);
         }
     }
+
+    /**
+     * The checkpoint-metadata reader: the model structure ({@code vecprop.model}), the input
+     * normalisation and the training state, from a well-formed safetensors file whose metadata the
+     * fuzzer writes (the input, split at NUL bytes: structure, mean, std, epoch).
+     */
+    @FuzzTest(maxDuration = "20s")
+    void checkpoint(byte[] data) {
+        String[] parts = new String(data, java.nio.charset.StandardCharsets.UTF_8).split("\u0000", -1);
+        java.util.Map<String, String> meta = new java.util.LinkedHashMap<>();
+        meta.put("vecprop.format", "2");
+        meta.put("vecprop.model", parts[0]);
+        if (parts.length > 1) {
+            meta.put("vecprop.input_mean", parts[1]);
+        }
+        if (parts.length > 2) {
+            meta.put("vecprop.input_std", parts[2]);
+        }
+        if (parts.length > 3) {
+            meta.put("vecprop.epoch", parts[3]);
+            meta.put("vecprop.step_in_epoch", "0");
+            meta.put("vecprop.global_step", "0");
+            meta.put("vecprop.seed", "0");
+            meta.put("vecprop.optimizer", "Adam");
+        }
+        try {
+            Safetensors.write(FILE, java.util.Map.of(), meta);
+        } catch (RuntimeException e) {
+            return; // metadata the writer refuses (e.g. unpaired surrogates) is not a reader input
+        }
+        try {
+            dev.vecprop.train.Checkpoint.Loaded l = dev.vecprop.train.Checkpoint.load(FILE);
+            if (l.model() == null) {
+                throw new AssertionError("loaded without a model");
+            }
+        } catch (CheckpointException expected) {
+            checkMessage(expected);
+        }
+        try {
+            dev.vecprop.train.Checkpoint.state(FILE, Safetensors.read(FILE));
+        } catch (CheckpointException expected) {
+            checkMessage(expected);
+        }
+    }
 }
