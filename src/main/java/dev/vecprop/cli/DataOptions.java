@@ -8,12 +8,14 @@ import dev.vecprop.data.KnownDataset;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * {@code --dataset NAME} / {@code --data DIR} resolved to an opened train/test pair. The CLI opts in
  * to fetching: a known data set missing from the data root is fetched ({@link DatasetFetcher}).
+ * {@code classNames} are a known data set's names of its classes, null for a folder given with --data.
  */
-record DataOptions(IdxDataset train, IdxDataset test, String name) implements AutoCloseable {
+record DataOptions(IdxDataset train, IdxDataset test, String name, List<String> classNames) implements AutoCloseable {
 
     /** The data root: {@code -Dvecprop.data} (the launcher sets it to the checkout's data/), else ./data. */
     static Path dataRoot() {
@@ -28,6 +30,7 @@ record DataOptions(IdxDataset train, IdxDataset test, String name) implements Au
         Path root = dataRoot();
         Path dir;
         String name;
+        List<String> classNames = null;
         if (dataDir != null) {
             dir = dataDir;
             name = dir.toString();
@@ -40,6 +43,7 @@ record DataOptions(IdxDataset train, IdxDataset test, String name) implements Au
             Path local = root.resolve(k.id());
             dir = DataFiles.present(local) && !hasAllExpected(k, local) ? local : DatasetFetcher.ensure(k, root, log);
             name = k.id();
+            classNames = k.classNames();
         }
         DataFiles f = DataFiles.locate(dir, root.resolve(".cache").resolve(dir.getFileName().toString()));
         IdxDataset train = f.openTrain(classes);
@@ -54,7 +58,7 @@ record DataOptions(IdxDataset train, IdxDataset test, String name) implements Au
             train.close();
             throw e;
         }
-        return new DataOptions(train, test, name);
+        return new DataOptions(train, test, name, classNames);
     }
 
     /** A folder that holds the raw files of a known data set but not its verified originals is used as is. */

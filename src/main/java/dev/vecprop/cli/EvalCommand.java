@@ -13,6 +13,7 @@ import dev.vecprop.train.Evaluator;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** {@code vecprop eval --model FILE}: test-set loss, accuracy, per-class scores and the confusion matrix. */
@@ -106,10 +107,12 @@ final class EvalCommand {
             } catch (ConfigException ex) {
                 throw new UsageException("eval: " + ex.getMessage());
             }
+            List<String> names = e.binary() || d.classNames() == null || d.classNames().size() != e.classes()
+                    ? null : d.classNames();
             if (svg != null) {
                 try {
                     new ConfusionMatrixHeatMap(String.format(Locale.ROOT, "%s on %s: accuracy %.2f%% on %,d samples",
-                            mf.name(), d.name(), 100 * e.accuracy(), e.samples()), e.confusion()).write(svg);
+                            mf.name(), d.name(), 100 * e.accuracy(), e.samples()), e.confusion(), names).write(svg);
                 } catch (java.io.IOException ex) {
                     throw new dev.vecprop.VecpropException("cannot write " + svg + ": " + ex.getMessage(), ex);
                 }
@@ -130,7 +133,7 @@ final class EvalCommand {
                             100 * robust.accuracy(), 100 * e.accuracy());
                 }
                 out.print(e.confusionTable());
-                out.print(e.classReport());
+                out.print(e.classReport(names));
                 if (svg != null) {
                     out.println("confusion matrix written to " + svg);
                 }

@@ -1,5 +1,6 @@
 package dev.vecprop.plot;
 
+import dev.vecprop.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ public final class ConfusionMatrixHeatMap {
      *
      * @param title     the picture's title, e.g. {@code "accuracy 98.46% on 10,000 samples"}; any text (escaped)
      * @param confusion counts (samples), {@code confusion[trueClass][predictedClass]}; square, k &gt;= 1, non-negative
-     * @throws IllegalArgumentException naming the problem, if the title or matrix is null or the matrix is not as above
+     * @throws ConfigException naming the problem, if the title or matrix is null or the matrix is not as above
      */
     public ConfusionMatrixHeatMap(String title, long[][] confusion) {
         this(title, confusion, null);
@@ -52,33 +53,33 @@ public final class ConfusionMatrixHeatMap {
      * @param title      the picture's title; any text (escaped)
      * @param confusion  counts (samples), {@code confusion[trueClass][predictedClass]}; square, k &gt;= 1, non-negative
      * @param classNames one name per class in class order (any text, escaped), or {@code null} for "0" .. "k-1"
-     * @throws IllegalArgumentException naming the problem, if the title or matrix is null, the matrix is
+     * @throws ConfigException naming the problem, if the title or matrix is null, the matrix is
      *                                  not square, empty or has a negative count, or the names do not match
      */
     public ConfusionMatrixHeatMap(String title, long[][] confusion, List<String> classNames) {
         if (title == null) {
-            throw new IllegalArgumentException("title is null");
+            throw new ConfigException("title is null");
         }
         if (confusion == null) {
-            throw new IllegalArgumentException("confusion matrix is null");
+            throw new ConfigException("confusion matrix is null");
         }
         int k = confusion.length;
         if (k == 0) {
-            throw new IllegalArgumentException("confusion matrix is empty: need at least 1 class");
+            throw new ConfigException("confusion matrix is empty: need at least 1 class");
         }
         long[][] copy = new long[k][];
         for (int i = 0; i < k; i++) {
             long[] row = confusion[i];
             if (row == null) {
-                throw new IllegalArgumentException("confusion matrix row " + i + " is null");
+                throw new ConfigException("confusion matrix row " + i + " is null");
             }
             if (row.length != k) {
-                throw new IllegalArgumentException("confusion matrix is not square: row " + i + " has " + row.length
+                throw new ConfigException("confusion matrix is not square: row " + i + " has " + row.length
                         + " entries, expected " + k);
             }
             for (int j = 0; j < k; j++) {
                 if (row[j] < 0) {
-                    throw new IllegalArgumentException("confusion matrix has a negative count: [" + i + "][" + j
+                    throw new ConfigException("confusion matrix has a negative count: [" + i + "][" + j
                             + "] = " + row[j]);
                 }
             }
@@ -91,11 +92,11 @@ public final class ConfusionMatrixHeatMap {
             }
         } else {
             if (classNames.size() != k) {
-                throw new IllegalArgumentException(classNames.size() + " class names for " + k + " classes");
+                throw new ConfigException(classNames.size() + " class names for " + k + " classes");
             }
             for (int i = 0; i < k; i++) {
                 if (classNames.get(i) == null) {
-                    throw new IllegalArgumentException("class name " + i + " is null");
+                    throw new ConfigException("class name " + i + " is null");
                 }
                 n.add(classNames.get(i));
             }
@@ -171,10 +172,10 @@ public final class ConfusionMatrixHeatMap {
         double contentW = barTitleX + PAD;
 
         double titleFont = 16;
-        while (titleFont > 11 && TextWidth.of(title, titleFont) > Math.max(contentW, 1200) - 2 * PAD) {
+        while (titleFont > 11 && TextWidth.ofBold(title, titleFont) > Math.max(contentW, 1200) - 2 * PAD) {
             titleFont -= 0.5;
         }
-        double titleW = TextWidth.of(title, titleFont);
+        double titleW = TextWidth.ofBold(title, titleFont);
         double width = Math.min(Math.max(contentW, titleW + 2 * PAD), Math.max(contentW, 1200));
         double shift = (width - contentW) / 2;
         mx += shift;
@@ -188,7 +189,7 @@ public final class ConfusionMatrixHeatMap {
 
         SvgDocument d = new SvgDocument(width, height, title);
         d.text(width / 2, TITLE_Y, titleFont, "middle", 0, "font-weight=\"bold\"",
-                TextWidth.fit(title, titleFont, width - 2 * PAD));
+                TextWidth.fitBold(title, titleFont, width - 2 * PAD));
 
         // cells
         long maxCount = 0;

@@ -1,5 +1,6 @@
 package dev.vecprop.plot;
 
+import dev.vecprop.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,22 +46,22 @@ public final class TrainingCurves {
      *
      * @param title  the picture's title, e.g. {@code "mlp 784-256-128-10 on mnist"}; any text (escaped)
      * @param points the metrics per epoch, in increasing epoch order
-     * @throws IllegalArgumentException if the title or list is null, a point is null, or epochs do not increase
+     * @throws ConfigException if the title or list is null, a point is null, or epochs do not increase
      */
     public TrainingCurves(String title, List<EpochPoint> points) {
         if (title == null) {
-            throw new IllegalArgumentException("title is null");
+            throw new ConfigException("title is null");
         }
         if (points == null) {
-            throw new IllegalArgumentException("points is null");
+            throw new ConfigException("points is null");
         }
         for (int i = 0; i < points.size(); i++) {
             EpochPoint p = points.get(i);
             if (p == null) {
-                throw new IllegalArgumentException("point " + i + " is null");
+                throw new ConfigException("point " + i + " is null");
             }
             if (i > 0 && p.epoch() <= points.get(i - 1).epoch()) {
-                throw new IllegalArgumentException("epochs must increase: epoch " + p.epoch() + " at index " + i
+                throw new ConfigException("epochs must increase: epoch " + p.epoch() + " at index " + i
                         + " follows epoch " + points.get(i - 1).epoch());
             }
         }
@@ -155,11 +156,11 @@ public final class TrainingCurves {
         int best = bestIndex();
         SvgDocument d = new SvgDocument(WIDTH, HEIGHT, title);
         double titleFont = 16;
-        while (titleFont > 11 && TextWidth.of(title, titleFont) > WIDTH - 40) {
+        while (titleFont > 11 && TextWidth.ofBold(title, titleFont) > WIDTH - 40) {
             titleFont -= 0.5;
         }
         d.text(WIDTH / 2.0, TITLE_Y, titleFont, "middle", 0, "font-weight=\"bold\"",
-                TextWidth.fit(title, titleFont, WIDTH - 40));
+                TextWidth.fitBold(title, titleFont, WIDTH - 40));
         legend(d, any(trainLoss) || any(trainAcc), any(validationLoss) || any(validationAcc), best);
         Panel loss = new Panel("loss", "loss", "", epochs, trainLoss, validationLoss, best);
         Panel acc = new Panel("accuracy", "accuracy (%)", "%", epochs, trainAcc, validationAcc, best);

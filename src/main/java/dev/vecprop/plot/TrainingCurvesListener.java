@@ -1,5 +1,6 @@
 package dev.vecprop.plot;
 
+import dev.vecprop.ConfigException;
 import dev.vecprop.VecpropException;
 import dev.vecprop.train.EpochEvent;
 import dev.vecprop.train.EpochMetrics;
@@ -31,7 +32,7 @@ public final class TrainingCurvesListener implements TrainingListener {
      */
     public TrainingCurvesListener(Path file, String title) {
         if (file == null || title == null) {
-            throw new dev.vecprop.ConfigException("TrainingCurvesListener needs a file and a title");
+            throw new ConfigException("TrainingCurvesListener needs a file and a title");
         }
         this.file = file;
         this.title = title;

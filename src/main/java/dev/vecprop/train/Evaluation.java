@@ -1,5 +1,8 @@
 package dev.vecprop.train;
 
+import dev.vecprop.ConfigException;
+
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -124,15 +127,34 @@ public record Evaluation(int samples, double loss, long correct, long[][] confus
         return b.toString();
     }
 
-    /** {@return per-class precision, recall and F1 as a text table} */
+    /** {@return per-class precision, recall and F1 as a text table, one row per class index} */
     public String classReport() {
-        StringBuilder b = new StringBuilder("class  precision  recall      f1  support\n");
+        return classReport(null);
+    }
+
+    /**
+     * Per-class precision, recall and F1 as a text table, a row per class labelled with its name.
+     *
+     * @param classNames the name of every class, indexed by label; null for the class indices
+     * @return the table, one line per class after a header line
+     * @throws ConfigException if {@code classNames} is not null and its size is not {@link #classes()}
+     */
+    public String classReport(List<String> classNames) {
+        if (classNames != null && classNames.size() != classes()) {
+            throw new ConfigException("classReport: " + classNames.size() + " class names for " + classes() + " classes");
+        }
+        int w = 5;
+        for (int c = 0; classNames != null && c < classes(); c++) {
+            w = Math.max(w, String.valueOf(classNames.get(c)).length());
+        }
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%" + w + "s  precision  recall      f1  support%n", "class"));
         for (int c = 0; c < classes(); c++) {
             long support = 0;
             for (long v : confusion[c]) {
                 support += v;
             }
-            b.append(String.format(Locale.ROOT, "%5d  %9.4f  %6.4f  %6.4f  %7d%n", c, precision(c), recall(c), f1(c), support));
+            String name = classNames == null ? Integer.toString(c) : String.valueOf(classNames.get(c));
+            b.append(String.format(Locale.ROOT, "%" + w + "s  %9.4f  %6.4f  %6.4f  %7d%n", name, precision(c), recall(c), f1(c), support));
         }
         return b.toString();
     }
