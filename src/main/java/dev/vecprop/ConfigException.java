@@ -8,6 +8,8 @@ package dev.vecprop;
  */
 public class ConfigException extends VecpropException {
     /**
+     * Creates the exception.
+     *
      * @param message one line naming the setting and the accepted values
      */
     public ConfigException(String message) {

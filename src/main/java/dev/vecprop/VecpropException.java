@@ -11,6 +11,8 @@ package dev.vecprop;
  */
 public class VecpropException extends RuntimeException {
     /**
+     * Creates the exception without a cause.
+     *
      * @param message one line naming what was wrong and what was expected
      */
     public VecpropException(String message) {
@@ -18,6 +20,8 @@ public class VecpropException extends RuntimeException {
     }
 
     /**
+     * Creates the exception wrapping the failure that caused it.
+     *
      * @param message one line naming what was wrong and what was expected
      * @param cause   the underlying failure (kept for stack traces)
      */

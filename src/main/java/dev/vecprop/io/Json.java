@@ -20,7 +20,15 @@ public final class Json {
         this.s = s;
     }
 
-    /** Parses one JSON value filling the whole text. */
+    /**
+     * Parses one JSON value filling the whole text (surrounding whitespace allowed).
+     *
+     * @param text the JSON text
+     * @return a {@code Map<String, Object>} (in key order), {@code List<Object>}, {@code String},
+     *         {@code Long}, {@code Double}, {@code Boolean}, or null for JSON {@code null}
+     * @throws IllegalArgumentException if the text is malformed, has duplicate keys or nests deeper
+     *                                  than 64; the message gives the character offset
+     */
     public static Object parse(String text) {
         Json j = new Json(text);
         j.ws();
@@ -217,6 +225,10 @@ public final class Json {
     /**
      * Text from an untrusted file made safe for a one-line error message: control characters
      * escaped, at most 60 characters kept.
+     *
+     * @param o the value to show, via {@link String#valueOf(Object)}
+     * @return its text with control, surrogate and line-separator characters as <code>&#92;uXXXX</code>
+     *         escapes, cut to 60 characters plus {@code "..."} when longer
      */
     public static String printable(Object o) {
         String v = String.valueOf(o);
@@ -232,7 +244,12 @@ public final class Json {
         return v.length() > 60 ? b + "..." : b.toString();
     }
 
-    /** Writes a JSON string literal. */
+    /**
+     * Writes a JSON string literal.
+     *
+     * @param v the string
+     * @return {@code v} in double quotes, with quotes, backslashes and control characters escaped
+     */
     public static String quote(String v) {
         StringBuilder b = new StringBuilder("\"");
         for (int k = 0; k < v.length(); k++) {

@@ -56,8 +56,16 @@ public final class Safetensors {
     /** Largest integer magnitude a float32 holds exactly. */
     private static final long FLOAT_EXACT = 1L << 24;
 
-    /** One tensor: dtype ({@code F32}, {@code F64}, {@code I64}...), shape, and values as doubles-convertible floats. */
+    /**
+     * One tensor: its dtype in the file, its shape and its values converted to float.
+     *
+     * @param dtype the safetensors dtype, e.g. {@code F32}, {@code BF16}, {@code I64}; written files
+     *              use only {@code F32} and {@code I64}
+     * @param shape the dimensions, outermost first; empty for a scalar
+     * @param data  the values in row-major order, {@link #numel()} of them (not copied)
+     */
     public record Tensor(String dtype, long[] shape, float[] data) {
+        /** {@return the number of elements, the product of the shape (1 for a scalar)} */
         public long numel() {
             long n = 1;
             for (long d : shape) {
@@ -67,7 +75,12 @@ public final class Safetensors {
         }
     }
 
-    /** A loaded file: tensors in file order and the metadata map. */
+    /**
+     * A loaded file.
+     *
+     * @param tensors  the tensors by name, in the order of their data in the file
+     * @param metadata the {@code __metadata__} string map, empty if the file has none
+     */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
     private static int dtypeSize(String dtype) {
@@ -108,6 +121,11 @@ public final class Safetensors {
      * float (F64 values outside the float range and integers beyond 2^24 in magnitude, which float
      * cannot hold, are rejected). Every problem is a {@link CheckpointException} naming the file, the
      * field (and tensor) and what was expected.
+     *
+     * @param file the safetensors file
+     * @return the file's tensors and metadata
+     * @throws CheckpointException if the file is missing, unreadable or malformed, or holds a dtype or
+     *                             value that cannot be converted
      */
     public static Contents read(Path file) {
         if (Files.isDirectory(file)) {
@@ -361,7 +379,16 @@ public final class Safetensors {
 
     /**
      * Writes tensors (F32, or I64 for integer-valued buffers) and metadata atomically: the previous
-     * file at {@code file}, if any, stays intact until the new one is complete and synced.
+     * file at {@code file}, if any, stays intact until the new one is complete and synced. Missing
+     * parent folders are created.
+     *
+     * @param file     the file to (re)place
+     * @param tensors  the tensors by name, written in iteration order
+     * @param metadata string pairs stored as {@code __metadata__} (omitted when empty)
+     * @throws IllegalArgumentException if a tensor is not F32 or I64, is named {@code __metadata__},
+     *                                  has a negative dimension or a data length other than its
+     *                                  shape's, or (I64) holds a non-integer or a value beyond 2^24
+     * @throws CheckpointWriteException if the file cannot be written
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
         StringBuilder h = new StringBuilder("{");

@@ -5,7 +5,17 @@ public abstract class AbstractLayer implements Layer {
     private Shape in;
     private Shape out;
 
-    /** Computes the output shape for {@code input} or throws {@link ShapeException} saying what was expected. */
+    /** Constructor for subclasses; the layer is unbuilt until a model calls {@link #build}. */
+    protected AbstractLayer() {
+    }
+
+    /**
+     * Computes the output shape for an input shape; {@link #build} calls it and records both.
+     *
+     * @param input the shape of one input sample
+     * @return the shape of one output sample
+     * @throws ShapeException if the layer cannot take {@code input}; the message says what was expected
+     */
     protected abstract Shape computeOutputShape(Shape input);
 
     @Override
@@ -32,12 +42,20 @@ public abstract class AbstractLayer implements Layer {
         return out;
     }
 
-    /** Elements per sample of the input. */
+    /**
+     * {@return the number of floats per input sample, {@code inputShape().size()}}
+     *
+     * @throws IllegalStateException if the layer is not built yet
+     */
     protected final int inSize() {
         return inputShape().size();
     }
 
-    /** Elements per sample of the output. */
+    /**
+     * {@return the number of floats per output sample, {@code outputShape().size()}}
+     *
+     * @throws IllegalStateException if the layer is not built yet
+     */
     protected final int outSize() {
         return outputShape().size();
     }

@@ -8,10 +8,25 @@ package dev.vecprop.layer;
 public final class AvgPool2d extends Pool2d {
     private final boolean global;
 
+    /**
+     * Creates average pooling over square windows with the stride equal to the kernel and no padding.
+     *
+     * @param kernel the window's height and width, at least 1
+     * @throws dev.vecprop.ConfigException if {@code kernel} is less than 1
+     */
     public AvgPool2d(int kernel) {
         this(kernel, kernel, 0);
     }
 
+    /**
+     * Creates average pooling over square windows. The output is {@code (C, OH, OW)} with
+     * {@code OH = (H + 2*padding - kernel) / stride + 1} (floor), likewise OW.
+     *
+     * @param kernel  the window's height and width, at least 1
+     * @param stride  the step between windows, at least 1
+     * @param padding the zero border on each side, from 0 to {@code kernel / 2}
+     * @throws dev.vecprop.ConfigException if a size is out of range
+     */
     public AvgPool2d(int kernel, int stride, int padding) {
         super(kernel, kernel, stride, padding);
         this.global = false;
@@ -22,7 +37,7 @@ public final class AvgPool2d extends Pool2d {
         this.global = true;
     }
 
-    /** Global average pooling: (C,H,W) -> (C,1,1). */
+    /** {@return a global average pooling layer: (C,H,W) -> (C,1,1), the mean of each channel plane} */
     public static AvgPool2d global() {
         return new AvgPool2d();
     }

@@ -39,12 +39,15 @@ public abstract class BatchNorm extends AbstractLayer {
         this.momentum = momentum;
     }
 
-    /** @return the epsilon added to the variance */
+    /** {@return the epsilon added to the variance before the square root (1e-5 by default)} */
     public final float eps() {
         return eps;
     }
 
-    /** @return the running statistics' momentum */
+    /**
+     * {@return the running statistics' momentum in [0, 1] (0.1 by default): each training batch sets
+     * {@code running = (1 - momentum) * running + momentum * batchStatistic}}
+     */
     public final float momentum() {
         return momentum;
     }

@@ -28,12 +28,16 @@ public final class Context {
         this.seed = seed;
     }
 
-    /** An eval-mode context on the caller's thread. */
+    /** {@return a new eval-mode context (seed 0, step 0) that runs on the caller's thread} */
     public static Context inference() {
         return new Context(null, false, 0);
     }
 
-    /** A training context on the caller's thread. */
+    /**
+     * {@return a new training-mode context (step 0) that runs on the caller's thread}
+     *
+     * @param seed the seed of the dropout masks
+     */
     public static Context training(long seed) {
         return new Context(null, true, seed);
     }
@@ -42,34 +46,60 @@ public final class Context {
         return pool;
     }
 
+    /** {@return whether this is a training pass (dropout active, batch norm uses batch statistics)} */
     public boolean training() {
         return training;
     }
 
+    /**
+     * Switches between training and eval mode.
+     *
+     * @param t true for training mode, false for eval mode
+     * @return this context
+     */
     public Context training(boolean t) {
         this.training = t;
         return this;
     }
 
+    /** {@return the seed of the dropout masks} */
     public long seed() {
         return seed;
     }
 
-    /** The training step (mini-batch counter); dropout masks are a function of (seed, step, layer, element). */
+    /**
+     * {@return the training step (mini-batch counter); dropout masks are a function of
+     * (seed, step, layer, element)}
+     */
     public long step() {
         return step;
     }
 
+    /**
+     * Sets the training step, which selects the dropout masks of the next passes.
+     *
+     * @param s the mini-batch counter
+     * @return this context
+     */
     public Context step(long s) {
         this.step = s;
         return this;
     }
 
-    /** Whether backward accumulates parameter gradients (false: input gradients only, e.g. for attacks). */
+    /**
+     * {@return whether backward accumulates parameter gradients (true by default; false: input
+     * gradients only, e.g. for attacks)}
+     */
     public boolean paramGrads() {
         return paramGrads;
     }
 
+    /**
+     * Turns the accumulation of parameter gradients in backward on or off.
+     *
+     * @param on false to compute input gradients only
+     * @return this context
+     */
     public Context paramGrads(boolean on) {
         this.paramGrads = on;
         return this;
@@ -82,26 +112,49 @@ public final class Context {
      * runs with beta 0 and never reads the old (zero) values — the same numbers, fewer memory
      * reads. {@link Sequential#backward} clears it, so a second backward in the same step (micro-batches,
      * adversarial passes) accumulates. Off by default; a wrong {@code true} loses gradients.
+     *
+     * @return whether every parameter gradient is known to be zero
      */
     public boolean gradsZero() {
         return gradsZero;
     }
 
+    /**
+     * Promises (or withdraws the promise) that every parameter gradient is zero; see {@link #gradsZero()}.
+     *
+     * @param zero true only if every parameter gradient is zero right now
+     * @return this context
+     */
     public Context gradsZero(boolean zero) {
         this.gradsZero = zero;
         return this;
     }
 
-    /** Where the model's layers report their forward/backward wall time; null (the default) times nothing. */
+    /**
+     * {@return where the model's layers report their forward/backward wall time; null (the default)
+     * times nothing}
+     */
     public LayerProfile profile() {
         return profile;
     }
 
+    /**
+     * Sets where the model's top-level layers report their wall time.
+     *
+     * @param p a profile with a slot per top-level layer, or null to stop timing
+     * @return this context
+     */
     public Context profile(LayerProfile p) {
         this.profile = p;
         return this;
     }
 
+    /**
+     * Sets the seed of the dropout masks.
+     *
+     * @param s the seed
+     * @return this context
+     */
     public Context seed(long s) {
         this.seed = s;
         return this;

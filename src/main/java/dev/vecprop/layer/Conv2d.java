@@ -69,14 +69,47 @@ public final class Conv2d extends AbstractLayer {
     private Epilogue[] biasEpilogue;
     private Epilogue[] biasReluEpilogue;
 
+    /**
+     * Creates a square-kernel convolution with stride 1, no padding, and a bias.
+     *
+     * @param in     the input channels C
+     * @param out    the output channels OC
+     * @param kernel the kernel's height and width
+     * @throws dev.vecprop.ConfigException if a size is less than 1
+     */
     public Conv2d(int in, int out, int kernel) {
         this(in, out, kernel, kernel, 1, 0, 1, 1, true);
     }
 
+    /**
+     * Creates a square-kernel convolution with a bias.
+     *
+     * @param in      the input channels C
+     * @param out     the output channels OC
+     * @param kernel  the kernel's height and width
+     * @param stride  the step between output positions, at least 1
+     * @param padding the zero border on each side of the input, at least 0
+     * @throws dev.vecprop.ConfigException if a size is out of range
+     */
     public Conv2d(int in, int out, int kernel, int stride, int padding) {
         this(in, out, kernel, kernel, stride, padding, 1, 1, true);
     }
 
+    /**
+     * Creates a convolution with PyTorch's full set of options. The output is {@code (OC, OH, OW)}
+     * with {@code OH = (H + 2*padding - dilation*(kh-1) - 1) / stride + 1} (floor), likewise OW.
+     *
+     * @param in       the input channels C, divisible by {@code groups}
+     * @param out      the output channels OC, divisible by {@code groups}
+     * @param kh       the kernel height
+     * @param kw       the kernel width
+     * @param stride   the step between output positions, at least 1
+     * @param padding  the zero border on each side of the input, at least 0
+     * @param dilation the spacing between kernel taps, at least 1
+     * @param groups   the number of channel groups, at least 1 (each output channel sees {@code in/groups} inputs)
+     * @param bias     whether the layer has a {@code bias [out]} tensor
+     * @throws dev.vecprop.ConfigException if a size is out of range or a channel count is not divisible by {@code groups}
+     */
     public Conv2d(int in, int out, int kh, int kw, int stride, int padding, int dilation, int groups, boolean bias) {
         if (in < 1 || out < 1 || kh < 1 || kw < 1 || stride < 1 || padding < 0 || dilation < 1 || groups < 1
                 || in % groups != 0 || out % groups != 0) {
@@ -229,7 +262,21 @@ public final class Conv2d extends AbstractLayer {
         forward(ctx, batch, x, xo, y, yo, ws, wo, false);
     }
 
-    /** Forward, with {@code relu}: {@code y = max(conv(x) + bias, 0)} fused into the GEMM's store. */
+    /**
+     * {@link #forward(Context, int, float[], int, float[], int, float[], int) Forward}, optionally
+     * with a ReLU fused into the GEMM's store: {@code y = max(conv(x) + bias, 0)}. {@link Sequential}
+     * uses it for a Conv2d followed by a {@link ReLU}.
+     *
+     * @param ctx   the pass's context
+     * @param batch the number of samples B, at least 1
+     * @param x     the input batch, NCHW [B][C][H][W], read from {@code x[xo ..]}
+     * @param xo    the offset of the first input in {@code x}
+     * @param y     receives the output batch, NCHW [B][OC][OH][OW], written from {@code y[yo ..]}
+     * @param yo    the offset of the first output in {@code y}
+     * @param ws    the layer's scratch ({@link #workspaceSize} floats from {@code wo})
+     * @param wo    the offset of the layer's scratch in {@code ws}
+     * @param relu  whether to apply the ReLU
+     */
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo, boolean relu) {
         // x (B,C,H,W) -> y (B,OC,OH,OW)
         Pass t = PASS.get();

@@ -14,6 +14,12 @@ public final class Dropout extends ElementwiseLayer {
     private final float p;
     private int id;
 
+    /**
+     * Creates a dropout layer.
+     *
+     * @param p the probability, in [0, 1], that an element is zeroed in training
+     * @throws dev.vecprop.ConfigException if {@code p} is outside [0, 1] or NaN
+     */
     public Dropout(double p) {
         if (!(p >= 0 && p <= 1)) {
             throw new dev.vecprop.ConfigException("Dropout: p must be in [0, 1], got " + p);
@@ -21,6 +27,7 @@ public final class Dropout extends ElementwiseLayer {
         this.p = (float) p;
     }
 
+    /** {@return the probability, in [0, 1], that an element is zeroed in training} */
     public float p() {
         return p;
     }

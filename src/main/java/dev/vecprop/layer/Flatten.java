@@ -2,6 +2,10 @@ package dev.vecprop.layer;
 
 /** {@code (C,H,W) -> (C*H*W)}: the data are already flat per sample, so both passes are a copy. */
 public final class Flatten extends AbstractLayer {
+    /** Creates a flatten layer; it has no parameters. */
+    public Flatten() {
+    }
+
     @Override
     public LayerConfig config() {
         return LayerConfig.of("Flatten");

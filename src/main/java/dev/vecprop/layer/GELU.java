@@ -9,10 +9,16 @@ import dev.vecprop.kernel.Activations;
 public final class GELU extends ElementwiseLayer {
     private final boolean tanh;
 
+    /** Creates the exact (erf) GELU, PyTorch's default. */
     public GELU() {
         this(false);
     }
 
+    /**
+     * Creates a GELU.
+     *
+     * @param tanhApproximation true for PyTorch's {@code approximate='tanh'} form, false for the exact erf form
+     */
     public GELU(boolean tanhApproximation) {
         this.tanh = tanhApproximation;
     }

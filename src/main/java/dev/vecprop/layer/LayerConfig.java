@@ -49,9 +49,13 @@ public record LayerConfig(String type, Map<String, Object> args, List<LayerConfi
     }
 
     /**
+     * Creates a config from alternating names and values, e.g. {@code of("Linear", "in", 784, "out", 10)}.
+     *
      * @param type          the type name
      * @param namesAndValues alternating argument names (strings) and values
      * @return the config, without children
+     * @throws ConfigException if the names and values do not pair up, a name is not a string, the type
+     *                         name is invalid, or a value is not a finite number, a boolean or a string
      */
     public static LayerConfig of(String type, Object... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
@@ -68,6 +72,8 @@ public record LayerConfig(String type, Map<String, Object> args, List<LayerConfi
     }
 
     /**
+     * Returns this config with the given inner layers, for composite layers such as {@link Residual}.
+     *
      * @param inner the inner layers' configs
      * @return a copy with these children
      */
@@ -84,6 +90,8 @@ public record LayerConfig(String type, Map<String, Object> args, List<LayerConfi
     }
 
     /**
+     * Reads an argument as an int; factories in a {@link LayerRegistry} use it.
+     *
      * @param name the argument
      * @return its value as an int
      * @throws ConfigException if it is missing or not an integer in int range
@@ -100,6 +108,8 @@ public record LayerConfig(String type, Map<String, Object> args, List<LayerConfi
     }
 
     /**
+     * Reads an argument as a double; factories in a {@link LayerRegistry} use it.
+     *
      * @param name the argument
      * @return its value as a double (integers are widened)
      * @throws ConfigException if it is missing or not a number
@@ -113,6 +123,8 @@ public record LayerConfig(String type, Map<String, Object> args, List<LayerConfi
     }
 
     /**
+     * Reads an argument as a boolean; factories in a {@link LayerRegistry} use it.
+     *
      * @param name the argument
      * @return its value as a boolean
      * @throws ConfigException if it is missing or not a boolean
@@ -125,6 +137,8 @@ public record LayerConfig(String type, Map<String, Object> args, List<LayerConfi
     }
 
     /**
+     * Reads an argument as a string; factories in a {@link LayerRegistry} use it.
+     *
      * @param name the argument
      * @return its value as a string
      * @throws ConfigException if it is missing or not a string

@@ -9,6 +9,11 @@ public final class LayerProfile {
     private final long[] forwardNanos;
     private final long[] backwardNanos;
 
+    /**
+     * Creates a profile with all times zero.
+     *
+     * @param layers the number of top-level layers of the model ({@code model.layers().size()})
+     */
     public LayerProfile(int layers) {
         forwardNanos = new long[layers];
         backwardNanos = new long[layers];
@@ -22,14 +27,25 @@ public final class LayerProfile {
         backwardNanos[layer] += nanos;
     }
 
+    /**
+     * {@return the summed forward wall time of a layer, in nanoseconds}
+     *
+     * @param layer the layer's index in {@link Sequential#layers()}
+     */
     public long forwardNanos(int layer) {
         return forwardNanos[layer];
     }
 
+    /**
+     * {@return the summed backward wall time of a layer, in nanoseconds}
+     *
+     * @param layer the layer's index in {@link Sequential#layers()}
+     */
     public long backwardNanos(int layer) {
         return backwardNanos[layer];
     }
 
+    /** Sets every time back to zero. */
     public void reset() {
         java.util.Arrays.fill(forwardNanos, 0);
         java.util.Arrays.fill(backwardNanos, 0);

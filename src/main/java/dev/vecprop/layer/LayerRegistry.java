@@ -25,7 +25,10 @@ public final class LayerRegistry {
 
     private LayerRegistry() {}
 
-    /** @return a new registry with the library's layers: Linear, Conv2d, pooling, activations, BatchNorm, Dropout, Flatten, Softmax, Residual */
+    /**
+     * {@return a new registry with the library's layers: Linear, Conv2d, pooling, activations,
+     * BatchNorm, Dropout, Flatten, Softmax, Residual}
+     */
     public static LayerRegistry builtIn() {
         LayerRegistry r = new LayerRegistry();
         r.register("Linear", c -> new Linear(c.intArg("in"), c.intArg("out"), c.boolArg("bias")));
@@ -68,12 +71,19 @@ public final class LayerRegistry {
         return this;
     }
 
-    /** @param type a type name @return whether a factory is registered for it */
+    /**
+     * {@return whether a factory is registered for a type}
+     *
+     * @param type a type name
+     */
     public boolean knows(String type) {
         return factories.containsKey(type);
     }
 
     /**
+     * Makes a layer from its config with the factory registered for its type; a factory's
+     * runtime exceptions are reported as {@link ConfigException}s naming the type and arguments.
+     *
      * @param c a layer config
      * @return a new, unbuilt layer
      * @throws ConfigException if the type is unknown or the factory rejects the arguments
@@ -98,8 +108,11 @@ public final class LayerRegistry {
     }
 
     /**
+     * Makes a layer from each config, as {@link #create}.
+     *
      * @param configs layer configs
      * @return a new layer for each, in order
+     * @throws ConfigException if a type is unknown or a factory rejects its arguments
      */
     public List<Layer> createAll(List<LayerConfig> configs) {
         List<Layer> r = new ArrayList<>(configs.size());

@@ -6,10 +6,17 @@ import dev.vecprop.kernel.Activations;
 public final class LeakyReLU extends ElementwiseLayer {
     private final float slope;
 
+    /** Creates a leaky ReLU with PyTorch's default negative slope, 0.01. */
     public LeakyReLU() {
         this(0.01f);
     }
 
+    /**
+     * Creates a leaky ReLU.
+     *
+     * @param slope the factor applied to negative inputs; any finite value
+     * @throws dev.vecprop.ConfigException if {@code slope} is NaN or infinite
+     */
     public LeakyReLU(float slope) {
         if (!Float.isFinite(slope)) {
             throw new dev.vecprop.ConfigException("LeakyReLU: slope must be finite, got " + slope);
@@ -17,6 +24,7 @@ public final class LeakyReLU extends ElementwiseLayer {
         this.slope = slope;
     }
 
+    /** {@return the factor applied to negative inputs} */
     public float slope() {
         return slope;
     }

@@ -36,10 +36,25 @@ public final class Linear extends AbstractLayer {
     private Epilogue biasEpilogue;
     private Epilogue biasReluEpilogue;
 
+    /**
+     * Creates a fully connected layer with a bias.
+     *
+     * @param in  the input features IN; the input shape must be {@code (in)}
+     * @param out the output features OUT
+     * @throws dev.vecprop.ConfigException if a size is not positive
+     */
     public Linear(int in, int out) {
         this(in, out, true);
     }
 
+    /**
+     * Creates a fully connected layer.
+     *
+     * @param in   the input features IN; the input shape must be {@code (in)}
+     * @param out  the output features OUT
+     * @param bias whether the layer has a {@code bias [out]} tensor
+     * @throws dev.vecprop.ConfigException if a size is not positive
+     */
     public Linear(int in, int out, boolean bias) {
         if (in <= 0 || out <= 0) {
             throw new dev.vecprop.ConfigException("Linear(" + in + "->" + out + "): sizes must be positive");
@@ -54,14 +69,17 @@ public final class Linear extends AbstractLayer {
         return (long) in * out;
     }
 
+    /** {@return the number of input features} */
     public int in() {
         return in;
     }
 
+    /** {@return the number of output features} */
     public int out() {
         return out;
     }
 
+    /** {@return whether the layer has a bias} */
     public boolean hasBias() {
         return hasBias;
     }
@@ -112,10 +130,15 @@ public final class Linear extends AbstractLayer {
         }
     }
 
+    /**
+     * {@return the {@code weight [out, in]} tensor (stored as packed panels; use its accessors, not
+     * raw offsets), or null before the layer is part of a model}
+     */
     public Param weight() {
         return weight;
     }
 
+    /** {@return the {@code bias [out]} tensor, or null without a bias or before the layer is part of a model} */
     public Param bias() {
         return bias;
     }
@@ -139,7 +162,18 @@ public final class Linear extends AbstractLayer {
         forward(ctx, batch, x, xo, y, yo, false);
     }
 
-    /** {@code x (B,IN) -> y (B,OUT) = x W^T + b}, then ReLU if {@code relu}: one GEMM, fused epilogue. */
+    /**
+     * {@code x (B,IN) -> y (B,OUT) = x W^T + b}, then ReLU if {@code relu}: one GEMM, fused epilogue.
+     * Needs no workspace.
+     *
+     * @param ctx   the pass's context
+     * @param batch the number of samples B, at least 1
+     * @param x     the input batch, row-major [B][IN], read from {@code x[xo ..]}
+     * @param xo    the offset of the first input in {@code x}
+     * @param y     receives the output batch, row-major [B][OUT], written from {@code y[yo ..]}
+     * @param yo    the offset of the first output in {@code y}
+     * @param relu  whether to apply {@code max(., 0)} to the result
+     */
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, boolean relu) {
         Sgemm.forwardPacked(batch, in, out, x, xo, w, wOff, y, yo, relu ? biasReluEpilogue : biasEpilogue,
                 ctx.pool());
@@ -155,6 +189,18 @@ public final class Linear extends AbstractLayer {
      * {@code dy (B,OUT), x (B,IN)}: {@code dW^T (IN,OUT) += x^T dy}, {@code db (OUT) += colsum(dy)},
      * {@code dx (B,IN) = epilogue(dy W)} (skipped when dx is null). With
      * {@code Epilogue.reluMask(x...)} the result is the gradient at the input of a preceding ReLU.
+     * Parameter gradients are computed only when {@code ctx.paramGrads()}.
+     *
+     * @param ctx        the pass's context
+     * @param batch      the number of samples B, at least 1
+     * @param x          the forward's input batch, row-major [B][IN], from {@code x[xo ..]}
+     * @param xo         the offset of the first input in {@code x}
+     * @param dy         dL/dy, row-major [B][OUT], from {@code dy[dyo ..]}
+     * @param dyo        the offset of dL/dy in {@code dy}
+     * @param dx         receives dL/dx, row-major [B][IN], from {@code dx[dxo ..]}; null to skip it
+     * @param dxo        the offset of dL/dx in {@code dx}
+     * @param dxEpilogue applied to each dL/dx element as it is stored (the library's own
+     *                   {@code Epilogue.NONE} for the plain gradient)
      */
     public void backward(Context ctx, int batch, float[] x, int xo, float[] dy, int dyo,
                          float[] dx, int dxo, Epilogue dxEpilogue) {

@@ -9,10 +9,25 @@ import dev.vecprop.kernel.MaxPool2x2;
  * deterministically) in the workspace; backward routes the gradient to it.
  */
 public final class MaxPool2d extends Pool2d {
+    /**
+     * Creates max pooling over square windows with the stride equal to the kernel and no padding.
+     *
+     * @param kernel the window's height and width, at least 1
+     * @throws dev.vecprop.ConfigException if {@code kernel} is less than 1
+     */
     public MaxPool2d(int kernel) {
         this(kernel, kernel, 0);
     }
 
+    /**
+     * Creates max pooling over square windows. The output is {@code (C, OH, OW)} with
+     * {@code OH = (H + 2*padding - kernel) / stride + 1} (floor), likewise OW.
+     *
+     * @param kernel  the window's height and width, at least 1
+     * @param stride  the step between windows, at least 1
+     * @param padding the border on each side, which never wins the max, from 0 to {@code kernel / 2}
+     * @throws dev.vecprop.ConfigException if a size is out of range
+     */
     public MaxPool2d(int kernel, int stride, int padding) {
         super(kernel, kernel, stride, padding);
     }

@@ -8,6 +8,10 @@ import dev.vecprop.kernel.Activations;
  * backward mask into its input-gradient GEMM ({@link Sequential} does both).
  */
 public final class ReLU extends ElementwiseLayer {
+    /** Creates a ReLU layer; it has no parameters. */
+    public ReLU() {
+    }
+
     @Override
     public LayerConfig config() {
         return LayerConfig.of("ReLU");

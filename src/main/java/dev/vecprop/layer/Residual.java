@@ -16,6 +16,13 @@ public final class Residual extends AbstractLayer {
     private final List<Layer> inner;
     private Chain chain;
 
+    /**
+     * Creates a residual block around a branch; the branch is built (and shape-checked) when the
+     * block is built into a model.
+     *
+     * @param f the branch's layers, in order, at least one; fresh instances not used elsewhere
+     * @throws NullPointerException if a layer is null
+     */
     public Residual(Layer... f) {
         this.inner = List.of(f);
     }

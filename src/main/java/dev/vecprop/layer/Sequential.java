@@ -23,11 +23,26 @@ public final class Sequential {
     private final Chain chain;
     private final ParameterStore store;
 
+    /**
+     * Builds a model from layers, as {@link #Sequential(Shape, List)}.
+     *
+     * @param input  the shape of one input sample, e.g. {@code Shape.of(1, 28, 28)}
+     * @param layers the layers in order, at least one, each a fresh instance used nowhere else
+     * @throws ShapeException if there are no layers, a layer is null or repeated, or the layers do not fit
+     */
     public Sequential(Shape input, Layer... layers) {
         this(input, List.of(layers));
     }
 
-    /** Builds the layers on {@code input}; throws {@link ShapeException} naming the layers that do not fit. */
+    /**
+     * Builds the layers on {@code input}, allocates their tensors and initialises them from seed 0
+     * (see {@link #initialize}).
+     *
+     * @param input  the shape of one input sample, e.g. {@code Shape.of(1, 28, 28)}
+     * @param layers the layers in order, at least one, each a fresh instance used nowhere else
+     * @throws ShapeException if there are no layers, a layer is null, repeated or already part of
+     *                        another model, or the layers do not fit (the message names them)
+     */
     public Sequential(Shape input, List<Layer> layers) {
         this.chain = new Chain(input, layers, "");
         chain.profiled(true);
@@ -38,29 +53,42 @@ public final class Sequential {
         initialize(0L);
     }
 
-    /** Resets every layer's parameters to PyTorch's default initialisation from {@code seed}. */
+    /**
+     * Resets every layer's parameters to PyTorch's default initialisation and zeroes the gradients.
+     *
+     * @param seed the seed of the random initial values; the same seed gives the same parameters
+     */
     public void initialize(long seed) {
         chain.initialize(new SplittableRandom(seed));
         store.zeroGrads();
     }
 
+    /** {@return the store holding every tensor of the model (values, gradients, buffers)} */
     public ParameterStore params() {
         return store;
     }
 
+    /** {@return the shape of one input sample} */
     public Shape inputShape() {
         return chain.inputShape();
     }
 
+    /** {@return the shape of one output sample} */
     public Shape outputShape() {
         return chain.outputShape();
     }
 
+    /** {@return the top-level layers in order (an unmodifiable list)} */
     public List<Layer> layers() {
         return chain.layers();
     }
 
-    /** A workspace for batches of up to {@code maxBatch} samples. */
+    /**
+     * {@return a new workspace for one thread's passes over batches of up to {@code maxBatch} samples}
+     *
+     * @param maxBatch the largest batch, at least 1
+     * @throws ShapeException if {@code maxBatch} is less than 1 or the workspace would not fit in one Java array
+     */
     public Workspace workspace(int maxBatch) {
         if (maxBatch < 1) {
             throw new ShapeException("workspace: maxBatch must be >= 1, got " + maxBatch);
@@ -75,7 +103,18 @@ public final class Sequential {
     }
 
     /**
-     * {@code x (B, in) -> output (B, out)}; returns the output's offset in {@code ws.data()}.
+     * Runs the model forward on a batch: {@code x (B, in) -> output (B, out)}, row-major, where
+     * {@code in} and {@code out} are the sizes of the input and output shapes.
+     *
+     * @param ctx   training or eval mode, seed and step
+     * @param ws    a workspace of this model with {@code maxBatch() >= batch}; it receives the activations
+     * @param x     the input batch, row-major [B][in], read from {@code x[xo ..]}
+     * @param xo    the offset of the first input in {@code x}
+     * @param batch the number of samples B
+     * @return the offset in {@code ws.data()} of the output, row-major [B][out]
+     * @throws ShapeException if {@code ws} or {@code x} is null, {@code batch} is outside
+     *                        1..{@code ws.maxBatch()}, or {@code x} is too short from {@code xo}
+     * @throws dev.vecprop.ConfigException if {@code ws} belongs to another model
      */
     public int forward(Context ctx, Workspace ws, float[] x, int xo, int batch) {
         check(ws, batch, x, xo);
@@ -86,7 +125,18 @@ public final class Sequential {
     /**
      * Backward from dL/d(output) at {@code ws.outputGradOffset()} (written by a loss) after a
      * {@link #forward} of the same batch; accumulates parameter gradients into {@code params().grads()}
-     * and writes dL/dx to {@code dx} unless it is null.
+     * and writes dL/dx to {@code dx} unless it is null. Clears {@code ctx.gradsZero()} afterwards.
+     *
+     * @param ctx   the context of the forward (same mode, seed and step)
+     * @param ws    the workspace of the forward
+     * @param x     the forward's input batch, row-major [B][in], from {@code x[xo ..]}
+     * @param xo    the offset of the first input in {@code x}
+     * @param batch the number of samples B, as in the forward
+     * @param dx    receives dL/dx, row-major [B][in], from {@code dx[dxo ..]}; null when not needed
+     * @param dxo   the offset of dL/dx in {@code dx}
+     * @throws ShapeException if {@code ws} or {@code x} is null, {@code batch} is outside
+     *                        1..{@code ws.maxBatch()}, or {@code x} or {@code dx} is too short
+     * @throws dev.vecprop.ConfigException if {@code ws} belongs to another model
      */
     public void backward(Context ctx, Workspace ws, float[] x, int xo, int batch, float[] dx, int dxo) {
         check(ws, batch, x, xo);
@@ -119,7 +169,10 @@ public final class Sequential {
         }
     }
 
-    /** One line per layer with its tensors, like PyTorch's module printout. */
+    /**
+     * {@return a multi-line summary like PyTorch's module printout: the input shape, one line per
+     * layer with its output shape, and the parameter count}
+     */
     public String summary() {
         StringBuilder b = new StringBuilder("Sequential(input " + inputShape() + ")\n");
         List<Layer> ls = layers();

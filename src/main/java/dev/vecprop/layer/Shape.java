@@ -11,6 +11,13 @@ public final class Shape {
         this.dims = dims;
     }
 
+    /**
+     * {@return the shape with the given dimensions, e.g. {@code of(1, 28, 28)} for (C,H,W)}
+     *
+     * @param dims the dimensions, outermost first; the array is copied
+     * @throws ShapeException if there are no dimensions, one is not positive, or the shape has
+     *                        more than 2^31-1 elements
+     */
     public static Shape of(int... dims) {
         if (dims.length == 0) {
             throw new ShapeException("a shape needs at least one dimension");
@@ -28,19 +35,27 @@ public final class Shape {
         return new Shape(dims.clone());
     }
 
+    /** {@return the number of dimensions} */
     public int rank() {
         return dims.length;
     }
 
+    /**
+     * {@return dimension {@code i}}
+     *
+     * @param i the index of the dimension, from 0 (outermost) to {@code rank() - 1}
+     * @throws ArrayIndexOutOfBoundsException if {@code i} is out of range
+     */
     public int dim(int i) {
         return dims[i];
     }
 
+    /** {@return a copy of the dimensions, outermost first} */
     public int[] dims() {
         return dims.clone();
     }
 
-    /** Elements per sample. */
+    /** {@return the number of elements of one sample, the product of the dimensions} */
     public int size() {
         int n = 1;
         for (int d : dims) {

@@ -4,6 +4,10 @@ import dev.vecprop.kernel.Activations;
 
 /** {@code y = 1 / (1 + e^-x)}, overflow-free for any x. */
 public final class Sigmoid extends ElementwiseLayer {
+    /** Creates a sigmoid layer; it has no parameters. */
+    public Sigmoid() {
+    }
+
     @Override
     public LayerConfig config() {
         return LayerConfig.of("Sigmoid");

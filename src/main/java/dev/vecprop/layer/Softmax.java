@@ -10,10 +10,16 @@ import dev.vecprop.kernel.RowSoftmax;
 public final class Softmax extends AbstractLayer {
     private final boolean log;
 
+    /** Creates a softmax: each sample's outputs are probabilities in [0, 1] summing to 1. */
     public Softmax() {
         this(false);
     }
 
+    /**
+     * Creates a softmax or log-softmax.
+     *
+     * @param log true for log-softmax (log-probabilities), false for softmax (probabilities)
+     */
     public Softmax(boolean log) {
         this.log = log;
     }

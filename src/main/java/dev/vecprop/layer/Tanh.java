@@ -4,6 +4,10 @@ import dev.vecprop.kernel.Activations;
 
 /** {@code y = tanh(x)}. */
 public final class Tanh extends ElementwiseLayer {
+    /** Creates a tanh layer; it has no parameters. */
+    public Tanh() {
+    }
+
     @Override
     public LayerConfig config() {
         return LayerConfig.of("Tanh");

@@ -20,21 +20,25 @@ public final class Workspace {
         this.data = new float[Math.addExact(chainOff, chainFloats)];
     }
 
+    /** {@return the largest batch this workspace can hold} */
     public int maxBatch() {
         return maxBatch;
     }
 
-    /** The backing array; model outputs and output gradients are views into it. */
+    /**
+     * {@return the backing array (not a copy); model outputs and the output gradient are regions of it,
+     * at the offsets {@link Sequential#forward} and {@link #outputGradOffset()} return}
+     */
     public float[] data() {
         return data;
     }
 
-    /** Offset in {@link #data()} where the loss writes dL/d(output), (B, out) row-major. */
+    /** {@return the offset in {@link #data()} where the loss writes dL/d(output), row-major [B][out]} */
     public int outputGradOffset() {
         return outGradOff;
     }
 
-    /** Bytes held. */
+    /** {@return the size of the backing array, in bytes} */
     public long bytes() {
         return 4L * data.length;
     }

@@ -8,10 +8,17 @@ package dev.vecprop.loss;
  */
 public final class BCE extends ReducedLoss {
 
+    /** Creates the loss with {@link Reduction#MEAN}, PyTorch's default. */
     public BCE() {
         this(Reduction.MEAN);
     }
 
+    /**
+     * Creates the loss.
+     *
+     * @param reduction whether {@link #compute} returns the mean or the sum of the per-element losses
+     * @throws NullPointerException if {@code reduction} is null
+     */
     public BCE(Reduction reduction) {
         super(reduction);
     }

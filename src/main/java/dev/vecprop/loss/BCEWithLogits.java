@@ -9,10 +9,17 @@ import dev.vecprop.kernel.ActivationsRef;
  */
 public final class BCEWithLogits extends ReducedLoss {
 
+    /** Creates the loss with {@link Reduction#MEAN}, PyTorch's default. */
     public BCEWithLogits() {
         this(Reduction.MEAN);
     }
 
+    /**
+     * Creates the loss.
+     *
+     * @param reduction whether {@link #compute} returns the mean or the sum of the per-element losses
+     * @throws NullPointerException if {@code reduction} is null
+     */
     public BCEWithLogits(Reduction reduction) {
         super(reduction);
     }

@@ -8,6 +8,12 @@ import java.util.List;
 public final class L2Penalty implements Penalty {
     private final double lambda;
 
+    /**
+     * Creates the penalty.
+     *
+     * @param lambda the penalty's weight, finite and at least 0
+     * @throws dev.vecprop.ConfigException if {@code lambda} is negative, infinite or NaN
+     */
     public L2Penalty(double lambda) {
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
             throw new dev.vecprop.ConfigException("L2 penalty: lambda must be finite and >= 0, got " + lambda);

@@ -5,9 +5,27 @@ package dev.vecprop.loss;
  * dL/dx (of the reduced loss) to {@code dx} unless it is null. Sums are in double, in index order.
  */
 public interface Loss {
-    /** e.g. {@code SoftmaxCrossEntropy(mean)}. */
+    /** {@return a short description for logs and error messages, e.g. {@code SoftmaxCrossEntropy(mean)}} */
     String describe();
 
+    /**
+     * Computes the loss of a batch of predictions and, unless {@code dx} is null, its gradient.
+     *
+     * @param x        the predictions (a model's output), row-major [batch][features], read from {@code x[xo ..]}
+     * @param xo       the offset of the first prediction in {@code x}
+     * @param batch    the number of samples B, at least 1
+     * @param features the outputs per sample F (the number of classes for label losses), at least 1
+     * @param targets  class labels (one per sample, in 0..F-1) or real-valued targets laid out like
+     *                 the predictions, as the loss requires
+     * @param dx       receives dL/dx of the reduced loss, row-major [batch][features], from
+     *                 {@code dx[dxo ..]} (e.g. {@link dev.vecprop.layer.Workspace#data()}); null for the loss only
+     * @param dxo      the offset of the gradient in {@code dx}
+     * @return the loss reduced by {@link #reduction()}: the mean (over samples or elements, as the loss
+     *         defines) or the sum
+     * @throws dev.vecprop.ConfigException if {@code x} or {@code targets} is null, a block does not fit
+     *                                     its array, the targets are of the wrong kind, or a label or
+     *                                     target is out of range
+     */
     double compute(float[] x, int xo, int batch, int features, Targets targets, float[] dx, int dxo);
 
     /**
@@ -33,6 +51,7 @@ public interface Loss {
      * @param targets  the targets
      * @param dx       the gradient's destination, or null
      * @param dxo      its offset
+     * @throws dev.vecprop.ConfigException if a block does not fit its array or {@code targets} is null
      */
     static void checkBlock(String loss, float[] x, int xo, int batch, int features, Targets targets, float[] dx, int dxo) {
         long n = (long) batch * features;

@@ -3,10 +3,17 @@ package dev.vecprop.loss;
 /** Mean squared error, as PyTorch's {@code MSELoss}: {@code (x - t)^2}, {@code dx = 2 (x - t)} (/N for the mean). */
 public final class MSELoss extends ReducedLoss {
 
+    /** Creates the loss with {@link Reduction#MEAN}, PyTorch's default. */
     public MSELoss() {
         this(Reduction.MEAN);
     }
 
+    /**
+     * Creates the loss.
+     *
+     * @param reduction whether {@link #compute} returns the mean or the sum of the per-element losses
+     * @throws NullPointerException if {@code reduction} is null
+     */
     public MSELoss(Reduction reduction) {
         super(reduction);
     }

@@ -6,10 +6,17 @@ package dev.vecprop.loss;
  */
 public final class NLLLoss extends ReducedLoss {
 
+    /** Creates the loss with {@link Reduction#MEAN}, PyTorch's default. */
     public NLLLoss() {
         this(Reduction.MEAN);
     }
 
+    /**
+     * Creates the loss.
+     *
+     * @param reduction whether {@link #compute} returns the mean or the sum of the per-sample losses
+     * @throws NullPointerException if {@code reduction} is null
+     */
     public NLLLoss(Reduction reduction) {
         super(reduction);
     }

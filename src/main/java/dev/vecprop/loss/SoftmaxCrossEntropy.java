@@ -9,10 +9,17 @@ import dev.vecprop.kernel.RowSoftmax;
  */
 public final class SoftmaxCrossEntropy extends ReducedLoss {
 
+    /** Creates the loss with {@link Reduction#MEAN}, PyTorch's default. */
     public SoftmaxCrossEntropy() {
         this(Reduction.MEAN);
     }
 
+    /**
+     * Creates the loss.
+     *
+     * @param reduction whether {@link #compute} returns the mean or the sum of the per-sample losses
+     * @throws NullPointerException if {@code reduction} is null
+     */
     public SoftmaxCrossEntropy(Reduction reduction) {
         super(reduction);
     }

@@ -11,7 +11,13 @@ public final class Targets {
 
     private Targets() {}
 
-    /** Class labels, sample b's at {@code labels[off + b]}. */
+    /**
+     * {@return a view of class labels, sample b's at {@code labels[off + b]}}
+     *
+     * @param labels the labels, each in 0..classes-1 (checked by the loss); not copied
+     * @param off    the offset of the batch's first label
+     * @throws dev.vecprop.ConfigException if {@code labels} is null
+     */
     public static Targets labels(int[] labels, int off) {
         if (labels == null) {
             throw new dev.vecprop.ConfigException("Targets.labels: the labels array must not be null");
@@ -22,7 +28,14 @@ public final class Targets {
         return t;
     }
 
-    /** Real targets laid out like the predictions, from {@code values[off]}. */
+    /**
+     * {@return a view of real-valued targets laid out like the predictions, row-major
+     * [batch][features] from {@code values[off]}}
+     *
+     * @param values the targets (in [0, 1] for the binary cross-entropies); not copied
+     * @param off    the offset of the batch's first target
+     * @throws dev.vecprop.ConfigException if {@code values} is null
+     */
     public static Targets values(float[] values, int off) {
         if (values == null) {
             throw new dev.vecprop.ConfigException("Targets.values: the values array must not be null");
@@ -33,7 +46,12 @@ public final class Targets {
         return t;
     }
 
-    /** Repoints this view (no allocation in a training loop). */
+    /**
+     * Repoints this view at another batch of the same array (no allocation in a training loop).
+     *
+     * @param off the new offset of the batch's first label or target
+     * @return this view
+     */
     public Targets at(int off) {
         this.offset = off;
         return this;

@@ -27,8 +27,11 @@ public final class TrainingCurvesListener implements TrainingListener {
     private final List<EpochPoint> points = new ArrayList<>();
 
     /**
+     * Creates the listener; nothing is written until the first epoch ends.
+     *
      * @param file  the SVG file to (re)write after every epoch
      * @param title the picture's title
+     * @throws dev.vecprop.ConfigException if {@code file} or {@code title} is null
      */
     public TrainingCurvesListener(Path file, String title) {
         if (file == null || title == null) {

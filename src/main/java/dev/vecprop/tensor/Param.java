@@ -43,49 +43,61 @@ public final class Param {
         return spec.numel();
     }
 
-    /** Full name, e.g. {@code 2.weight}. */
+    /** {@return the full state_dict name, e.g. {@code 2.weight}} */
     public String name() {
         return name;
     }
 
+    /** {@return the spec the owning layer asked for (local name, shape, storage, trainable)} */
     public ParamSpec spec() {
         return spec;
     }
 
+    /** {@return a copy of the PyTorch shape, e.g. {@code [out, in]} for a linear weight} */
     public int[] shape() {
         return spec.shape();
     }
 
+    /** {@return whether the optimizer updates this tensor (false for a buffer such as {@code running_mean})} */
     public boolean trainable() {
         return spec.trainable();
     }
 
-    /** Number of logical elements. */
+    /** {@return the number of logical elements, the product of the shape} */
     public int numel() {
         return spec.numel();
     }
 
-    /** The array holding this tensor's values (store values, or buffers for a buffer). */
+    /**
+     * {@return the array holding this tensor's values (the store's values, or its buffers for a buffer);
+     * the tensor's region starts at {@link #offset()}}
+     */
     public float[] data() {
         return spec.trainable() ? store.values() : store.buffers();
     }
 
-    /** The array holding this tensor's gradient (same indices as {@link #data()}); null for a buffer. */
+    /** {@return the array holding this tensor's gradient (same indices as {@link #data()}), or null for a buffer} */
     public float[] grad() {
         return spec.trainable() ? store.grads() : null;
     }
 
-    /** Offset of this tensor's region in {@link #data()}. */
+    /** {@return the offset of this tensor's region in {@link #data()} (and {@link #grad()})} */
     public int offset() {
         return offset;
     }
 
-    /** Floats the region occupies (more than numel when packed with padding). */
+    /** {@return the number of floats the region occupies (more than {@link #numel()} when packed with padding)} */
     public int physicalSize() {
         return physicalSize;
     }
 
-    /** Index in {@link #data()} of logical (row-major PyTorch) element {@code i}. */
+    /**
+     * {@return the index in {@link #data()} of a logical element; the identity plus {@link #offset()}
+     * for {@link ParamSpec.Storage#PLAIN} storage}
+     *
+     * @param i the element's index in PyTorch's row-major order, from 0 to {@code numel() - 1}
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public int index(int i) {
         if (i < 0 || i >= spec.numel()) {
             throw new IndexOutOfBoundsException(name + ": element " + i + " of " + spec.numel());
@@ -100,19 +112,44 @@ public final class Param {
         return offset + i;
     }
 
+    /**
+     * {@return the value of a logical element}
+     *
+     * @param i the element's index in PyTorch's row-major order, from 0 to {@code numel() - 1}
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public float get(int i) {
         return data()[index(i)];
     }
 
+    /**
+     * Sets the value of a logical element.
+     *
+     * @param i the element's index in PyTorch's row-major order, from 0 to {@code numel() - 1}
+     * @param v the new value
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public void set(int i, float v) {
         data()[index(i)] = v;
     }
 
+    /**
+     * {@return the gradient of a logical element of a trainable tensor}
+     *
+     * @param i the element's index in PyTorch's row-major order, from 0 to {@code numel() - 1}
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public float gradAt(int i) {
         return store.grads()[index(i)];
     }
 
-    /** Copies the values out in PyTorch's row-major layout. */
+    /**
+     * Copies the values out in PyTorch's row-major layout.
+     *
+     * @param dst    receives {@link #numel()} floats
+     * @param dstOff the offset in {@code dst} of the first element
+     * @throws IndexOutOfBoundsException if {@code dst} is too short from {@code dstOff}
+     */
     public void copyTo(float[] dst, int dstOff) {
         if (spec.storage() == ParamSpec.Storage.PANELS_OF_TRANSPOSE) {
             int[] s = spec.shape();
@@ -123,7 +160,13 @@ public final class Param {
         }
     }
 
-    /** Sets the values from PyTorch's row-major layout. */
+    /**
+     * Sets the values from PyTorch's row-major layout.
+     *
+     * @param src    holds {@link #numel()} floats
+     * @param srcOff the offset in {@code src} of the first element
+     * @throws IndexOutOfBoundsException if {@code src} is too short from {@code srcOff}
+     */
     public void copyFrom(float[] src, int srcOff) {
         if (spec.storage() == ParamSpec.Storage.PANELS_OF_TRANSPOSE) {
             int[] s = spec.shape();
@@ -133,7 +176,7 @@ public final class Param {
         }
     }
 
-    /** The values in PyTorch layout, as a new array. */
+    /** {@return the values in PyTorch's row-major layout, as a new array of {@link #numel()} floats} */
     public float[] toArray() {
         float[] r = new float[spec.numel()];
         copyTo(r, 0);

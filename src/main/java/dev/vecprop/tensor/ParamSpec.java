@@ -6,6 +6,11 @@ import java.util.Arrays;
  * A tensor a layer asks the model for: its local name ({@code weight}, {@code bias},
  * {@code running_mean}...), its PyTorch shape, how it is stored, and whether the optimizer updates
  * it (parameters) or not (buffers such as batch-norm running statistics).
+ *
+ * @param name      the local name, e.g. {@code weight}; the model prefixes the layer's position
+ * @param shape     the PyTorch shape, e.g. {@code [out, in]}; {@code []} for a scalar
+ * @param storage   how the elements are laid out in the store
+ * @param trainable true for a parameter the optimizer updates, false for a buffer
  */
 public record ParamSpec(String name, int[] shape, Storage storage, boolean trainable) {
 
@@ -21,6 +26,13 @@ public record ParamSpec(String name, int[] shape, Storage storage, boolean train
         PANELS_OF_TRANSPOSE
     }
 
+    /**
+     * Checks and copies the shape.
+     *
+     * @throws dev.vecprop.layer.ShapeException if a dimension is negative or the tensor has more
+     *                                          elements than one Java array holds
+     * @throws dev.vecprop.ConfigException      if packed storage is asked for a shape that is not 2-D
+     */
     public ParamSpec {
         shape = shape.clone();
         long n = 1;
@@ -40,19 +52,38 @@ public record ParamSpec(String name, int[] shape, Storage storage, boolean train
         }
     }
 
+    /**
+     * {@return a trainable tensor stored row-major, e.g. {@code plain("bias", out)}}
+     *
+     * @param name  the local name
+     * @param shape the PyTorch shape
+     */
     public static ParamSpec plain(String name, int... shape) {
         return new ParamSpec(name, shape, Storage.PLAIN, true);
     }
 
+    /**
+     * {@return a trainable {@code [out, in]} weight kept in {@link Storage#PANELS_OF_TRANSPOSE} storage}
+     *
+     * @param name the local name
+     * @param out  the output features (rows of the PyTorch weight)
+     * @param in   the input features (columns of the PyTorch weight)
+     */
     public static ParamSpec packedWeight(String name, int out, int in) {
         return new ParamSpec(name, new int[]{out, in}, Storage.PANELS_OF_TRANSPOSE, true);
     }
 
+    /**
+     * {@return a buffer (not trainable, no gradient) stored row-major, e.g. {@code buffer("running_mean", c)}}
+     *
+     * @param name  the local name
+     * @param shape the PyTorch shape; none for a scalar
+     */
     public static ParamSpec buffer(String name, int... shape) {
         return new ParamSpec(name, shape, Storage.PLAIN, false);
     }
 
-    /** Number of logical elements. */
+    /** {@return the number of logical elements, the product of the shape (1 for a scalar)} */
     public int numel() {
         long n = 1;
         for (int d : shape) {
@@ -61,6 +92,7 @@ public record ParamSpec(String name, int[] shape, Storage storage, boolean train
         return Math.toIntExact(n);
     }
 
+    /** {@return a copy of the PyTorch shape} */
     @Override
     public int[] shape() {
         return shape.clone();

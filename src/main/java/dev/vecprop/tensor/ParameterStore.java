@@ -20,7 +20,12 @@ public final class ParameterStore {
     private final float[] buffers;
     private final Map<String, Param> byName;
 
-    /** Builds the store for {@code specs}, keyed by full name ({@code "0.weight"}), in order. */
+    /**
+     * Allocates a zeroed store for the tensors, in iteration order.
+     *
+     * @param specs the tensors keyed by full name ({@code "0.weight"}); the order becomes state_dict order
+     * @throws dev.vecprop.layer.ShapeException if the values or the buffers need more floats than one Java array holds
+     */
     public ParameterStore(Map<String, ParamSpec> specs) {
         long valueSize = 0;
         long bufferSize = 0;
@@ -70,29 +75,36 @@ public final class ParameterStore {
         return (n + ALIGN - 1) / ALIGN * ALIGN;
     }
 
+    /** {@return the flat array of every trainable tensor's values (not a copy)} */
     public float[] values() {
         return values;
     }
 
+    /** {@return the flat array of the gradients, at the same indices as {@link #values()} (not a copy)} */
     public float[] grads() {
         return grads;
     }
 
+    /** {@return the flat array of the buffers' values (not a copy)} */
     public float[] buffers() {
         return buffers;
     }
 
-    /** The tensor named {@code name}, or null. */
+    /**
+     * {@return the tensor with a full name, or null if there is none}
+     *
+     * @param name the full state_dict name, e.g. {@code "0.weight"}
+     */
     public Param get(String name) {
         return byName.get(name);
     }
 
-    /** All tensors in state_dict order (parameters and buffers). */
+    /** {@return all tensors in state_dict order, parameters and buffers (an unmodifiable list)} */
     public List<Param> all() {
         return List.copyOf(byName.values());
     }
 
-    /** The trainable tensors in order. */
+    /** {@return the trainable tensors in state_dict order} */
     public List<Param> trainable() {
         List<Param> r = new ArrayList<>();
         for (Param p : byName.values()) {
@@ -103,7 +115,7 @@ public final class ParameterStore {
         return r;
     }
 
-    /** Number of trainable logical elements (what PyTorch's {@code numel} sum reports). */
+    /** {@return the number of trainable logical elements (what PyTorch's {@code numel} sum reports)} */
     public long parameterCount() {
         long n = 0;
         for (Param p : byName.values()) {
