@@ -44,28 +44,71 @@ import java.util.function.DoubleSupplier;
 public final class GradCheck {
     private GradCheck() {}
 
-    /** Options; immutable, change with the {@code with*} methods. */
+    /**
+     * Settings of a check; immutable, change with the {@code with*} methods. Not validated: use a
+     * batch and a maximum of at least 1, and positive step and rtol.
+     *
+     * @param seed         seeds the random parameters, inputs, output projection, element choice and dropout masks
+     * @param training     run the layers in training mode (dropout active, batch-norm batch statistics)
+     *                     rather than eval mode
+     * @param batch        samples in the random input batch
+     * @param maxPerTensor elements compared per tensor at most: all of a smaller tensor, else its
+     *                     first, its last and random others
+     * @param step         the relative finite-difference step: {@code h = step * max(1, |e|)}
+     * @param rtol         the relative tolerance (see the class comment)
+     */
     public record Options(long seed, boolean training, int batch, int maxPerTensor, double step, double rtol) {
+        /** {@return the defaults: seed 1, training mode, batch 3, 48 elements per tensor, step 1e-2, rtol 1e-2} */
         public static Options defaults() {
             return new Options(1, true, 3, 48, 1e-2, 1e-2);
         }
 
+        /**
+         * Sets the seed.
+         *
+         * @param s the seed
+         * @return a copy with this seed
+         */
         public Options withSeed(long s) {
             return new Options(s, training, batch, maxPerTensor, step, rtol);
         }
 
+        /**
+         * Chooses training or eval mode.
+         *
+         * @param t true for training mode, false for eval mode
+         * @return a copy in that mode
+         */
         public Options withTraining(boolean t) {
             return new Options(seed, t, batch, maxPerTensor, step, rtol);
         }
 
+        /**
+         * Sets the batch size.
+         *
+         * @param b samples per batch, {@code >= 1}
+         * @return a copy with this batch size
+         */
         public Options withBatch(int b) {
             return new Options(seed, training, b, maxPerTensor, step, rtol);
         }
 
+        /**
+         * Sets how many elements of each tensor are compared at most.
+         *
+         * @param m the maximum, {@code >= 1}
+         * @return a copy with this maximum
+         */
         public Options withMaxPerTensor(int m) {
             return new Options(seed, training, batch, m, step, rtol);
         }
 
+        /**
+         * Sets the relative finite-difference step.
+         *
+         * @param h the step relative to {@code max(1, |e|)}, {@code > 0}
+         * @return a copy with this step
+         */
         public Options withStep(double h) {
             return new Options(seed, training, batch, maxPerTensor, h, rtol);
         }
@@ -73,13 +116,28 @@ public final class GradCheck {
 
     private static final double U = 0x1p-24;
 
-    /** Checks one freshly constructed layer on inputs of {@code input} shape. */
+    /**
+     * Checks one freshly constructed layer, wrapped in a {@link Sequential}, w.r.t. its input and
+     * every trainable parameter. The parameters are overwritten with seeded random values.
+     *
+     * @param layer the layer, not part of another model
+     * @param input the shape of one input sample, without the batch dimension
+     * @param o     the settings
+     * @return the report: the input's result, then one per parameter
+     */
     public static GradCheckReport checkLayer(Layer layer, Shape input, Options o) {
         Sequential m = new Sequential(input, layer);
         return check(layer.describe() + " on " + input + (o.training() ? " [train]" : " [eval]"), m, o);
     }
 
-    /** Checks a whole model (every layer and the fusions between them) w.r.t. input and all parameters. */
+    /**
+     * Checks a whole model (every layer and the fusions between them) w.r.t. its input and every
+     * trainable parameter. The parameters are overwritten with seeded random values.
+     *
+     * @param model the model
+     * @param o     the settings
+     * @return the report: the input's result, then one per parameter
+     */
     public static GradCheckReport checkModel(Sequential model, Options o) {
         return check("model " + model.layers() + (o.training() ? " [train]" : " [eval]"), model, o);
     }
@@ -148,6 +206,15 @@ public final class GradCheck {
     /**
      * Checks a loss: dL/dx from its single pass against central differences of L itself
      * (computed in double from float32 inputs, so the noise floor is tiny).
+     *
+     * @param loss     the loss
+     * @param x        the loss input (logits, log-probabilities or probabilities, as the loss expects):
+     *                 row-major {@code [batch][features]} from {@code x[0]}; perturbed and restored
+     * @param batch    samples in {@code x}
+     * @param features values per sample (classes for a classification loss)
+     * @param t        the targets, one label or {@code features} values per sample
+     * @param o        the settings ({@code batch} and {@code training} are not used)
+     * @return the report, with one result named {@code loss input}
      */
     public static GradCheckReport checkLoss(Loss loss, float[] x, int batch, int features, Targets t, Options o) {
         Random rnd = new Random(o.seed());
@@ -166,7 +233,15 @@ public final class GradCheck {
         return new GradCheckReport(loss.describe() + " on " + batch + "x" + features, List.of(tc));
     }
 
-    /** Checks a penalty's gradient w.r.t. the given parameters (their gradients are zeroed first). */
+    /**
+     * Checks a penalty's gradient w.r.t. the given parameters. Their gradients are zeroed first and
+     * hold the penalty's gradient afterwards; their values are perturbed and restored.
+     *
+     * @param pen    the penalty
+     * @param params the parameters it applies to, e.g. {@code model.params().trainable()}
+     * @param o      the settings ({@code batch} and {@code training} are not used)
+     * @return the report, one result per parameter
+     */
     public static GradCheckReport checkPenalty(Penalty pen, List<Param> params, Options o) {
         Random rnd = new Random(o.seed());
         for (Param p : params) {

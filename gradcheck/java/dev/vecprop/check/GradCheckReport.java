@@ -2,33 +2,45 @@ package dev.vecprop.check;
 
 import java.util.List;
 
-/** The result of one gradient check: one {@link TensorCheck} per tensor, and a verdict. */
+/**
+ * The result of one gradient check: one {@link TensorCheck} per tensor, and a verdict.
+ *
+ * @param subject what was checked, e.g. {@code "Linear(7->5) on (7) [train]"}
+ * @param tensors one result per checked tensor: the input first, then each parameter
+ */
 public record GradCheckReport(String subject, List<TensorCheck> tensors) {
 
+    /** Copies {@code tensors} into an unmodifiable list. */
     public GradCheckReport {
         tensors = List.copyOf(tensors);
     }
 
+    /** {@return true when there is at least one tensor and every tensor passed} */
     public boolean passed() {
         return !tensors.isEmpty() && tensors.stream().allMatch(TensorCheck::passed);
     }
 
-    /** Elements compared over all tensors. */
+    /** {@return the number of elements compared, over all tensors} */
     public int checked() {
         return tensors.stream().mapToInt(TensorCheck::checked).sum();
     }
 
-    /** Elements skipped at non-differentiable points. */
+    /** {@return the number of elements skipped at non-differentiable points, over all tensors} */
     public int skipped() {
         return tensors.stream().mapToInt(TensorCheck::skipped).sum();
     }
 
-    /** The first failing tensor, or null. */
+    /** {@return the first tensor that failed, or null if none did} */
     public TensorCheck firstFailure() {
         return tensors.stream().filter(t -> !t.passed()).findFirst().orElse(null);
     }
 
-    /** Throws an {@link AssertionError} carrying the whole report unless the check passed (for JUnit). */
+    /**
+     * Asserts that the check passed, e.g. in a JUnit test.
+     *
+     * @return this report
+     * @throws AssertionError carrying the whole report, unless {@link #passed()}
+     */
     public GradCheckReport assertPassed() {
         if (!passed()) {
             throw new AssertionError("gradient check failed: " + this);

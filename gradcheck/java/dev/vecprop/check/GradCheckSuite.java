@@ -46,11 +46,17 @@ import java.util.function.Supplier;
 public final class GradCheckSuite {
     private GradCheckSuite() {}
 
-    /** One named check. */
+    /**
+     * One named check, run on demand.
+     *
+     * @param name what is checked, e.g. the layer, input shape, mode and batch size
+     * @param run  runs the check and returns its report
+     */
     public record Case(String name, Supplier<GradCheckReport> run) {}
 
     private static final GradCheck.Options O = GradCheck.Options.defaults();
 
+    /** {@return every check of the suite, not yet run, in a fixed order} */
     public static List<Case> cases() {
         List<Case> c = new ArrayList<>();
         int[][] dense = {{7, 5}, {17, 33}, {33, 10}};
@@ -181,7 +187,11 @@ public final class GradCheckSuite {
         return x;
     }
 
-    /** Runs every case; returns the reports in order. */
+    /**
+     * Runs every case of {@link #cases()} on the caller's thread.
+     *
+     * @return the reports, in the order of the cases
+     */
     public static List<GradCheckReport> runAll() {
         List<GradCheckReport> r = new ArrayList<>();
         for (Case c : cases()) {

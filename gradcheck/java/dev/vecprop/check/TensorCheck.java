@@ -17,7 +17,7 @@ package dev.vecprop.check;
 public record TensorCheck(String tensor, int checked, int skipped, int worstIndex, double analytic,
                           double numeric, double relError, double tolerance) {
 
-    /** True when every compared element was within its tolerance. */
+    /** {@return true when every compared element was within its tolerance (also when none was compared)} */
     public boolean passed() {
         return worstIndex < 0 || Math.abs(analytic - numeric) <= tolerance;
     }

@@ -99,6 +99,7 @@ public final class ArrayDataSource implements DataSource {
      *
      * @param n the normalisation applied to the raw values
      * @return a source over the same arrays reporting {@code n}
+     * @throws ConfigException if {@code n} is null
      */
     public ArrayDataSource withNormalization(Normalization n) {
         requireNonNull(n, "normalization");
@@ -106,6 +107,8 @@ public final class ArrayDataSource implements DataSource {
     }
 
     /**
+     * Names the source in messages (the default is {@code "in-memory data"}).
+     *
      * @param name a name for messages
      * @return a source over the same arrays with that name
      */

@@ -37,9 +37,17 @@ public final class Augmentation {
     }
 
     /**
-     * Parses {@code shift=2,rotate=10,scale=0.1,elastic[=A],erase[=P]}: shift in pixels, rotation in
-     * degrees (+-), scale as a fraction (1 +- s), elastic displacement amplitude in pixels (default 2),
-     * erasing probability (default 0.5).
+     * Parses a comma-separated list of transforms, e.g. {@code shift=2,rotate=10,scale=0.1,elastic,erase=0.25},
+     * each drawn uniformly per sample: {@code shift} maximum translation in pixels (0..14, default 2),
+     * {@code rotate} maximum rotation in degrees either way (0..180, default 10), {@code scale} maximum
+     * zoom as a fraction, factor {@code 1 +- s} (0..0.9, default 0.1), {@code elastic} displacement
+     * amplitude in pixels (0..10, default 2), {@code erase} probability of erasing a rectangle (0..1,
+     * default 0.5). A name without {@code =value} takes the default.
+     *
+     * @param s the specification
+     * @return the augmentation
+     * @throws dev.vecprop.ConfigException if a name is unknown, a value is not a number or out of
+     *                                     range, or the whole specification does nothing
      */
     public static Augmentation parse(String s) {
         float shift = 0;
@@ -83,6 +91,7 @@ public final class Augmentation {
         return v;
     }
 
+    /** {@return the specification this augmentation was parsed from} */
     public String describe() {
         return spec;
     }
@@ -137,8 +146,20 @@ public final class Augmentation {
     private final Job job = new Job();
 
     /**
-     * Transforms {@code n} images of {@code h x w} (row-major, from {@code x[xo]}) in place; not for
-     * concurrent use of one instance. {@code fill} is the value of a black pixel after normalisation.
+     * Transforms a batch in place, split over {@code pool}; not for concurrent use of one instance.
+     * Internal plumbing (the worker pool is not an exported type): the trainer calls it per batch.
+     *
+     * @param x    the images: {@code n} single-channel images of {@code h x w}, row-major
+     *             {@code [n][h][w]}, starting at {@code x[xo]}
+     * @param xo   offset of the first image in {@code x}
+     * @param n    number of images
+     * @param h    image height in pixels
+     * @param w    image width in pixels
+     * @param fill the value of a black pixel after normalisation, for pixels mapped from outside and erased ones
+     * @param seed the run's seed
+     * @param step the training step; with the seed and the image's index in the batch it fixes every random draw
+     * @param pool the workers, or null for the caller's thread
+     * @hidden
      */
     public void apply(float[] x, int xo, int n, int h, int w, float fill, long seed, long step, WorkerPool pool) {
         int threads = pool == null ? 1 : pool.threads();

@@ -14,13 +14,24 @@ import java.util.zip.GZIPInputStream;
  * {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte} —
  * raw or gzipped. A {@code .gz} is decompressed once, atomically, into the raw file beside it
  * (or into {@code cacheDir} if the folder is read-only), and the raw file is what gets mapped.
+ *
+ * @param trainImages the raw training image file ({@code train-images-idx3-ubyte})
+ * @param trainLabels the raw training label file ({@code train-labels-idx1-ubyte})
+ * @param testImages  the raw test image file ({@code t10k-images-idx3-ubyte})
+ * @param testLabels  the raw test label file ({@code t10k-labels-idx1-ubyte})
  */
 public record DataFiles(Path trainImages, Path trainLabels, Path testImages, Path testLabels) {
 
+    /** The raw file names, in the order train images, train labels, test images, test labels. */
     public static final String[] NAMES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
 
-    /** True if {@code dir} holds all four files, raw or gzipped. */
+    /**
+     * Tells whether a folder holds a complete data set.
+     *
+     * @param dir the folder to look in
+     * @return true if {@code dir} holds all four files, each raw or gzipped
+     */
     public static boolean present(Path dir) {
         for (String n : NAMES) {
             if (!Files.isRegularFile(dir.resolve(n)) && !Files.isRegularFile(dir.resolve(n + ".gz"))) {
@@ -30,7 +41,16 @@ public record DataFiles(Path trainImages, Path trainLabels, Path testImages, Pat
         return true;
     }
 
-    /** Finds the four files in {@code dir}, decompressing {@code .gz} ones once; raw paths out. */
+    /**
+     * Finds the four files in {@code dir}, preferring a raw file over its {@code .gz}; a gzipped
+     * one is decompressed once (again only if the {@code .gz} is newer than the raw copy).
+     *
+     * @param dir      the folder holding the files
+     * @param cacheDir where to decompress to when {@code dir} is not writable (created if needed)
+     * @return the paths of the four raw files
+     * @throws InvalidDataException if {@code dir} is not a folder, a file is missing, or a
+     *                              {@code .gz} cannot be decompressed
+     */
     public static DataFiles locate(Path dir, Path cacheDir) {
         if (!Files.isDirectory(dir)) {
             throw new InvalidDataException(dir, "no such data folder");
@@ -76,12 +96,26 @@ public record DataFiles(Path trainImages, Path trainLabels, Path testImages, Pat
         }
     }
 
-    /** Opens the training pair. */
+    /**
+     * Opens the training images and labels.
+     *
+     * @param classes the number of classes (labels must be below it), or {@code <= 0} to infer it
+     *                from the largest label
+     * @return the open data set; close it when done
+     * @throws InvalidDataException if a file is not a valid image or label file, or they do not match
+     */
     public IdxDataset openTrain(int classes) {
         return IdxDataset.open(trainImages, trainLabels, classes);
     }
 
-    /** Opens the test pair. */
+    /**
+     * Opens the test images and labels.
+     *
+     * @param classes the number of classes (labels must be below it), or {@code <= 0} to infer it
+     *                from the largest label
+     * @return the open data set; close it when done
+     * @throws InvalidDataException if a file is not a valid image or label file, or they do not match
+     */
     public IdxDataset openTest(int classes) {
         return IdxDataset.open(testImages, testLabels, classes);
     }

@@ -17,16 +17,19 @@ import java.util.SplittableRandom;
  */
 public interface DataSource {
 
-    /** @return the number of samples, {@code >= 1} */
+    /** {@return the number of samples, {@code >= 1}} */
     int size();
 
-    /** @return the shape of one sample, without the batch dimension, e.g. {@code (1,28,28)} */
+    /** {@return the shape of one sample, without the batch dimension, e.g. {@code (1,28,28)}} */
     Shape sampleShape();
 
-    /** @return the number of classes of a labelled source (labels are {@code 0..classes-1}), or 0 for real-valued targets */
+    /**
+     * {@return the number of classes of a labelled source (labels are {@code 0..classes-1}), or 0
+     * for real-valued targets}
+     */
     int classes();
 
-    /** @return floats per sample's target for a real-valued source; 0 for a labelled one */
+    /** {@return floats per sample's target for a real-valued source; 0 for a labelled one} */
     default int targetSize() {
         return 0;
     }
@@ -62,7 +65,7 @@ public interface DataSource {
         return Normalization.NONE;
     }
 
-    /** @return a short name for messages, e.g. the image file's name */
+    /** {@return a short name for messages, e.g. the image file's name} */
     default String name() {
         return getClass().getSimpleName();
     }
@@ -88,6 +91,7 @@ public interface DataSource {
      *
      * @param indices sample indices, each in {@code 0..size()-1} (copied)
      * @return the view
+     * @throws ConfigException if {@code indices} is empty or an index is out of range
      */
     default DataSource subset(int[] indices) {
         return new SubsetSource(this, indices);
@@ -100,6 +104,8 @@ public interface DataSource {
      * @param map     old label to new label, each in {@code 0..classes-1}
      * @param classes the number of classes after the mapping
      * @return the view
+     * @throws ConfigException if this source has real-valued targets or {@code classes < 1}; a label
+     *                         mapped outside {@code 0..classes-1} is reported when it is read
      */
     default DataSource mapLabels(java.util.function.IntUnaryOperator map, int classes) {
         return new RelabeledSource(this, map, classes);
@@ -110,6 +116,7 @@ public interface DataSource {
      *
      * @param n samples to keep, {@code 1..size()}
      * @return this source if {@code n == size()}, else a view
+     * @throws ConfigException if {@code n} is outside {@code 1..size()}
      */
     default DataSource head(int n) {
         if (n < 1 || n > size()) {
@@ -132,6 +139,7 @@ public interface DataSource {
      * @param fraction share of samples for validation, in (0, 1); both parts must be non-empty
      * @param seed     seed of the random choice
      * @return the two views
+     * @throws ConfigException if {@code fraction} is outside (0, 1) or leaves a part empty
      */
     default Split split(double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) {

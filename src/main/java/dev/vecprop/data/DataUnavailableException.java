@@ -5,6 +5,8 @@ import java.nio.file.Path;
 /** A known data set that is missing and could not be fetched; the message says what to do instead. */
 public class DataUnavailableException extends dev.vecprop.VecpropException {
     /**
+     * Builds the message: what failed, and which files to place where by hand.
+     *
      * @param d       the data set
      * @param dir     the folder it was to be placed in
      * @param problem why it could not be fetched

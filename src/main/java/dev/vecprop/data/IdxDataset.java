@@ -34,8 +34,16 @@ public final class IdxDataset implements DataSource, AutoCloseable {
     }
 
     /**
-     * Opens and cross-checks an image file and a label file. {@code classes <= 0} infers the class
-     * count from the largest label.
+     * Opens and cross-checks an image file and a label file (see {@link IdxFile#openImages} and
+     * {@link IdxFile#openLabels}); no normalisation is set (pixels scaled to [0, 1]).
+     *
+     * @param imageFile the raw IDX image file: unsigned bytes, {@code count x H x W} (or {@code count x N})
+     * @param labelFile the raw IDX label file: integers, {@code count} of them
+     * @param classes   the number of classes, each label must be in {@code 0..classes-1}; {@code <= 0}
+     *                  infers it from the largest label (+1)
+     * @return the open data set, holding both mappings until {@link #close()}
+     * @throws InvalidDataException if a file is missing or invalid, the counts differ, or a label is
+     *                              negative or not below {@code classes}
      */
     public static IdxDataset open(Path imageFile, Path labelFile, int classes) {
         IdxFile img = IdxFile.openImages(imageFile);
@@ -72,7 +80,15 @@ public final class IdxDataset implements DataSource, AutoCloseable {
         }
     }
 
-    /** Sets the normalisation: {@code x = (pixel/255 - mean) / std}. */
+    /**
+     * Sets the normalisation of the gathered features in place: {@code x = (pixel/255 - mean) / std}
+     * (see {@link #pixelStats()} for the data set's own values).
+     *
+     * @param mean the mean to subtract, on the [0, 1] pixel scale, finite
+     * @param std  the divisor, {@code > 0} and finite
+     * @return this data set
+     * @throws dev.vecprop.ConfigException if {@code std} is not positive or a value is not finite
+     */
     public IdxDataset normalize(float mean, float std) {
         if (!(std > 0) || !Float.isFinite(mean)) {
             throw new dev.vecprop.ConfigException("normalisation needs std > 0 and a finite mean, got mean "
@@ -111,7 +127,7 @@ public final class IdxDataset implements DataSource, AutoCloseable {
         return shape;
     }
 
-    /** Elements per sample. */
+    /** {@return pixels per sample, the product of the image file's dimensions after the count} */
     public int itemSize() {
         return itemSize;
     }
@@ -126,11 +142,18 @@ public final class IdxDataset implements DataSource, AutoCloseable {
         return labels.getInt(i);
     }
 
+    /** {@return the path of the image file} */
     public Path imagePath() {
         return images.path();
     }
 
-    /** Mean and standard deviation of all pixels after the base scaling (for normalisation). */
+    /**
+     * Computes the mean and the (population) standard deviation over every pixel of every image, on
+     * the [0, 1] scale and ignoring the current normalisation, e.g. as input to {@link #normalize}.
+     * Reads the whole image file.
+     *
+     * @return {@code {mean, std}}
+     */
     public double[] pixelStats() {
         double s = 0;
         double ss = 0;
@@ -154,8 +177,17 @@ public final class IdxDataset implements DataSource, AutoCloseable {
     }
 
     /**
-     * Gathers samples {@code order[from .. from+count)} into {@code x} (count rows of itemSize, from
-     * xo) and their labels into {@code y} (from yo, unless y is null).
+     * Gathers normalised samples {@code order[from .. from+count)} (or samples {@code from ..
+     * from+count} when {@code order} is null) and their labels, as {@link DataSource#gather}.
+     *
+     * @param order sample indices, or null for consecutive samples
+     * @param from  first position in {@code order} (or first sample)
+     * @param count number of samples
+     * @param x     destination of the features: {@code count} rows of {@link #itemSize()} floats,
+     *              row-major, starting at {@code x[xo]}
+     * @param xo    offset in {@code x}
+     * @param y     destination of the labels, {@code y[yo .. yo+count)}, or null to skip them
+     * @param yo    offset in {@code y}
      */
     public void gather(int[] order, int from, int count, float[] x, int xo, int[] y, int yo) {
         for (int k = 0; k < count; k++) {

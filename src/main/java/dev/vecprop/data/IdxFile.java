@@ -34,8 +34,18 @@ public final class IdxFile implements AutoCloseable {
 
     /** IDX element types. */
     public enum Type {
-        U8(0x08, 1, "unsigned bytes"), I8(0x09, 1, "signed bytes"), I16(0x0B, 2, "int16"),
-        I32(0x0C, 4, "int32"), F32(0x0D, 4, "float32"), F64(0x0E, 8, "float64");
+        /** Unsigned bytes, type code 0x08 (the type of images). */
+        U8(0x08, 1, "unsigned bytes"),
+        /** Signed bytes, type code 0x09. */
+        I8(0x09, 1, "signed bytes"),
+        /** Big-endian 16-bit signed integers, type code 0x0B. */
+        I16(0x0B, 2, "int16"),
+        /** Big-endian 32-bit signed integers, type code 0x0C. */
+        I32(0x0C, 4, "int32"),
+        /** Big-endian IEEE 754 single-precision floats, type code 0x0D. */
+        F32(0x0D, 4, "float32"),
+        /** Big-endian IEEE 754 double-precision floats, type code 0x0E. */
+        F64(0x0E, 8, "float64");
 
         final int code;
         final int bytes;
@@ -47,21 +57,22 @@ public final class IdxFile implements AutoCloseable {
             this.description = description;
         }
 
+        /** {@return the size of one element in bytes: 1, 2, 4 or 8} */
         public int bytes() {
             return bytes;
         }
 
-        /** The IDX type code (byte 2 of the file). */
+        /** {@return the IDX type code (byte 2 of the file), e.g. {@code 0x08}} */
         public int code() {
             return code;
         }
 
-        /** What the elements are, for messages: "unsigned bytes", "int16", "float32"... */
+        /** {@return what the elements are, for messages: "unsigned bytes", "int16", "float32"...} */
         public String description() {
             return description;
         }
 
-        /** True for the integer types (u8, i8, i16, i32). */
+        /** {@return true for the integer types (u8, i8, i16, i32), false for f32 and f64} */
         public boolean isInteger() {
             return this != F32 && this != F64;
         }
@@ -105,7 +116,15 @@ public final class IdxFile implements AutoCloseable {
         this.payload = payload;
     }
 
-    /** Maps and validates {@code file}; throws {@link InvalidDataException} naming the file and the problem. */
+    /**
+     * Maps {@code file} read-only and validates its header and length (see the class comment); the
+     * element type is not checked here.
+     *
+     * @param file the raw (not gzipped) IDX file
+     * @return the mapped file; {@link #close()} releases the mapping
+     * @throws InvalidDataException naming the file and the problem, if it is missing, unreadable,
+     *                              a directory, gzipped, or its header or length is invalid
+     */
     public static IdxFile open(Path file) {
         if (Files.isDirectory(file)) {
             throw new InvalidDataException(file, "is a directory, expected an IDX file");
@@ -137,6 +156,10 @@ public final class IdxFile implements AutoCloseable {
     /**
      * Opens an image file: {@link #open} then {@link #expectImages()}; the file is closed again if
      * the check fails.
+     *
+     * @param file the raw IDX image file
+     * @return the mapped file, holding unsigned bytes in at least 2 dimensions
+     * @throws InvalidDataException if the file is invalid or does not hold images
      */
     public static IdxFile openImages(Path file) {
         return checked(open(file), IdxFile::expectImages);
@@ -145,6 +168,10 @@ public final class IdxFile implements AutoCloseable {
     /**
      * Opens a label file: {@link #open} then {@link #expectLabels()}; the file is closed again if
      * the check fails.
+     *
+     * @param file the raw IDX label file
+     * @return the mapped file, holding integers in 1 dimension
+     * @throws InvalidDataException if the file is invalid or does not hold labels
      */
     public static IdxFile openLabels(Path file) {
         return checked(open(file), IdxFile::expectLabels);
@@ -164,7 +191,10 @@ public final class IdxFile implements AutoCloseable {
      * Checks that this file holds images: unsigned bytes (type 0x08, the pixels the data pipeline
      * scales by 1/255) in at least 2 dimensions (count, then the pixels of one image). Otherwise
      * throws {@link InvalidDataException}, e.g. "FILE: images must be unsigned bytes (IDX type
-     * 0x08), got float32 (0x0D)". Returns this file.
+     * 0x08), got float32 (0x0D)".
+     *
+     * @return this file
+     * @throws InvalidDataException if the type or the number of dimensions does not fit
      */
     public IdxFile expectImages() {
         requireType("images", Type.U8);
@@ -179,7 +209,9 @@ public final class IdxFile implements AutoCloseable {
      * Checks that this file holds labels: an integer type (0x08 u8, 0x09 i8, 0x0B i16 or 0x0C i32)
      * in exactly 1 dimension (one label per item). Otherwise throws {@link InvalidDataException},
      * e.g. "FILE: labels must be integers (IDX type 0x08, 0x09, 0x0B or 0x0C), got float32 (0x0D)".
-     * Returns this file.
+     *
+     * @return this file
+     * @throws InvalidDataException if the type or the number of dimensions does not fit
      */
     public IdxFile expectLabels() {
         requireType("labels", Type.U8, Type.I8, Type.I16, Type.I32);
@@ -191,9 +223,14 @@ public final class IdxFile implements AutoCloseable {
     }
 
     /**
-     * Checks that the element type is one of {@code allowed}; {@code role} names what the caller
-     * reads the file as ("images", "labels"). Throws {@link InvalidDataException}, e.g. "FILE:
-     * images must be unsigned bytes (IDX type 0x08), got float32 (0x0D)". Returns this file.
+     * Checks that the element type is one of {@code allowed}.
+     *
+     * @param role    what the caller reads the file as, for the message: "images", "labels"...
+     * @param allowed the accepted element types, at least one
+     * @return this file
+     * @throws InvalidDataException if the type is not allowed, e.g. "FILE: images must be unsigned
+     *                              bytes (IDX type 0x08), got float32 (0x0D)"
+     * @throws IllegalArgumentException if {@code allowed} is empty
      */
     public IdxFile requireType(String role, Type... allowed) {
         if (allowed.length == 0) {
@@ -299,38 +336,51 @@ public final class IdxFile implements AutoCloseable {
         return Arrays.stream(dims, 0, n).mapToObj(Integer::toString).collect(Collectors.joining("x"));
     }
 
+    /** {@return the path the file was opened from} */
     public Path path() {
         return path;
     }
 
+    /** {@return the element type} */
     public Type type() {
         return type;
     }
 
+    /** {@return the dimensions, outermost (the item count) first; a copy} */
     public int[] dims() {
         return dims.clone();
     }
 
-    /** Items along the first dimension. */
+    /** {@return the number of items: the first dimension} */
     public int count() {
         return dims[0];
     }
 
-    /** Elements per item (product of the remaining dimensions; checked at open to fit an int). */
+    /** {@return elements per item: the product of the dimensions after the first (checked at open to fit an int)} */
     public int itemSize() {
         return itemSize;
     }
 
+    /** {@return the number of elements in the file: the product of all dimensions} */
     public long elements() {
         return elements;
     }
 
-    /** The raw data (big-endian elements, row-major). */
+    /**
+     * {@return the data after the header: {@link #elements()} big-endian elements of {@link #type()},
+     * row-major} The segment is read-only and valid until {@link #close()}.
+     */
     public MemorySegment payload() {
         return payload;
     }
 
-    /** Element {@code i} (row-major) as a float. */
+    /**
+     * Reads one element as a float (unsigned for {@link Type#U8}; f64 is rounded to float).
+     *
+     * @param i the element's row-major index, in {@code 0..elements()-1}
+     * @return its value
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public float getFloat(long i) {
         return switch (type) {
             case U8 -> payload.get(ValueLayout.JAVA_BYTE, i) & 0xFF;
@@ -342,7 +392,14 @@ public final class IdxFile implements AutoCloseable {
         };
     }
 
-    /** Element {@code i} as an integer (for labels); fractional or out-of-range values are rejected. */
+    /**
+     * Reads one element as an integer, e.g. a label (unsigned for {@link Type#U8}).
+     *
+     * @param i the element's row-major index, in {@code 0..elements()-1}
+     * @return its value
+     * @throws InvalidDataException if a float element is fractional or outside the int range
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public int getInt(long i) {
         return switch (type) {
             case U8 -> payload.get(ValueLayout.JAVA_BYTE, i) & 0xFF;

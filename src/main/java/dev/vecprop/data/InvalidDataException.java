@@ -5,6 +5,8 @@ import java.nio.file.Path;
 /** A data file that cannot be used as it is; the message is one line naming the file and the problem. */
 public class InvalidDataException extends dev.vecprop.VecpropException {
     /**
+     * An exception with the message {@code "FILE: PROBLEM"}.
+     *
      * @param file    the data file
      * @param problem what is wrong with it and what was expected
      */
@@ -12,12 +14,18 @@ public class InvalidDataException extends dev.vecprop.VecpropException {
         super(file + ": " + problem);
     }
 
-    /** @param message one line naming the data and the problem */
+    /**
+     * An exception with a message of the caller's.
+     *
+     * @param message one line naming the data and the problem
+     */
     public InvalidDataException(String message) {
         super(message);
     }
 
     /**
+     * An exception with a message of the caller's and the failure that led to it.
+     *
      * @param message one line naming the data and the problem
      * @param cause   the underlying failure
      */

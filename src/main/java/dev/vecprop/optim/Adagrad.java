@@ -12,6 +12,16 @@ public final class Adagrad extends Optimizer {
     private final float weightDecay;
     private final float[] sum;
 
+    /**
+     * Adagrad with the given settings; the lr of step t is {@code lr / (1 + (t-1) lrDecay)}.
+     *
+     * @param store              the parameters to update
+     * @param lrDecay            learning-rate decay per step, {@code >= 0}
+     * @param weightDecay        L2 penalty factor, {@code >= 0}
+     * @param initialAccumulator starting value of the squared-gradient sum, {@code >= 0}
+     * @param eps                added to the root of the sum, in [0, 1]
+     * @throws dev.vecprop.ConfigException if a setting is out of range
+     */
     public Adagrad(ParameterStore store, double lrDecay, double weightDecay, double initialAccumulator, double eps) {
         super(store);
         check("Adagrad lr decay", lrDecay, 0, Double.MAX_VALUE);
@@ -25,6 +35,11 @@ public final class Adagrad extends Optimizer {
         java.util.Arrays.fill(sum, (float) initialAccumulator);
     }
 
+    /**
+     * Adagrad with PyTorch's defaults (see {@link #options()}).
+     *
+     * @param store the parameters to update
+     */
     public Adagrad(ParameterStore store) {
         this(store, 0, 0, 0, 1e-10);
     }
@@ -45,7 +60,7 @@ public final class Adagrad extends Optimizer {
         return named("sum", sum);
     }
 
-    /** @return Adagrad's settings with PyTorch's defaults: no lr decay, no weight decay, accumulator 0, eps 1e-10 */
+    /** {@return Adagrad's settings with PyTorch's defaults: no lr decay, no weight decay, accumulator 0, eps 1e-10} */
     public static Options options() {
         return new Options(0, 0, 0, 1e-10);
     }
@@ -69,8 +84,11 @@ public final class Adagrad extends Optimizer {
         }
 
         /**
-         * @param wd the weight decay factor
+         * Sets the weight decay.
+         *
+         * @param wd the L2 penalty factor, {@code >= 0}
          * @return a copy with this weight decay
+         * @throws dev.vecprop.ConfigException if {@code wd} is negative or NaN
          */
         public Options weightDecay(double wd) {
             return new Options(lrDecay, wd, initialAccumulator, eps);

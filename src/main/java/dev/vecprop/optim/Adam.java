@@ -19,6 +19,17 @@ public final class Adam extends Optimizer {
     private final float[] m;
     private final float[] v;
 
+    /**
+     * Adam or AdamW with the given settings.
+     *
+     * @param store       the parameters to update
+     * @param beta1       decay of the first moment, in [0, 1)
+     * @param beta2       decay of the second moment, in [0, 1)
+     * @param eps         added to the second moment's square root, in [0, 1]
+     * @param weightDecay L2 penalty factor ({@code decoupled}: AdamW's decay factor), {@code >= 0}
+     * @param decoupled   AdamW: decay the weights directly ({@code p *= 1 - lr wd}) instead of adding to the gradient
+     * @throws dev.vecprop.ConfigException if a setting is out of range
+     */
     public Adam(ParameterStore store, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
         super(store);
         check("Adam beta1", beta1, 0, 0.999999);
@@ -34,12 +45,22 @@ public final class Adam extends Optimizer {
         this.v = new float[store.values().length];
     }
 
-    /** Adam with PyTorch's defaults. */
+    /**
+     * Adam with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay.
+     *
+     * @param store the parameters to update
+     * @return the optimizer
+     */
     public static Adam adam(ParameterStore store) {
         return new Adam(store, 0.9, 0.999, 1e-8, 0, false);
     }
 
-    /** AdamW with PyTorch's defaults (weight decay 0.01). */
+    /**
+     * AdamW with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, decoupled weight decay 0.01.
+     *
+     * @param store the parameters to update
+     * @return the optimizer
+     */
     public static Adam adamW(ParameterStore store) {
         return new Adam(store, 0.9, 0.999, 1e-8, 0.01, true);
     }
@@ -60,12 +81,12 @@ public final class Adam extends Optimizer {
         return named("exp_avg", m, "exp_avg_sq", v);
     }
 
-    /** @return Adam's settings with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay */
+    /** {@return Adam's settings with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay} */
     public static Options options() {
         return new Options(0.9, 0.999, 1e-8, 0, false);
     }
 
-    /** @return AdamW's settings with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, decoupled weight decay 0.01 */
+    /** {@return AdamW's settings with PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, decoupled weight decay 0.01} */
     public static Options adamW() {
         return new Options(0.9, 0.999, 1e-8, 0.01, true);
     }
@@ -90,25 +111,34 @@ public final class Adam extends Optimizer {
         }
 
         /**
-         * @param b1 decay of the first moment
-         * @param b2 decay of the second moment
+         * Sets the moment decays.
+         *
+         * @param b1 decay of the first moment, in [0, 1)
+         * @param b2 decay of the second moment, in [0, 1)
          * @return a copy with these betas
+         * @throws dev.vecprop.ConfigException if a beta is out of range
          */
         public Options betas(double b1, double b2) {
             return new Options(b1, b2, eps, weightDecay, decoupled);
         }
 
         /**
-         * @param e the epsilon
+         * Sets the epsilon.
+         *
+         * @param e added to the second moment's square root, in [0, 1]
          * @return a copy with this epsilon
+         * @throws dev.vecprop.ConfigException if {@code e} is out of range
          */
         public Options eps(double e) {
             return new Options(beta1, beta2, e, weightDecay, decoupled);
         }
 
         /**
-         * @param wd the weight decay factor
+         * Sets the weight decay, L2 or decoupled as this setting's {@code decoupled}.
+         *
+         * @param wd the weight decay factor, {@code >= 0}
          * @return a copy with this weight decay
+         * @throws dev.vecprop.ConfigException if {@code wd} is negative or NaN
          */
         public Options weightDecay(double wd) {
             return new Options(beta1, beta2, eps, wd, decoupled);

@@ -9,7 +9,12 @@ import dev.vecprop.tensor.ParameterStore;
 public final class GradientClipping {
     private GradientClipping() {}
 
-    /** Global L2 norm of all gradients. */
+    /**
+     * Computes the global L2 norm of all gradients, as if they were one vector.
+     *
+     * @param store the parameters whose gradients to measure
+     * @return the norm, {@code sqrt(sum g^2)}
+     */
     public static double globalNorm(ParameterStore store) {
         float[] g = store.grads();
         double s = 0;
@@ -19,7 +24,14 @@ public final class GradientClipping {
         return Math.sqrt(s);
     }
 
-    /** Scales all gradients by {@code maxNorm / (norm + 1e-6)} when the norm exceeds maxNorm; returns the norm. */
+    /**
+     * Scales all gradients by {@code maxNorm / (norm + 1e-6)} when that factor is below 1, as
+     * {@code clip_grad_norm_}.
+     *
+     * @param store   the parameters whose gradients to clip
+     * @param maxNorm the largest global L2 norm to allow
+     * @return the global norm before clipping
+     */
     public static double clipNorm(ParameterStore store, double maxNorm) {
         double norm = globalNorm(store);
         double coef = maxNorm / (norm + 1e-6);
@@ -33,7 +45,12 @@ public final class GradientClipping {
         return norm;
     }
 
-    /** Clamps every gradient element to {@code [-clip, clip]}. */
+    /**
+     * Clamps every gradient element to {@code [-clip, clip]}, as {@code clip_grad_value_}.
+     *
+     * @param store the parameters whose gradients to clip
+     * @param clip  the largest absolute gradient value to allow, {@code >= 0}
+     */
     public static void clipValue(ParameterStore store, float clip) {
         float[] g = store.grads();
         for (int i = 0; i < g.length; i++) {

@@ -14,9 +14,28 @@ import java.util.SplittableRandom;
  * Biases are set to zero except with the PyTorch default, which initialises them too.
  */
 public enum Initializer {
-    PYTORCH, NORMAL, XAVIER_UNIFORM, XAVIER_NORMAL, KAIMING_UNIFORM, KAIMING_NORMAL;
+    /** PyTorch's default of every layer (Linear: uniform in {@code +-1/sqrt(fanIn)} for weights and biases). */
+    PYTORCH,
+    /** Weights from normal(0, sigma), biases 0. */
+    NORMAL,
+    /** Xavier/Glorot uniform: weights uniform in {@code +-sqrt(6 / (fanIn + fanOut))}, biases 0. */
+    XAVIER_UNIFORM,
+    /** Xavier/Glorot normal: weights from normal(0, {@code sqrt(2 / (fanIn + fanOut))}), biases 0. */
+    XAVIER_NORMAL,
+    /** He/Kaiming uniform: weights uniform in {@code +-sqrt(6 / fanIn)}, biases 0. */
+    KAIMING_UNIFORM,
+    /** He/Kaiming normal: weights from normal(0, {@code sqrt(2 / fanIn)}), biases 0. */
+    KAIMING_NORMAL;
 
-    /** Parses {@code pytorch | normal | xavier | xavier-normal | kaiming | kaiming-normal | he}. */
+    /**
+     * Parses an initialiser's name, ignoring case.
+     *
+     * @param s {@code pytorch} ({@code default}), {@code normal}, {@code xavier} ({@code xavier-uniform},
+     *          {@code glorot}), {@code xavier-normal} ({@code glorot-normal}), {@code kaiming}
+     *          ({@code kaiming-uniform}, {@code he}) or {@code kaiming-normal} ({@code he-normal})
+     * @return the initialiser
+     * @throws dev.vecprop.ConfigException if the name is unknown
+     */
     public static Initializer parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "pytorch", "default" -> PYTORCH;
@@ -30,7 +49,14 @@ public enum Initializer {
         };
     }
 
-    /** Initialises every Linear of the model; {@code sigma} is used by NORMAL. */
+    /**
+     * Initialises the model: every layer with PyTorch's default from {@code seed}, then, unless this
+     * is {@link #PYTORCH}, the weights of every {@link Linear} by this rule and its biases to 0.
+     *
+     * @param model the model to initialise in place
+     * @param seed  the seed; the same seed gives the same weights
+     * @param sigma the standard deviation of {@link #NORMAL}; ignored by the others
+     */
     public void apply(Sequential model, long seed, double sigma) {
         model.initialize(seed);
         if (this == PYTORCH) {

@@ -13,6 +13,8 @@ import java.util.Locale;
 @FunctionalInterface
 public interface LrSchedule {
     /**
+     * The learning rate of one optimizer step.
+     *
      * @param epoch         the epoch, from 0
      * @param step          the step within the epoch, from 0
      * @param stepsPerEpoch optimizer steps per epoch
@@ -20,14 +22,20 @@ public interface LrSchedule {
      */
     float lr(int epoch, long step, long stepsPerEpoch);
 
-    /** @return the schedule and its settings, e.g. {@code cosine(lr=0.001, min=0.0, epochs=10)}; {@code custom} for a lambda */
+    /**
+     * {@return the schedule and its settings, e.g. {@code cosine(lr=0.001, min=0.0, epochs=10)};
+     * {@code custom} for a lambda}
+     */
     default String describe() {
         return "custom";
     }
 
     /**
+     * The same learning rate at every step.
+     *
      * @param lr the learning rate, {@code > 0} and finite
-     * @return a constant learning rate
+     * @return the schedule
+     * @throws ConfigException if {@code lr} is not positive and finite
      */
     static LrSchedule constant(float lr) {
         checkLr(lr);
@@ -41,6 +49,7 @@ public interface LrSchedule {
      * @param stepSize epochs between decays, {@code >= 1}
      * @param gamma    decay factor, in (0, 1]
      * @return the schedule
+     * @throws ConfigException if a setting is out of range
      */
     static LrSchedule step(float lr, int stepSize, float gamma) {
         checkLr(lr);
@@ -59,8 +68,9 @@ public interface LrSchedule {
      *
      * @param lr     the initial learning rate, {@code > 0}
      * @param minLr  the final learning rate, in [0, lr]
-     * @param epochs the length of the decay in epochs, {@code >= 1}
+     * @param epochs the length of the decay in epochs, {@code >= 1}; after it the rate stays at {@code minLr}
      * @return the schedule
+     * @throws ConfigException if a setting is out of range
      */
     static LrSchedule cosine(float lr, float minLr, int epochs) {
         checkLr(lr);
@@ -81,8 +91,9 @@ public interface LrSchedule {
      * Linear warm-up from lr/warmupSteps to the wrapped schedule over the first {@code warmupSteps} steps.
      *
      * @param inner       the schedule after the warm-up
-     * @param warmupSteps steps of warm-up, {@code >= 1}
+     * @param warmupSteps optimizer steps of warm-up (counted over epochs), {@code >= 1}
      * @return the schedule
+     * @throws ConfigException if {@code warmupSteps < 1}
      */
     static LrSchedule warmup(LrSchedule inner, long warmupSteps) {
         if (warmupSteps < 1) {

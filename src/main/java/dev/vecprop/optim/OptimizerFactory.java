@@ -12,6 +12,8 @@ import dev.vecprop.tensor.ParameterStore;
 @FunctionalInterface
 public interface OptimizerFactory {
     /**
+     * Makes an optimizer with these settings over a model's parameters.
+     *
      * @param store the model's parameters ({@code model.params()})
      * @return a new optimizer over them, with zeroed state
      */

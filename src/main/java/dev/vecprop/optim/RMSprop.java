@@ -14,6 +14,16 @@ public final class RMSprop extends Optimizer {
     private final float[] square;
     private final float[] buf;
 
+    /**
+     * RMSprop with the given settings.
+     *
+     * @param store       the parameters to update
+     * @param alpha       smoothing of the squared-gradient average, in [0, 1]
+     * @param eps         added to the root of the average, in [0, 1]
+     * @param weightDecay L2 penalty factor, {@code >= 0}
+     * @param momentum    momentum factor in [0, 1]
+     * @throws dev.vecprop.ConfigException if a setting is out of range
+     */
     public RMSprop(ParameterStore store, double alpha, double eps, double weightDecay, double momentum) {
         super(store);
         check("RMSprop alpha", alpha, 0, 1);
@@ -28,6 +38,11 @@ public final class RMSprop extends Optimizer {
         this.buf = new float[momentum != 0 ? store.values().length : 0];
     }
 
+    /**
+     * RMSprop with PyTorch's defaults (see {@link #options()}).
+     *
+     * @param store the parameters to update
+     */
     public RMSprop(ParameterStore store) {
         this(store, 0.99, 1e-8, 0, 0);
     }
@@ -48,7 +63,7 @@ public final class RMSprop extends Optimizer {
         return momentum != 0 ? named("square_avg", square, "momentum_buffer", buf) : named("square_avg", square);
     }
 
-    /** @return RMSprop's settings with PyTorch's defaults: alpha 0.99, eps 1e-8, no weight decay, no momentum */
+    /** {@return RMSprop's settings with PyTorch's defaults: alpha 0.99, eps 1e-8, no weight decay, no momentum} */
     public static Options options() {
         return new Options(0.99, 1e-8, 0, 0);
     }
@@ -71,16 +86,22 @@ public final class RMSprop extends Optimizer {
         }
 
         /**
-         * @param wd the weight decay factor
+         * Sets the weight decay.
+         *
+         * @param wd the L2 penalty factor, {@code >= 0}
          * @return a copy with this weight decay
+         * @throws dev.vecprop.ConfigException if {@code wd} is negative or NaN
          */
         public Options weightDecay(double wd) {
             return new Options(alpha, eps, wd, momentum);
         }
 
         /**
-         * @param m the momentum factor
+         * Sets the momentum.
+         *
+         * @param m the momentum factor, in [0, 1]
          * @return a copy with this momentum
+         * @throws dev.vecprop.ConfigException if {@code m} is out of range
          */
         public Options momentum(double m) {
             return new Options(alpha, eps, weightDecay, m);

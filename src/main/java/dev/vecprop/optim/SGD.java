@@ -16,6 +16,17 @@ public final class SGD extends Optimizer {
     private final float weightDecay;
     private final float[] buf;
 
+    /**
+     * SGD with the given settings.
+     *
+     * @param store       the parameters to update
+     * @param momentum    momentum factor in [0, 1]; 0 keeps no momentum buffer
+     * @param dampening   dampening of the momentum in [0, 1]
+     * @param nesterov    Nesterov momentum (needs momentum {@code > 0} and dampening 0)
+     * @param weightDecay L2 penalty factor, {@code >= 0}
+     * @throws dev.vecprop.ConfigException if a setting is out of range, or Nesterov is asked for
+     *                                     without momentum or with dampening
+     */
     public SGD(ParameterStore store, double momentum, double dampening, boolean nesterov, double weightDecay) {
         super(store);
         check("SGD momentum", momentum, 0, 1);
@@ -31,6 +42,11 @@ public final class SGD extends Optimizer {
         this.buf = momentum != 0 ? new float[store.values().length] : null;
     }
 
+    /**
+     * Plain SGD: {@code p -= lr g}.
+     *
+     * @param store the parameters to update
+     */
     public SGD(ParameterStore store) {
         this(store, 0, 0, false, 0);
     }
@@ -50,7 +66,7 @@ public final class SGD extends Optimizer {
         return buf == null ? Map.of() : named("momentum_buffer", buf);
     }
 
-    /** @return plain SGD's settings: no momentum, no dampening, no Nesterov, no weight decay (PyTorch's defaults) */
+    /** {@return plain SGD's settings: no momentum, no dampening, no Nesterov, no weight decay (PyTorch's defaults)} */
     public static Options options() {
         return new Options(0, 0, false, 0);
     }
@@ -73,22 +89,31 @@ public final class SGD extends Optimizer {
         }
 
         /**
-         * @param m the momentum factor
+         * Sets the momentum.
+         *
+         * @param m the momentum factor, in [0, 1]
          * @return a copy with this momentum
+         * @throws dev.vecprop.ConfigException if {@code m} is out of range
          */
         public Options momentum(double m) {
             return new Options(m, dampening, nesterov, weightDecay);
         }
 
         /**
-         * @param d the dampening
+         * Sets the dampening of the momentum.
+         *
+         * @param d the dampening, in [0, 1]
          * @return a copy with this dampening
+         * @throws dev.vecprop.ConfigException if {@code d} is out of range
          */
         public Options dampening(double d) {
             return new Options(momentum, d, nesterov, weightDecay);
         }
 
         /**
+         * Turns Nesterov momentum on or off; it needs momentum {@code > 0} and dampening 0, which is
+         * checked when the optimizer is created.
+         *
          * @param on whether to use Nesterov momentum
          * @return a copy with Nesterov on or off
          */
@@ -97,8 +122,11 @@ public final class SGD extends Optimizer {
         }
 
         /**
-         * @param wd the weight decay factor
+         * Sets the weight decay.
+         *
+         * @param wd the L2 penalty factor, {@code >= 0}
          * @return a copy with this weight decay
+         * @throws dev.vecprop.ConfigException if {@code wd} is negative or NaN
          */
         public Options weightDecay(double wd) {
             return new Options(momentum, dampening, nesterov, wd);

@@ -22,13 +22,27 @@ import java.util.Locale;
  */
 public final class Attack {
     /** The attack kinds. */
-    public enum Kind { FGSM, PGD }
+    public enum Kind {
+        /** Fast gradient sign method: one step of size eps. */
+        FGSM,
+        /** Projected gradient descent: several steps of size alpha from a random start, projected onto the eps-ball. */
+        PGD
+    }
 
     private final Kind kind;
     private final float eps;
     private final float alpha;
     private final int steps;
 
+    /**
+     * An attack with explicit settings.
+     *
+     * @param kind  FGSM or PGD
+     * @param eps   the L-infinity radius in pixel units (pixels in [0, 1]), in (0, 1]
+     * @param alpha PGD's step size in pixel units, {@code > 0} (ignored by FGSM)
+     * @param steps PGD's number of steps, {@code >= 1} (ignored by FGSM)
+     * @throws dev.vecprop.ConfigException if eps is outside (0, 1], or PGD has {@code steps < 1} or {@code alpha <= 0}
+     */
     public Attack(Kind kind, double eps, double alpha, int steps) {
         if (!(eps > 0 && eps <= 1)) {
             throw new dev.vecprop.ConfigException("attack eps must be in (0, 1] (pixel units), got " + eps);
@@ -42,7 +56,16 @@ public final class Attack {
         this.steps = steps;
     }
 
-    /** {@code fgsm} or {@code pgd} (PGD defaults: 10 steps of eps/4). */
+    /**
+     * An attack as the command line names it.
+     *
+     * @param kind  {@code fgsm} or {@code pgd} (any case)
+     * @param eps   the L-infinity radius in pixel units, in (0, 1]
+     * @param steps PGD's number of steps; {@code <= 0} for the default 10 (ignored by FGSM)
+     * @param alpha PGD's step size in pixel units; {@code <= 0} for the default eps/4 (ignored by FGSM)
+     * @return the attack
+     * @throws dev.vecprop.ConfigException if the kind is unknown or eps is out of range
+     */
     public static Attack parse(String kind, double eps, int steps, double alpha) {
         return switch (kind.toLowerCase(Locale.ROOT)) {
             case "fgsm" -> new Attack(Kind.FGSM, eps, eps, 1);
@@ -51,14 +74,26 @@ public final class Attack {
         };
     }
 
+    /** {@return the attack and its settings, e.g. {@code PGD(eps=0.1, alpha=0.025, steps=10)}} */
     public String describe() {
         return kind == Kind.FGSM ? String.format(Locale.ROOT, "FGSM(eps=%s)", eps)
                 : String.format(Locale.ROOT, "PGD(eps=%s, alpha=%s, steps=%d)", eps, alpha, steps);
     }
 
     /**
-     * dL/dx of {@code n} samples (normalised inputs) into {@code grad}: one forward and one backward
-     * in the given workspace; parameter gradients are not touched.
+     * Computes dL/dx of {@code n} samples into {@code grad}: one forward and one backward in eval
+     * mode in the given workspace; parameter gradients are not touched, and the context's training
+     * and parameter-gradient flags are put back afterwards.
+     *
+     * @param m    the model
+     * @param ws   a workspace of {@code m} for at least {@code n} samples ({@code m.workspace(n)}); overwritten
+     * @param ctx  the context to run in
+     * @param loss the loss
+     * @param x    the normalised inputs, row-major {@code [n][inputSize]} from {@code x[0]}
+     * @param n    number of samples
+     * @param t    the targets of the {@code n} samples
+     * @param grad receives dL/dx, row-major {@code [n][inputSize]} from {@code grad[0]}
+     * @return the loss of the {@code n} samples, reduced as the loss says
      */
     public static double inputGradient(Sequential m, Workspace ws, Context ctx, Loss loss, float[] x, int n,
                                        Targets t, float[] grad) {
@@ -77,9 +112,20 @@ public final class Attack {
     }
 
     /**
-     * Crafts adversarial versions of {@code x} (n normalised samples) into {@code adv}; {@code grad}
-     * is scratch of the same size. {@code mean/std} describe the normalisation; {@code seed} drives
-     * PGD's random start.
+     * Crafts adversarial versions of {@code n} samples, clipped to the normalised image of pixels [0, 1].
+     *
+     * @param m    the model (not changed)
+     * @param ws   a workspace of {@code m} for at least {@code n} samples; overwritten
+     * @param ctx  the context to run in
+     * @param loss the loss whose gradient the attack ascends
+     * @param x    the normalised inputs, row-major {@code [n][inputSize]} from {@code x[0]}; not changed
+     * @param n    number of samples
+     * @param t    the targets of the {@code n} samples
+     * @param mean the inputs' normalisation mean ({@code x = (pixel - mean) / std})
+     * @param std  the inputs' normalisation standard deviation, {@code > 0}
+     * @param adv  receives the adversarial inputs, same layout as {@code x}; must not be {@code x}
+     * @param grad scratch of at least {@code n * inputSize} floats
+     * @param seed drives PGD's random start (the same seed gives the same examples)
      */
     public void craft(Sequential m, Workspace ws, Context ctx, Loss loss, float[] x, int n, Targets t,
                       float mean, float std, float[] adv, float[] grad, long seed) {

@@ -21,10 +21,13 @@ public final class BestCheckpoint implements TrainingListener {
     private int bestEpoch = -1;
 
     /**
-     * @param file          the file to keep the best model in
+     * Keeps the best model by {@code monitor} in {@code file}, recording a normalisation and metadata.
+     *
+     * @param file          the file to keep the best model in (replaced at every improvement)
      * @param monitor       the metric that decides what is best
      * @param normalization the input normalisation to record (the training data's)
-     * @param metadata      extra metadata entries
+     * @param metadata      extra metadata entries (copied)
+     * @throws ConfigException if an argument is null
      */
     public BestCheckpoint(Path file, Monitor monitor, Normalization normalization, Map<String, String> metadata) {
         if (file == null || monitor == null || normalization == null || metadata == null) {
@@ -37,8 +40,11 @@ public final class BestCheckpoint implements TrainingListener {
     }
 
     /**
-     * @param file    the file to keep the best model in
+     * Keeps the best model by {@code monitor} in {@code file}, with no normalisation and no extra metadata.
+     *
+     * @param file    the file to keep the best model in (replaced at every improvement)
      * @param monitor the metric that decides what is best
+     * @throws ConfigException if an argument is null
      */
     public BestCheckpoint(Path file, Monitor monitor) {
         this(file, monitor, Normalization.NONE, Map.of());

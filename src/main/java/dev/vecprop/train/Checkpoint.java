@@ -217,7 +217,14 @@ public final class Checkpoint {
         return normalization(file, c);
     }
 
-    /** Reads and validates a checkpoint file (tensors and metadata; no model yet). */
+    /**
+     * Reads and validates a checkpoint file (tensors and metadata; no model yet).
+     *
+     * @param file a safetensors checkpoint
+     * @return its tensors and metadata
+     * @throws CheckpointException if the file cannot be read, is not valid safetensors, or records a
+     *                             checkpoint format this version does not read
+     */
     public static Safetensors.Contents read(Path file) {
         Safetensors.Contents c = Safetensors.read(file);
         String f = c.metadata().get("vecprop.format");

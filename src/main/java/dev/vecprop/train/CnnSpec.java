@@ -56,8 +56,11 @@ public final class CnnSpec {
             "\\d+x\\d+x\\d+|conv\\d.*|(max|avg)pool\\d.*|gap|bn|flatten|dropout.*|fc\\d+");
 
     /**
-     * True if {@code arch} is a CNN preset name or contains a CNN token; MLP spellings
-     * ({@code 784-256-10}) and MLP preset names ({@code mlp}, {@code mlp-small}, {@code binary}) are not.
+     * Tells a CNN spelling from an MLP's; MLP spellings ({@code 784-256-10}) and MLP preset names
+     * ({@code mlp}, {@code mlp-small}, {@code binary}) are not CNNs.
+     *
+     * @param arch an architecture as the command line spells it
+     * @return true if {@code arch} is a CNN preset name or contains a CNN token
      */
     public static boolean isCnn(String arch) {
         String a = arch.trim().toLowerCase(Locale.ROOT);
@@ -72,24 +75,47 @@ public final class CnnSpec {
         return false;
     }
 
-    /** The spelling behind a preset name, or {@code arch} itself. */
+    /**
+     * Expands a preset name.
+     *
+     * @param arch a preset name or a spelling (any case)
+     * @return the spelling behind the preset, or {@code arch} itself, trimmed and lower-cased
+     */
     public static String expand(String arch) {
         String a = arch.trim().toLowerCase(Locale.ROOT);
         return PRESETS.getOrDefault(a, a);
     }
 
-    /** The layers, shape-checked; throws ConfigException naming the token that is wrong. */
+    /**
+     * Builds the network, shape-checked, with PyTorch's default initialisation from seed 0.
+     *
+     * @param arch a spelling or preset name
+     * @return the model, taking the spelling's input shape
+     * @throws dev.vecprop.ConfigException naming the token that is wrong, or if the last token is not an fc
+     */
     public static Sequential build(String arch) {
         Parsed p = parse(arch);
         return new Sequential(p.input, p.layers);
     }
 
-    /** Input shape (C,H,W) of the spelling. */
+    /**
+     * The input shape of a spelling.
+     *
+     * @param arch a spelling or preset name
+     * @return its input shape (C,H,W): the leading {@code CxHxW} token, else {@code (1,28,28)}
+     * @throws dev.vecprop.ConfigException if the spelling is invalid
+     */
     public static Shape input(String arch) {
         return parse(arch).input;
     }
 
-    /** Classes: the size of the last fc. */
+    /**
+     * The number of outputs of a spelling.
+     *
+     * @param arch a spelling or preset name
+     * @return the size of the last fc, the number of classes
+     * @throws dev.vecprop.ConfigException if the spelling is invalid
+     */
     public static int outputs(String arch) {
         return parse(arch).outputs;
     }

@@ -41,24 +41,44 @@ public final class EarlyStopping implements TrainingListener {
     }
 
     /**
+     * Early stopping on one metric, with the defaults.
+     *
      * @param monitor the metric to watch
      * @return early stopping with patience 0, minDelta 0, no restoring
+     * @throws ConfigException if {@code monitor} is null
      */
     public static EarlyStopping of(Monitor monitor) {
         return new EarlyStopping(monitor, 0, 0, false);
     }
 
-    /** @param epochs epochs without improvement to tolerate, {@code >= 0} @return a copy with this patience */
+    /**
+     * Sets the patience.
+     *
+     * @param epochs epochs without improvement to tolerate before stopping, {@code >= 0}
+     * @return a copy with this patience
+     * @throws ConfigException if {@code epochs < 0}
+     */
     public EarlyStopping patience(int epochs) {
         return new EarlyStopping(monitor, epochs, minDelta, restoreBest);
     }
 
-    /** @param delta smallest change that counts as an improvement, {@code >= 0} @return a copy with this delta */
+    /**
+     * Sets the smallest improvement that counts.
+     *
+     * @param delta an improvement must exceed this, in the metric's units, finite and {@code >= 0}
+     * @return a copy with this delta
+     * @throws ConfigException if {@code delta} is negative, NaN or infinite
+     */
     public EarlyStopping minDelta(double delta) {
         return new EarlyStopping(monitor, patience, delta, restoreBest);
     }
 
-    /** @param on put back the best epoch's weights when the fit ends @return a copy with this setting */
+    /**
+     * Chooses whether to put back the best epoch's weights (and buffers) when the fit ends.
+     *
+     * @param on true to restore the best epoch's weights
+     * @return a copy with this setting
+     */
     public EarlyStopping restoreBest(boolean on) {
         return new EarlyStopping(monitor, patience, minDelta, on);
     }

@@ -44,7 +44,7 @@ public final class EpochEvent {
         }
     }
 
-    /** @return the reason given to {@link #requestStop}, or null */
+    /** {@return the reason given to the first {@link #requestStop} call, or null} */
     public String stopReason() {
         return stopReason;
     }

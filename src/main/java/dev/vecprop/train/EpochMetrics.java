@@ -17,6 +17,8 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy, Ev
                            float learningRate, double seconds, double samplesPerSecond) {
 
     /**
+     * Looks a metric up by name, as early stopping and keep-best checkpoints do.
+     *
      * @param m which metric
      * @return its value this epoch (NaN when the epoch has no such metric)
      */

@@ -34,8 +34,11 @@ public record Evaluation(int samples, double loss, long correct, long[][] confus
     }
 
     /**
+     * Top-k accuracy.
+     *
      * @param k how many of the top-ranked classes count, {@code >= 1}
-     * @return the share of samples whose true class is among the k highest outputs (NaN for regression)
+     * @return the share of samples whose true class is among the k highest outputs, in [0, 1] (NaN for regression)
+     * @throws dev.vecprop.ConfigException if {@code k < 1}
      */
     public double topKAccuracy(int k) {
         if (k < 1) {
@@ -52,6 +55,8 @@ public record Evaluation(int samples, double loss, long correct, long[][] confus
     }
 
     /**
+     * Precision of one class.
+     *
      * @param c a class in {@code 0..classes()-1}
      * @return TP / (TP + FP) for class c (0 when nothing was predicted as c)
      */
@@ -65,6 +70,8 @@ public record Evaluation(int samples, double loss, long correct, long[][] confus
     }
 
     /**
+     * Recall of one class.
+     *
      * @param c a class in {@code 0..classes()-1}
      * @return TP / (TP + FN) for class c (0 when class c does not occur)
      */
@@ -78,6 +85,8 @@ public record Evaluation(int samples, double loss, long correct, long[][] confus
     }
 
     /**
+     * F1 score of one class.
+     *
      * @param c a class in {@code 0..classes()-1}
      * @return the harmonic mean of {@link #precision(int)} and {@link #recall(int)} (0 when both are 0)
      */

@@ -60,6 +60,7 @@ public final class InferenceSession {
      * @param model         the model
      * @param maxBatch      largest batch one call runs at once, {@code >= 1}; {@link #predictBatch} splits larger ones
      * @param normalization the normalisation to apply to raw inputs (the one the model was trained with)
+     * @throws ConfigException if the model or the normalisation is null, or {@code maxBatch < 1}
      */
     public InferenceSession(Sequential model, int maxBatch, Normalization normalization) {
         if (model == null || normalization == null) {
@@ -97,6 +98,7 @@ public final class InferenceSession {
      * @param file     a checkpoint
      * @param registry factories for every layer type in the file
      * @return a session with batches of up to 256 samples per call
+     * @throws dev.vecprop.io.CheckpointException naming the file and what is missing or malformed
      */
     public static InferenceSession load(Path file, LayerRegistry registry) {
         Checkpoint.Loaded l = Checkpoint.load(file, registry);
@@ -139,6 +141,7 @@ public final class InferenceSession {
      * @param xo    offset of the sample in {@code x}
      * @param probs destination
      * @param po    where the {@link #classes()} probabilities go in {@code probs}
+     * @throws ShapeException if the sample or the probabilities do not fit their arrays
      */
     public void probabilities(float[] x, int xo, float[] probs, int po) {
         if (probs == null || po < 0 || po + (long) classes() > probs.length) {
@@ -157,17 +160,23 @@ public final class InferenceSession {
     }
 
     /**
-     * @param x raw features of one sample
+     * The most likely class of one sample.
+     *
+     * @param x raw features of one sample (before normalisation), {@link #inputSize()} floats from {@code x[0]}
      * @return its most likely class
+     * @throws ShapeException if {@code x} is null or too short
      */
     public int predict(float[] x) {
         return predict(x, 0);
     }
 
     /**
-     * @param x  raw features
-     * @param xo offset of the sample
+     * The most likely class of one sample inside a larger array.
+     *
+     * @param x  raw features (before normalisation)
+     * @param xo offset of the sample's {@link #inputSize()} floats in {@code x}
      * @return its most likely class
+     * @throws ShapeException if the sample does not fit {@code x}
      */
     public int predict(float[] x, int xo) {
         State s = state.get();
@@ -191,9 +200,10 @@ public final class InferenceSession {
     /**
      * Classes of {@code n} samples, maxBatch at a time.
      *
-     * @param x      raw features, {@code n} rows of {@link #inputSize()} floats
+     * @param x      raw features, {@code n} rows of {@link #inputSize()} floats, row-major from {@code x[0]}
      * @param n      samples, {@code >= 0}
-     * @param labels destination, at least {@code n} long
+     * @param labels destination, at least {@code n} long; {@code labels[i]} gets sample i's class
+     * @throws ShapeException if {@code n < 0} or an array is null or too short
      */
     public void predictBatch(float[] x, int n, int[] labels) {
         if (n < 0) {
@@ -218,9 +228,13 @@ public final class InferenceSession {
     }
 
     /**
-     * @param x raw features of one sample
+     * The most likely classes of one sample, with their probabilities.
+     *
+     * @param x raw features of one sample (before normalisation), {@link #inputSize()} floats from {@code x[0]}
      * @param k how many classes, 1..{@link #classes()}
      * @return the k most likely classes with probabilities, most likely first (ties: lower label first)
+     * @throws ConfigException if {@code k} is out of range
+     * @throws ShapeException if {@code x} is null or too short
      */
     public List<Prediction> topK(float[] x, int k) {
         State s = state.get();

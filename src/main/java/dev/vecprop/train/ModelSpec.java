@@ -25,11 +25,28 @@ import java.util.stream.Collectors;
  * optional batch norm and dropout after every hidden layer: each hidden layer is
  * {@code Linear [BatchNorm1d] activation [Dropout]}, the last is a bare {@code Linear} (logits).
  * The same text goes into a checkpoint's {@code vecprop.arch} metadata, so a checkpoint rebuilds
- * its model.
+ * its model. A CNN ({@link CnnSpec}) is carried as its spelling in {@code cnn}.
+ *
+ * @param sizes      layer widths, input first and outputs last, at least two, each in {@code 1..2^20};
+ *                   for a CNN its input size and its number of outputs
+ * @param activation the hidden layers' activation: {@code relu}, {@code leakyrelu}, {@code sigmoid},
+ *                   {@code tanh} or {@code gelu} (any case)
+ * @param dropout    dropout probability after every hidden activation, in [0, 1); 0 for none
+ * @param batchNorm  a BatchNorm1d after every hidden Linear
+ * @param cnn        the CNN spelling or preset name, or null for an MLP
  */
 public record ModelSpec(int[] sizes, String activation, double dropout, boolean batchNorm, String cnn) {
 
-    /** An MLP. */
+    /**
+     * An MLP.
+     *
+     * @param sizes      layer widths, input first and outputs last, at least two, each in {@code 1..2^20}
+     * @param activation the hidden layers' activation: {@code relu}, {@code leakyrelu}, {@code sigmoid},
+     *                   {@code tanh} or {@code gelu}
+     * @param dropout    dropout probability after every hidden activation, in [0, 1)
+     * @param batchNorm  a BatchNorm1d after every hidden Linear
+     * @throws dev.vecprop.ConfigException if a setting is out of range or the activation is unknown
+     */
     public ModelSpec(int[] sizes, String activation, double dropout, boolean batchNorm) {
         this(sizes, activation, dropout, batchNorm, null);
     }
@@ -46,6 +63,11 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         return m;
     }
 
+    /**
+     * Checks the settings, copies {@code sizes} and lower-cases the activation.
+     *
+     * @throws dev.vecprop.ConfigException if a setting is out of range or the activation is unknown
+     */
     public ModelSpec {
         sizes = sizes.clone();
         if (sizes.length < 2) {
@@ -65,8 +87,16 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
     }
 
     /**
-     * Parses {@code 784-256-128-10}, a preset name, or a CNN spelling ({@link CnnSpec}: {@code lenet},
-     * {@code convnet}, {@code conv32x3-relu-maxpool2-fc10}...).
+     * Parses an architecture as the command line spells it.
+     *
+     * @param arch       layer widths such as {@code 784-256-128-10}, a preset name ({@link #PRESETS}), or a
+     *                   CNN spelling ({@link CnnSpec}: {@code lenet}, {@code convnet},
+     *                   {@code conv32x3-relu-maxpool2-fc10}...)
+     * @param activation the MLP's hidden activation (ignored for a CNN, whose spelling names its own)
+     * @param dropout    the MLP's dropout probability, in [0, 1) (ignored for a CNN)
+     * @param batchNorm  whether the MLP has batch norm (ignored for a CNN)
+     * @return the specification
+     * @throws dev.vecprop.ConfigException if the architecture or a setting is invalid
      */
     public static ModelSpec parse(String arch, String activation, double dropout, boolean batchNorm) {
         if (CnnSpec.isCnn(arch)) {
@@ -87,14 +117,17 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         return new ModelSpec(sizes, activation, dropout, batchNorm);
     }
 
+    /** {@return the number of input features per sample (for a CNN, C*H*W of its input)} */
     public int inputs() {
         return sizes[0];
     }
 
+    /** {@return the number of outputs, the size of the last layer} */
     public int outputs() {
         return sizes[sizes.length - 1];
     }
 
+    /** {@return the layer widths, input first; a copy} */
     @Override
     public int[] sizes() {
         return sizes.clone();
@@ -112,7 +145,12 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         };
     }
 
-    /** Builds the model. */
+    /**
+     * Builds a new model of this architecture, with PyTorch's default initialisation from seed 0.
+     *
+     * @return the model
+     * @throws dev.vecprop.ConfigException if a CNN spelling does not fit its input shape
+     */
     public Sequential build() {
         if (cnn != null) {
             return buildCnn();
@@ -138,7 +176,10 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
         return CnnSpec.build(cnn);
     }
 
-    /** {@code mlp 784-256-128-10 act=relu dropout=0.0 batchnorm=false}, or {@code cnn lenet} / {@code cnn conv8x3-relu-fc10}. */
+    /**
+     * {@return the one-line form stored in checkpoints: {@code mlp 784-256-128-10 act=relu dropout=0.0
+     * batchnorm=false}, or {@code cnn lenet} / {@code cnn conv8x3-relu-fc10}}
+     */
     public String encode() {
         if (cnn != null) {
             return "cnn " + cnn;
@@ -147,7 +188,13 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
                 + " act=" + activation + " dropout=" + dropout + " batchnorm=" + batchNorm;
     }
 
-    /** The inverse of {@link #encode}. */
+    /**
+     * The inverse of {@link #encode}.
+     *
+     * @param s an encoded specification
+     * @return the specification
+     * @throws dev.vecprop.ConfigException if {@code s} is not an encoding or describes an invalid architecture
+     */
     public static ModelSpec decode(String s) {
         String[] p = s.trim().split("\\s+");
         if (p.length == 2 && p[0].equals("cnn") && CnnSpec.isCnn(p[1])) {

@@ -28,6 +28,8 @@ public enum Monitor {
     }
 
     /**
+     * Compares a value with the best so far in this metric's direction.
+     *
      * @param value    a new value
      * @param best     the best value so far (NaN: none yet)
      * @param minDelta how much better it must be, {@code >= 0}
@@ -43,7 +45,7 @@ public enum Monitor {
         return higherIsBetter ? value > best + minDelta : value < best - minDelta;
     }
 
-    /** @return e.g. {@code validation loss} */
+    /** {@return the metric's name for messages, e.g. {@code validation loss}} */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }

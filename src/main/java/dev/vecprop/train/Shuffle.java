@@ -7,7 +7,14 @@ package dev.vecprop.train;
 public final class Shuffle {
     private Shuffle() {}
 
-    /** Fills {@code order} with a permutation of {@code 0..order.length-1} (identity if !shuffle). */
+    /**
+     * Fills {@code order} with the epoch's permutation of {@code 0..order.length-1}.
+     *
+     * @param order   the array to fill; its length is the number of samples
+     * @param seed    the run's seed
+     * @param epoch   the epoch, from 0
+     * @param shuffle false for the identity order
+     */
     public static void permutation(int[] order, long seed, int epoch, boolean shuffle) {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

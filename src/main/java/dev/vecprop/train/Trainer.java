@@ -479,31 +479,61 @@ public final class Trainer {
             return v;
         }
 
-        /** @param l the loss to minimise (default softmax cross-entropy) @return this builder */
+        /**
+         * Sets the loss to minimise (default softmax cross-entropy).
+         *
+         * @param l the loss
+         * @return this builder
+         * @throws ConfigException if {@code l} is null
+         */
         public Builder loss(Loss l) {
             this.loss = nonNull(l, "loss");
             return this;
         }
 
-        /** @param f the optimizer's settings, e.g. {@code SGD.options().momentum(0.9)} (default Adam) @return this builder */
+        /**
+         * Sets the optimizer (default Adam with PyTorch's defaults); a new one is created per fit.
+         *
+         * @param f the optimizer's settings, e.g. {@code SGD.options().momentum(0.9)}
+         * @return this builder
+         * @throws ConfigException if {@code f} is null
+         */
         public Builder optimizer(OptimizerFactory f) {
             this.optimizer = nonNull(f, "optimizer");
             return this;
         }
 
-        /** @param lr a constant learning rate, {@code > 0} (replaces the schedule) @return this builder */
+        /**
+         * Sets a constant learning rate, replacing the schedule.
+         *
+         * @param lr the learning rate, {@code > 0} and finite
+         * @return this builder
+         * @throws ConfigException if {@code lr} is not positive and finite
+         */
         public Builder learningRate(double lr) {
             this.schedule = LrSchedule.constant((float) lr);
             return this;
         }
 
-        /** @param s the learning-rate schedule (default constant 1e-3) @return this builder */
+        /**
+         * Sets the learning-rate schedule (default constant 1e-3), evaluated at every optimizer step.
+         *
+         * @param s the schedule
+         * @return this builder
+         * @throws ConfigException if {@code s} is null
+         */
         public Builder schedule(LrSchedule s) {
             this.schedule = nonNull(s, "schedule");
             return this;
         }
 
-        /** @param n epochs, 1..1,000,000 (default 10) @return this builder */
+        /**
+         * Sets the number of epochs, full passes over the training data (default 10).
+         *
+         * @param n epochs, 1..1,000,000
+         * @return this builder
+         * @throws ConfigException if {@code n} is out of range
+         */
         public Builder epochs(int n) {
             if (n < 1 || n > 1_000_000) {
                 throw new ConfigException("epochs must be in 1..1000000, got " + n);
@@ -512,7 +542,13 @@ public final class Trainer {
             return this;
         }
 
-        /** @param n samples per optimizer step, {@code >= 1} (default 64; capped at the data's size) @return this builder */
+        /**
+         * Sets the mini-batch size (default 64); the last batch of an epoch may be smaller.
+         *
+         * @param n samples per optimizer step, {@code >= 1}; capped at the data's size
+         * @return this builder
+         * @throws ConfigException if {@code n < 1}
+         */
         public Builder batchSize(int n) {
             if (n < 1) {
                 throw new ConfigException("batchSize must be >= 1, got " + n);
@@ -521,39 +557,72 @@ public final class Trainer {
             return this;
         }
 
-        /** Batch gradient descent: one step per epoch over all training samples (in micro-batches). @return this builder */
+        /**
+         * Batch gradient descent: one step per epoch over all training samples (in micro-batches).
+         *
+         * @return this builder
+         */
         public Builder fullBatch() {
             this.batchSize = 0;
             return this;
         }
 
-        /** @param s seed of the shuffles, dropout masks, validation split and attacks (default 0) @return this builder */
+        /**
+         * Sets the seed of the shuffles, dropout masks, validation split, augmentation and attacks (default 0).
+         *
+         * @param s the seed
+         * @return this builder
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** @param n worker threads, 1..256 (default: all cores); results do not depend on it @return this builder */
+        /**
+         * Sets the number of worker threads (default: all cores, at most 256); results do not depend on it.
+         *
+         * @param n worker threads, 1..256
+         * @return this builder
+         * @throws ConfigException if {@code n} is out of range
+         */
         public Builder threads(int n) {
             checkThreads(n);
             this.threads = n;
             return this;
         }
 
-        /** @param on shuffle the samples every epoch (default true) @return this builder */
+        /**
+         * Chooses whether to shuffle the training samples every epoch (default true).
+         *
+         * @param on true to shuffle, false to keep the source's order
+         * @return this builder
+         */
         public Builder shuffle(boolean on) {
             this.shuffle = on;
             return this;
         }
 
-        /** @param v samples to evaluate after every epoch (replaces a validation split) @return this builder */
+        /**
+         * Sets a validation set, evaluated after every epoch (replaces a validation split).
+         *
+         * @param v the samples; their shape and labels (or targets) must fit the model
+         * @return this builder
+         * @throws ConfigException if {@code v} is null
+         */
         public Builder validation(DataSource v) {
             this.validation = nonNull(v, "validation");
             this.validationSplit = 0;
             return this;
         }
 
-        /** @param fraction share of the fit's data held out for validation, in (0, 1), chosen by the seed @return this builder */
+        /**
+         * Holds out part of the fit's data for validation (replaces a validation set); see
+         * {@link DataSource#split}.
+         *
+         * @param fraction share of the samples held out, in (0, 1), chosen by the seed
+         * @return this builder
+         * @throws ConfigException if {@code fraction} is outside (0, 1)
+         */
         public Builder validationSplit(double fraction) {
             if (!(fraction > 0 && fraction < 1)) {
                 throw new ConfigException("validationSplit must be in (0, 1), got " + fraction);
@@ -563,19 +632,37 @@ public final class Trainer {
             return this;
         }
 
-        /** @param l a listener (progress, logging, early stopping, keep-best, pictures) @return this builder */
+        /**
+         * Adds a listener; listeners run in the order they were added.
+         *
+         * @param l a listener (progress, logging, early stopping, keep-best, pictures)
+         * @return this builder
+         * @throws ConfigException if {@code l} is null
+         */
         public Builder listener(TrainingListener l) {
             listeners.add(nonNull(l, "listener"));
             return this;
         }
 
-        /** @param p a penalty on the 2-D weights ({@code L1Penalty}, {@code L2Penalty}) added to every step's loss @return this builder */
+        /**
+         * Adds a penalty on the 2-D weights ({@code L1Penalty}, {@code L2Penalty}), added to every step's loss.
+         *
+         * @param p the penalty
+         * @return this builder
+         * @throws ConfigException if {@code p} is null
+         */
         public Builder penalty(Penalty p) {
             penalties.add(nonNull(p, "penalty"));
             return this;
         }
 
-        /** @param maxNorm clip the global gradient norm to this, {@code > 0} (0: off) @return this builder */
+        /**
+         * Clips the global L2 norm of the gradients before every step (see {@link GradientClipping#clipNorm}).
+         *
+         * @param maxNorm the largest norm, finite and {@code >= 0}; 0 turns clipping off (the default)
+         * @return this builder
+         * @throws ConfigException if {@code maxNorm} is negative, NaN or infinite
+         */
         public Builder clipNorm(double maxNorm) {
             if (!(maxNorm >= 0) || Double.isInfinite(maxNorm)) {
                 throw new ConfigException("clipNorm must be a finite number >= 0, got " + maxNorm);
@@ -584,7 +671,13 @@ public final class Trainer {
             return this;
         }
 
-        /** @param v clip every gradient element to [-v, v], {@code > 0} (0: off) @return this builder */
+        /**
+         * Clips every gradient element to {@code [-v, v]} before every step (see {@link GradientClipping#clipValue}).
+         *
+         * @param v the largest absolute value, finite and {@code >= 0}; 0 turns clipping off (the default)
+         * @return this builder
+         * @throws ConfigException if {@code v} is negative, NaN or infinite
+         */
         public Builder clipValue(double v) {
             if (!(v >= 0) || Double.isInfinite(v)) {
                 throw new ConfigException("clipValue must be a finite number >= 0, got " + v);
@@ -593,13 +686,26 @@ public final class Trainer {
             return this;
         }
 
-        /** @param on skip (and log) a step whose loss is not finite instead of stopping (default false) @return this builder */
+        /**
+         * Chooses whether a step whose loss is not finite is skipped (and reported to
+         * {@link TrainingListener#onStepSkipped}) instead of ending the fit with a
+         * {@link TrainingDivergedException} (default false).
+         *
+         * @param on true to skip such steps
+         * @return this builder
+         */
         public Builder skipNonFinite(boolean on) {
             this.skipNonFinite = on;
             return this;
         }
 
-        /** @param a on-the-fly augmentation of single-channel image batches, or null for none @return this builder */
+        /**
+         * Sets on-the-fly augmentation of every training batch; the training data must be
+         * single-channel images {@code (1,H,W)}, which is checked when the fit starts.
+         *
+         * @param a the augmentation, or null for none (the default)
+         * @return this builder
+         */
         public Builder augmentation(Augmentation a) {
             this.augmentation = a;
             return this;
@@ -611,6 +717,7 @@ public final class Trainer {
          * @param a     the attack crafting {@code x_adv}, or null for none
          * @param ratio the adversarial loss's weight, in [0, 1]
          * @return this builder
+         * @throws ConfigException if {@code ratio} is outside [0, 1]
          */
         public Builder adversarial(Attack a, double ratio) {
             if (!(ratio >= 0 && ratio <= 1)) {
@@ -628,6 +735,7 @@ public final class Trainer {
          * @param file       the checkpoint file, or null for none
          * @param everySteps also every this many steps, {@code >= 0} (0: only after epochs)
          * @return this builder
+         * @throws ConfigException if {@code everySteps < 0}
          */
         public Builder checkpoint(Path file, long everySteps) {
             if (everySteps < 0) {
@@ -638,13 +746,26 @@ public final class Trainer {
             return this;
         }
 
-        /** @param file a checkpoint written by {@link #checkpoint}: the fit continues exactly where it stopped (null: none) @return this builder */
+        /**
+         * Resumes a fit from a checkpoint written by {@link #checkpoint}: weights, optimizer state and
+         * position are restored and the fit continues exactly where it stopped. The optimizer and the
+         * other fit settings must be the same, which is checked when the fit starts.
+         *
+         * @param file the checkpoint, or null for none
+         * @return this builder
+         */
         public Builder resumeFrom(Path file) {
             this.resumeFrom = file;
             return this;
         }
 
-        /** @param n stop after this many optimizer steps in total, {@code >= 0} (0: no limit) @return this builder */
+        /**
+         * Stops the fit after a number of optimizer steps in total (counting those before a resume).
+         *
+         * @param n the step limit, {@code >= 0}; 0 for no limit (the default)
+         * @return this builder
+         * @throws ConfigException if {@code n < 0}
+         */
         public Builder maxSteps(long n) {
             if (n < 0) {
                 throw new ConfigException("maxSteps must be >= 0, got " + n);
@@ -654,9 +775,12 @@ public final class Trainer {
         }
 
         /**
+         * Adds a metadata entry to the checkpoints this trainer writes.
+         *
          * @param key   a metadata key for the checkpoints this trainer writes
          * @param value its value
          * @return this builder
+         * @throws ConfigException if the key or the value is null
          */
         public Builder metadata(String key, String value) {
             metadata.put(nonNull(key, "metadata key"), nonNull(value, "metadata value"));
