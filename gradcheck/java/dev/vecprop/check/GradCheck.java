@@ -45,8 +45,8 @@ public final class GradCheck {
     private GradCheck() {}
 
     /**
-     * Settings of a check; immutable, change with the {@code with*} methods. Not validated: use a
-     * batch and a maximum of at least 1, and positive step and rtol.
+     * Settings of a check; immutable, change with the {@code with*} methods. A batch and a maximum
+     * of at least 1 and a finite positive step and rtol are required.
      *
      * @param seed         seeds the random parameters, inputs, output projection, element choice and dropout masks
      * @param training     run the layers in training mode (dropout active, batch-norm batch statistics)
@@ -58,6 +58,23 @@ public final class GradCheck {
      * @param rtol         the relative tolerance (see the class comment)
      */
     public record Options(long seed, boolean training, int batch, int maxPerTensor, double step, double rtol) {
+        /**
+         * Checks the settings.
+         *
+         * @throws dev.vecprop.ConfigException naming the setting, if batch or maxPerTensor is below 1 or
+         *                                     step or rtol is not a finite positive number
+         */
+        public Options {
+            if (batch < 1 || maxPerTensor < 1) {
+                throw new dev.vecprop.ConfigException("GradCheck.Options: batch and maxPerTensor must be at least 1, got "
+                        + batch + " and " + maxPerTensor);
+            }
+            if (!(step > 0) || !(rtol > 0) || Double.isInfinite(step) || Double.isInfinite(rtol)) {
+                throw new dev.vecprop.ConfigException("GradCheck.Options: step and rtol must be finite and positive, got "
+                        + step + " and " + rtol);
+            }
+        }
+
         /** {@return the defaults: seed 1, training mode, batch 3, 48 elements per tensor, step 1e-2, rtol 1e-2} */
         public static Options defaults() {
             return new Options(1, true, 3, 48, 1e-2, 1e-2);
@@ -111,6 +128,16 @@ public final class GradCheck {
          */
         public Options withStep(double h) {
             return new Options(seed, training, batch, maxPerTensor, h, rtol);
+        }
+
+        /**
+         * {@return a copy with another relative tolerance}
+         *
+         * @param r the relative tolerance (see the class comment), {@code > 0}; looser for layers whose
+         *          float32 arithmetic loses more (long reductions, exponentials)
+         */
+        public Options withRtol(double r) {
+            return new Options(seed, training, batch, maxPerTensor, step, r);
         }
     }
 

@@ -230,11 +230,11 @@ public final class IdxFile implements AutoCloseable {
      * @return this file
      * @throws InvalidDataException if the type is not allowed, e.g. "FILE: images must be unsigned
      *                              bytes (IDX type 0x08), got float32 (0x0D)"
-     * @throws IllegalArgumentException if {@code allowed} is empty
+     * @throws dev.vecprop.ConfigException if {@code allowed} is empty
      */
     public IdxFile requireType(String role, Type... allowed) {
         if (allowed.length == 0) {
-            throw new IllegalArgumentException("requireType needs at least one allowed type");
+            throw new dev.vecprop.ConfigException("requireType needs at least one allowed type");
         }
         for (Type t : allowed) {
             if (t == type) {

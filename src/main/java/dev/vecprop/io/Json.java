@@ -26,7 +26,7 @@ public final class Json {
      * @param text the JSON text
      * @return a {@code Map<String, Object>} (in key order), {@code List<Object>}, {@code String},
      *         {@code Long}, {@code Double}, {@code Boolean}, or null for JSON {@code null}
-     * @throws IllegalArgumentException if the text is malformed, has duplicate keys or nests deeper
+     * @throws MalformedJsonException if the text is malformed, has duplicate keys or nests deeper
      *                                  than 64; the message gives the character offset
      */
     public static Object parse(String text) {
@@ -40,8 +40,8 @@ public final class Json {
         return v;
     }
 
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("malformed JSON at character " + i + ": " + what);
+    private MalformedJsonException error(String what) {
+        return new MalformedJsonException("malformed JSON at character " + i + ": " + what);
     }
 
     private void ws() {

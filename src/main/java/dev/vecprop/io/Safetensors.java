@@ -164,7 +164,7 @@ public final class Safetensors {
             Object parsed;
             try {
                 parsed = Json.parse(headerText.substring(0, textEnd));
-            } catch (IllegalArgumentException e) {
+            } catch (MalformedJsonException e) {
                 throw new CheckpointException(file, "header: " + e.getMessage() + " (expected strict JSON)");
             }
             if (!(parsed instanceof Map<?, ?> header)) {
@@ -385,7 +385,7 @@ public final class Safetensors {
      * @param file     the file to (re)place
      * @param tensors  the tensors by name, written in iteration order
      * @param metadata string pairs stored as {@code __metadata__} (omitted when empty)
-     * @throws IllegalArgumentException if a tensor is not F32 or I64, is named {@code __metadata__},
+     * @throws dev.vecprop.ConfigException if a tensor is not F32 or I64, is named {@code __metadata__},
      *                                  has a negative dimension or a data length other than its
      *                                  shape's, or (I64) holds a non-integer or a value beyond 2^24
      * @throws CheckpointWriteException if the file cannot be written
@@ -405,25 +405,25 @@ public final class Safetensors {
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
             if (!t.dtype().equals("F32") && !t.dtype().equals("I64")) {
-                throw new IllegalArgumentException("can only write F32 and I64 tensors, got " + t.dtype());
+                throw new dev.vecprop.ConfigException("can only write F32 and I64 tensors, got " + t.dtype());
             }
             if (e.getKey().equals("__metadata__")) {
-                throw new IllegalArgumentException("a tensor cannot be named __metadata__");
+                throw new dev.vecprop.ConfigException("a tensor cannot be named __metadata__");
             }
             for (long d : t.shape()) {
                 if (d < 0) {
-                    throw new IllegalArgumentException("tensor " + e.getKey() + " has a negative dimension "
+                    throw new dev.vecprop.ConfigException("tensor " + e.getKey() + " has a negative dimension "
                             + Arrays.toString(t.shape()));
                 }
             }
             if (t.data().length != t.numel()) {
-                throw new IllegalArgumentException("tensor " + e.getKey() + " of shape " + Arrays.toString(t.shape())
+                throw new dev.vecprop.ConfigException("tensor " + e.getKey() + " of shape " + Arrays.toString(t.shape())
                         + " holds " + t.data().length + " values, expected " + t.numel());
             }
             if (t.dtype().equals("I64")) {
                 for (float v : t.data()) {
                     if (v != Math.rint(v) || Math.abs(v) > FLOAT_EXACT) {
-                        throw new IllegalArgumentException("I64 tensor " + e.getKey() + " holds " + v
+                        throw new dev.vecprop.ConfigException("I64 tensor " + e.getKey() + " holds " + v
                                 + ", expected integers within +-" + FLOAT_EXACT);
                     }
                 }

@@ -45,7 +45,7 @@ public abstract class AbstractLayer implements Layer {
     /**
      * {@return the number of floats per input sample, {@code inputShape().size()}}
      *
-     * @throws IllegalStateException if the layer is not built yet
+     * @throws dev.vecprop.ConfigException if the layer is not built into a model yet
      */
     protected final int inSize() {
         return inputShape().size();
@@ -54,7 +54,7 @@ public abstract class AbstractLayer implements Layer {
     /**
      * {@return the number of floats per output sample, {@code outputShape().size()}}
      *
-     * @throws IllegalStateException if the layer is not built yet
+     * @throws dev.vecprop.ConfigException if the layer is not built into a model yet
      */
     protected final int outSize() {
         return outputShape().size();
@@ -62,7 +62,7 @@ public abstract class AbstractLayer implements Layer {
 
     private void requireBuilt() {
         if (in == null) {
-            throw new IllegalStateException(describe() + " is not built into a model yet");
+            throw new dev.vecprop.ConfigException(describe() + " is not built into a model yet: add it to a Sequential first");
         }
     }
 

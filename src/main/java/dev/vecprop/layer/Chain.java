@@ -110,7 +110,7 @@ final class Chain {
             } else {
                 for (ParamSpec s : layers[i].paramSpecs()) {
                     if (m.put(p + s.name(), s) != null) {
-                        throw new IllegalStateException("duplicate tensor name " + p + s.name());
+                        throw new dev.vecprop.ConfigException("duplicate tensor name " + p + s.name() + ": a layer's parameters need distinct names");
                     }
                 }
             }

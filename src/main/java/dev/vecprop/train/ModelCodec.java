@@ -83,7 +83,7 @@ final class ModelCodec {
         Object root;
         try {
             root = Json.parse(json);
-        } catch (IllegalArgumentException e) {
+        } catch (dev.vecprop.io.MalformedJsonException e) {
             throw new ConfigException("model structure: " + e.getMessage());
         }
         if (!(root instanceof Map<?, ?> m) || !(m.get("input") instanceof List<?> in) || !(m.get("layers") instanceof List<?> ls)) {

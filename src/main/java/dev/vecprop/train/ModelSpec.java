@@ -204,8 +204,17 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
                 || !p[4].startsWith("batchnorm=")) {
             throw new dev.vecprop.ConfigException("unrecognised architecture '" + s + "'");
         }
-        return parse(p[1], p[2].substring(4), Double.parseDouble(p[3].substring(8)),
-                Boolean.parseBoolean(p[4].substring(10)));
+        double dropout;
+        try {
+            dropout = Double.parseDouble(p[3].substring(8));
+        } catch (NumberFormatException e) {
+            throw new dev.vecprop.ConfigException("unrecognised architecture '" + s + "': dropout must be a number");
+        }
+        String bn = p[4].substring(10);
+        if (!bn.equals("true") && !bn.equals("false")) {
+            throw new dev.vecprop.ConfigException("unrecognised architecture '" + s + "': batchnorm must be true or false");
+        }
+        return parse(p[1], p[2].substring(4), dropout, bn.equals("true"));
     }
 
     @Override

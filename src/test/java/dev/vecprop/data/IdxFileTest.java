@@ -227,7 +227,7 @@ class IdxFileTest {
             assertThatThrownBy(() -> f.requireType("pixels", IdxFile.Type.F32))
                     .isInstanceOf(InvalidDataException.class)
                     .hasMessage(p + ": pixels must be float32 (IDX type 0x0D), got int16 (0x0B)");
-            assertThatThrownBy(() -> f.requireType("pixels")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> f.requireType("pixels")).isInstanceOf(dev.vecprop.ConfigException.class);
         }
     }
 
