@@ -1,6 +1,6 @@
 package dev.vecprop.cli;
 
-import dev.vecprop.simd.Simd;
+import dev.vecprop.Platform;
 import dev.vecprop.train.Attack;
 import dev.vecprop.train.EpochEvent;
 import dev.vecprop.train.EpochMetrics;
@@ -49,7 +49,7 @@ final class ConsoleListener implements TrainingListener {
         if (!quiet) {
             out.printf(Locale.ROOT, "model %s, %d parameters; %s; %s, lr %s, batch %d, %d threads, vector %s%n",
                     modelName, parameters, s.loss(), s.optimizer(), s.schedule(), s.batchSize(), s.threads(),
-                    Simd.ENABLED ? Simd.VECTOR_BITS + "-bit" : "scalar");
+                    Platform.vectorized() ? Platform.vectorBits() + "-bit" : "scalar");
         }
     }
 

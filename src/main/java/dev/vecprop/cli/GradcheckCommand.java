@@ -3,7 +3,7 @@ package dev.vecprop.cli;
 import dev.vecprop.check.GradCheckReport;
 import dev.vecprop.check.GradCheckSuite;
 import dev.vecprop.check.TensorCheck;
-import dev.vecprop.simd.Simd;
+import dev.vecprop.Platform;
 
 import java.io.PrintStream;
 
@@ -27,7 +27,7 @@ final class GradcheckCommand {
                 default -> throw new UsageException("gradcheck: unknown option " + a);
             }
         }
-        out.println("gradient check, vector " + Simd.describe());
+        out.println("gradient check, vector " + Platform.describeVectors());
         out.printf("%-64s %-14s %7s %7s %10s  %s%n", "case", "tensor", "checked", "skipped", "rel.err", "result");
         int failed = 0;
         int cases = 0;

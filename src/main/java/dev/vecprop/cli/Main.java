@@ -1,8 +1,6 @@
 package dev.vecprop.cli;
 
-import dev.vecprop.io.LibraryVersion;
-import dev.vecprop.simd.GemmTiling;
-import dev.vecprop.simd.Simd;
+import dev.vecprop.Platform;
 
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -13,7 +11,7 @@ import java.util.Arrays;
 public final class Main {
     private Main() {}
 
-    static final String VERSION = LibraryVersion.get();
+    static final String VERSION = Platform.version();
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -100,7 +98,7 @@ public final class Main {
                 vector width: %s
                 JVM flags: --add-modules jdk.incubator.vector (the launcher adds it);
                   -Dvecprop.vectorBits=0|128|256|512, -Dvecprop.tile=RxV, -Dvecprop.kc/mc/nc=N
-                """.formatted(VERSION, Simd.describe()));
+                """.formatted(VERSION, Platform.describeVectors()));
     }
 
     static void info(PrintStream out) {
@@ -109,8 +107,8 @@ public final class Main {
                 + " (" + System.getProperty("java.home") + ")");
         out.println("os/arch: " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
                 + ", " + Runtime.getRuntime().availableProcessors() + " processors");
-        out.println("vector:  " + Simd.describe());
-        out.println("gemm:    tile " + GemmTiling.describe());
+        out.println("vector:  " + Platform.describeVectors());
+        out.println("gemm:    tile " + Platform.describeKernels());
         out.println("threads: " + Runtime.getRuntime().availableProcessors() + " available (default: all)");
     }
 }

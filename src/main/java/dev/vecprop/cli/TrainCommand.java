@@ -21,7 +21,7 @@ import dev.vecprop.optim.OptimizerFactory;
 import dev.vecprop.optim.RMSprop;
 import dev.vecprop.optim.SGD;
 import dev.vecprop.plot.TrainingCurvesListener;
-import dev.vecprop.simd.Simd;
+import dev.vecprop.Platform;
 import dev.vecprop.train.Attack;
 import dev.vecprop.train.BestCheckpoint;
 import dev.vecprop.train.Checkpoint;
@@ -365,7 +365,7 @@ final class TrainCommand {
             j.append(",\"stopped\":").append(Json.quote(r.stopReason()));
         }
         j.append(",\"threads\":").append(threads);
-        j.append(",\"vector_bits\":").append(Simd.VECTOR_BITS);
+        j.append(",\"vector_bits\":").append(Platform.vectorBits());
         j.append(",\"batch\":").append(batch);
         j.append(",\"seed\":").append(seed);
         j.append(",\"arch\":").append(Json.quote(modelName));
