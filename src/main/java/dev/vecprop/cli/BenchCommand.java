@@ -53,14 +53,20 @@ final class BenchCommand {
                       Per-layer forward/backward time of one training step (default: --arch convnet
                       --batch 64 --threads 1 --seconds 10), share of the step, GFLOP/s of the matrix layers.
                       --data random (default: uniform inputs) | mnist | fashion-mnist (16 batches of its
-                      training images, scaled as train does: zero features are skipped as in training).""");
+                      training images, scaled as train does: zero features are skipped as in training).
+                    usage: vecprop bench serve [--model FILE] [--threads 1,2] [--seconds S] [--data D] [--json]
+                      Batch-1 latency p50/p99 from T request threads on one shared InferenceSession and
+                      batch-1000 throughput (see: vecprop bench serve --help).""");
             return 0;
         }
         if (args[0].equals("layers")) {
             return layers(args, out);
         }
+        if (args[0].equals("serve")) {
+            return BenchServe.run(args, out, err);
+        }
         if (!args[0].equals("gemm")) {
-            throw new UsageException("bench: unknown benchmark '" + args[0] + "' (known: gemm, layers)");
+            throw new UsageException("bench: unknown benchmark '" + args[0] + "' (known: gemm, layers, serve)");
         }
         int[] threads = {1, 2};
         double seconds = 0.3;
@@ -239,7 +245,7 @@ final class BenchCommand {
         return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 
-    private static int[] parseInts(String opt, String val) {
+    static int[] parseInts(String opt, String val) {
         List<Integer> r = new ArrayList<>();
         for (String p : val.split(",")) {
             try {

@@ -90,6 +90,7 @@ public final class Main {
                   gradcheck            check every layer and loss against numerical gradients (table)
                   bench gemm [opts]    GEMM GFLOP/s next to this machine's FMA peak (see: vecprop bench --help)
                   bench layers [opts]  where a training step's time goes, layer by layer
+                  bench serve [opts]   batch-1 latency and batch-1000 throughput of an InferenceSession
                   jmh [JMH options]    the JMH benchmarks (launcher only; e.g. ./vecprop jmh Sgemm)
 
                 global options:

@@ -219,6 +219,10 @@ public final class Sgemm {
         if (batch == 0 || out == 0) {
             return;
         }
+        if (batch == 1 && in > 0) { // one request: a matrix-vector product, the GEMM's result to the bit
+            PanelGemv.run(in, out, x, xOff, wPanels, wOff, y, yOff, ep);
+            return;
+        }
         Scratch s = SCRATCH.get();
         Job job = s.job;
         job.set(batch, out, in, x, xOff, in, Layout.ROW_MAJOR, wPanels, wOff, ldw, Layout.PANELS,
