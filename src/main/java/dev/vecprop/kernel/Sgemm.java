@@ -61,7 +61,7 @@ public final class Sgemm {
      * GEMMs leave out the multiply-adds by input features that are zero (see {@link #forwardPacked}
      * and {@link #weightGradient}); off always runs the dense products.
      */
-    public static final boolean SKIP_ZERO_INPUTS = VECTOR && MR == 4 && GemmTiling.NV == 2
+    public static final boolean SKIP_ZERO_INPUTS = VECTOR && GemmTiling.NV == 2
             && !"off".equals(System.getProperty("vecprop.skipZeroInputs", "auto").trim());
     /**
      * Zeros are skipped only when the 4-row register tiles of X keep at most this share of their
@@ -69,6 +69,12 @@ public final class Sgemm {
      * reads B by index, ~1.3x the dense one's time per step; {@code -Dvecprop.skipZeroMaxShare=X}.
      */
     private static final double SKIP_MAX_SHARE = maxShare();
+    /**
+     * Rows of A in a zero-skipping register tile ({@link SgemmVectorKernels#k4x2Rows}), whatever the
+     * dense tile's MR: a step of k is left out only when all of a tile's rows are zero there, so
+     * small tiles skip more; four is {@link TileNonzeros#BAND}, the band the decision samples.
+     */
+    static final int SR = TileNonzeros.BAND;
     /** Layers with fewer inputs than this always run dense (the scan would not pay). */
     private static final int SKIP_MIN_INPUTS = 64;
 
@@ -115,8 +121,8 @@ public final class Sgemm {
         final float[] acc = new float[MR * NR];
         final Job job = new Job();
         /** Per register tile of A rows: the kept steps of k (sparse products); tile t's at t*KC. */
-        final int[] keep = new int[(MC / MR) * KC];
-        final int[] kept = new int[MC / MR];
+        final int[] keep = new int[((MC + SR - 1) / SR) * KC];
+        final int[] kept = new int[(MC + SR - 1) / SR];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -446,7 +452,7 @@ public final class Sgemm {
 
         /**
          * The loop nest of {@link #compute} for a {@link #sparse} job: per MC block of rows and K
-         * block, each MR-row tile of A is packed with only the steps of k where one of its rows is
+         * block, each SR-row tile of A is packed with only the steps of k where one of its rows is
          * non-zero ({@link Scratch#keep}), and the micro-kernel reads B's matching rows in place
          * (B in panels) or from its packed block.
          */
@@ -471,9 +477,9 @@ public final class Sgemm {
                 }
                 for (int ic = m0; ic < m1; ic += MC) {
                     int mc = Math.min(MC, m1 - ic);
-                    int mTiles = (mc + MR - 1) / MR;
+                    int mTiles = (mc + SR - 1) / SR;
                     for (int t = 0; t < mTiles; t++) {
-                        s.kept[t] = packKept(ic + t * MR, Math.min(MR, mc - t * MR), pc, kc, s.aPack, t * kc * MR,
+                        s.kept[t] = packKept(ic + t * SR, Math.min(SR, mc - t * SR), pc, kc, s.aPack, t * kc * SR,
                                 s.keep, t * KC);
                     }
                     // B in place (a layer's W^T, large): down each panel, so it is read once per block.
@@ -496,15 +502,15 @@ public final class Sgemm {
                             int j = n0 + jr;
                             int nv = Math.min(NR, n1 - j);
                             int bo = panelsB ? bOff + (j / NR) * ldb : (jr / NR) * kc * NR;
-                            int i = ic + t * MR;
-                            int mv = Math.min(MR, mc - t * MR);
+                            int i = ic + t * SR;
+                            int mv = Math.min(SR, mc - t * SR);
                             int co = rowMajorC ? cOff + i * ldc + j : cOff + (j / NR) * ldc + i * NR;
                             int cld = rowMajorC ? ldc : NR;
-                            if (mv == MR && nv == NR) {
-                                SgemmVectorKernels.k4x2Rows(kk, s.aPack, t * kc * MR, bp, bo, s.keep, t * KC,
+                            if (mv == SR && nv == NR) {
+                                SgemmVectorKernels.k4x2Rows(kk, s.aPack, t * kc * SR, bp, bo, s.keep, t * KC,
                                         keepBase, c, co, cld, betaEff);
                             } else {
-                                SgemmVectorKernels.k4x2Rows(kk, s.aPack, t * kc * MR, bp, bo, s.keep, t * KC,
+                                SgemmVectorKernels.k4x2Rows(kk, s.aPack, t * kc * SR, bp, bo, s.keep, t * KC,
                                         keepBase, s.tile, 0, NR, 0f);
                                 SgemmScalarKernels.merge(s.tile, mv, nv, c, co, cld, betaEff);
                             }
@@ -519,21 +525,21 @@ public final class Sgemm {
 
         /**
          * Packs the A tile of rows [i0, i0+rows) over k [p0, p0+kc) keeping only the steps where a row
-         * is non-zero (as a MR-row panel at dst[d..], zero-padded rows), their k in keep[ko..]; returns
+         * is non-zero (as an SR-row panel at dst[d..], zero-padded rows), their k in keep[ko..]; returns
          * how many. Branch-free: every step is written, the cursor advances only past kept ones.
          */
         private int packKept(int i0, int rows, int p0, int kc, float[] dst, int d, int[] keep, int ko) {
             int n = 0;
-            if (aLayout == Layout.TRANSPOSED && rows == MR) {
+            if (aLayout == Layout.TRANSPOSED && rows == SR) {
                 // A(i, p) = a[aOff + p*lda + i]: the tile's four values of a step are contiguous
                 n = SgemmVectorKernels.packKeptColA(a, aOff + p0 * lda + i0, lda, p0, kc, dst, d, keep, ko);
-            } else if (aLayout == Layout.ROW_MAJOR && rows == MR) {
+            } else if (aLayout == Layout.ROW_MAJOR && rows == SR) {
                 n = SgemmVectorKernels.packKeptRows(a, aOff + i0 * lda + p0, lda, p0, kc, dst, d, keep, ko);
             } else {
                 for (int p = 0; p < kc; p++) {
                     boolean any = false;
-                    int o = d + n * MR;
-                    for (int r = 0; r < MR; r++) {
+                    int o = d + n * SR;
+                    for (int r = 0; r < SR; r++) {
                         float v = 0f;
                         if (r < rows) {
                             v = aLayout == Layout.ROW_MAJOR ? a[aOff + (i0 + r) * lda + p0 + p]
