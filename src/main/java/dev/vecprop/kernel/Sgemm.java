@@ -70,7 +70,7 @@ public final class Sgemm {
      */
     private static final double SKIP_MAX_SHARE = maxShare();
     /**
-     * Rows of A in a zero-skipping register tile ({@link SgemmVectorKernels#k4x2Rows}), whatever the
+     * Rows of A in a zero-skipping register tile ({@link SkipZeroVectorKernels#k4x2Rows}), whatever the
      * dense tile's MR: a step of k is left out only when all of a tile's rows are zero there, so
      * small tiles skip more; four is {@link TileNonzeros#BAND}, the band the decision samples.
      */
@@ -492,34 +492,74 @@ public final class Sgemm {
                     int keepBase = panelsB ? 0 : pc; // row p of the B panel: in place B's own k; packed k - pc
                     float[] bp = panelsB ? b : s.bPack;
                     for (int o = 0; o < outer; o++) {
+                        // two whole panels at once where they exist (SkipZeroVectorKernels#k4x2x2Rows):
+                        // B in place pairs the outer panels, B packed the inner ones
+                        boolean pairOuter = panelsB && o + 1 < outer && n0 + (o + 2) * NR <= n1;
                         for (int q = 0; q < inner; q++) {
                             int t = panelsB ? q : o;
                             int jr = (panelsB ? o : q) * NR;
+                            boolean pair = panelsB ? pairOuter : q + 1 < inner && n0 + (q + 2) * NR <= n1;
                             int kk = s.kept[t];
-                            if (kk == 0 && untouched && !epi) {
-                                continue;
+                            if (!(kk == 0 && untouched && !epi)) {
+                                int i = ic + t * SR;
+                                int mv = Math.min(SR, mc - t * SR);
+                                if (pair && mv == SR) {
+                                    int j = n0 + jr;
+                                    int cld = rowMajorC ? ldc : NR;
+                                    int co = cIndex(rowMajorC, i, j);
+                                    int co2 = cIndex(rowMajorC, i, j + NR);
+                                    SkipZeroVectorKernels.k4x2x2Rows(kk, s.aPack, t * kc * SR, bp, bIndex(panelsB, n0, jr, kc),
+                                            bIndex(panelsB, n0, jr + NR, kc), s.keep, t * KC, keepBase, c, co, co2, cld, betaEff);
+                                    if (epi) {
+                                        SgemmVectorKernels.epilogue(ep, c, co, cld, i, j, mv, NR);
+                                        SgemmVectorKernels.epilogue(ep, c, co2, cld, i, j + NR, mv, NR);
+                                    }
+                                } else {
+                                    sparseTile(s, kk, t, i, mv, jr, n0, n1, kc, bp, panelsB, keepBase, rowMajorC, betaEff, epi);
+                                    if (pair) {
+                                        sparseTile(s, kk, t, i, mv, jr + NR, n0, n1, kc, bp, panelsB, keepBase, rowMajorC,
+                                                betaEff, epi);
+                                    }
+                                }
                             }
-                            int j = n0 + jr;
-                            int nv = Math.min(NR, n1 - j);
-                            int bo = panelsB ? bOff + (j / NR) * ldb : (jr / NR) * kc * NR;
-                            int i = ic + t * SR;
-                            int mv = Math.min(SR, mc - t * SR);
-                            int co = rowMajorC ? cOff + i * ldc + j : cOff + (j / NR) * ldc + i * NR;
-                            int cld = rowMajorC ? ldc : NR;
-                            if (mv == SR && nv == NR) {
-                                SgemmVectorKernels.k4x2Rows(kk, s.aPack, t * kc * SR, bp, bo, s.keep, t * KC,
-                                        keepBase, c, co, cld, betaEff);
-                            } else {
-                                SgemmVectorKernels.k4x2Rows(kk, s.aPack, t * kc * SR, bp, bo, s.keep, t * KC,
-                                        keepBase, s.tile, 0, NR, 0f);
-                                SgemmScalarKernels.merge(s.tile, mv, nv, c, co, cld, betaEff);
+                            if (pair && !panelsB) {
+                                q++;
                             }
-                            if (epi) {
-                                SgemmVectorKernels.epilogue(ep, c, co, cld, i, j, mv, nv);
-                            }
+                        }
+                        if (pairOuter) {
+                            o++;
                         }
                     }
                 }
+            }
+        }
+
+        /** Index in {@code c} of element (i, j), j a multiple of NR. */
+        private int cIndex(boolean rowMajorC, int i, int j) {
+            return rowMajorC ? cOff + i * ldc + j : cOff + (j / NR) * ldc + i * NR;
+        }
+
+        /** Index of the panel at column {@code n0 + jr} of B: in place, or in this K block's pack. */
+        private int bIndex(boolean panelsB, int n0, int jr, int kc) {
+            return panelsB ? bOff + ((n0 + jr) / NR) * ldb : (jr / NR) * kc * NR;
+        }
+
+        /** One SR-row tile against one panel in {@link #computeSparse}; ragged tiles through the scratch tile. */
+        private void sparseTile(Scratch s, int kk, int t, int i, int mv, int jr, int n0, int n1, int kc, float[] bp,
+                                boolean panelsB, int keepBase, boolean rowMajorC, float betaEff, boolean epi) {
+            int j = n0 + jr;
+            int nv = Math.min(NR, n1 - j);
+            int bo = bIndex(panelsB, n0, jr, kc);
+            int co = cIndex(rowMajorC, i, j);
+            int cld = rowMajorC ? ldc : NR;
+            if (mv == SR && nv == NR) {
+                SkipZeroVectorKernels.k4x2Rows(kk, s.aPack, t * kc * SR, bp, bo, s.keep, t * KC, keepBase, c, co, cld, betaEff);
+            } else {
+                SkipZeroVectorKernels.k4x2Rows(kk, s.aPack, t * kc * SR, bp, bo, s.keep, t * KC, keepBase, s.tile, 0, NR, 0f);
+                SgemmScalarKernels.merge(s.tile, mv, nv, c, co, cld, betaEff);
+            }
+            if (epi) {
+                SgemmVectorKernels.epilogue(ep, c, co, cld, i, j, mv, nv);
             }
         }
 
@@ -532,9 +572,9 @@ public final class Sgemm {
             int n = 0;
             if (aLayout == Layout.TRANSPOSED && rows == SR) {
                 // A(i, p) = a[aOff + p*lda + i]: the tile's four values of a step are contiguous
-                n = SgemmVectorKernels.packKeptColA(a, aOff + p0 * lda + i0, lda, p0, kc, dst, d, keep, ko);
+                n = SkipZeroVectorKernels.packKeptColA(a, aOff + p0 * lda + i0, lda, p0, kc, dst, d, keep, ko);
             } else if (aLayout == Layout.ROW_MAJOR && rows == SR) {
-                n = SgemmVectorKernels.packKeptRows(a, aOff + i0 * lda + p0, lda, p0, kc, dst, d, keep, ko);
+                n = SkipZeroVectorKernels.packKeptRows(a, aOff + i0 * lda + p0, lda, p0, kc, dst, d, keep, ko);
             } else {
                 for (int p = 0; p < kc; p++) {
                     boolean any = false;
