@@ -3,6 +3,7 @@ package dev.vecprop.kernel;
 import dev.vecprop.concurrent.WorkerPool;
 import dev.vecprop.simd.GemmTiling;
 import dev.vecprop.simd.Simd;
+import dev.vecprop.simd.Tuning;
 
 /**
  * Single-precision GEMM, BLIS style: {@code C(m,n) = epilogue(A(m,k) . B(k,n) + beta*C)}.
@@ -36,7 +37,7 @@ public final class Sgemm {
     private static final int NC = GemmTiling.NC;
     /** Row-major A panels are packed by the vector interleave (4-row tile, 8 lanes); else by the scalar loop. */
     private static final boolean PACK4 = VECTOR && SgemmVectorKernels.canPack4Rows()
-            && !"scalar".equals(System.getProperty("vecprop.packA", "").trim());
+            && Tuning.PACK_A_VECTOR;
     /**
      * A TRANSPOSED A (the weight gradient's {@code X^T}) is read in place by the 4x2 micro-kernel,
      * not packed, when one A block spans at most this many floats of its array: a batch of
@@ -46,29 +47,27 @@ public final class Sgemm {
      * kernel (four row streams) measured 5-10% slower than packing plus the packed kernel.
      */
     private static final int DIRECT_A_SPAN = 1 << 16;
-    /** {@code -Dvecprop.gemmDirectA=auto|off}: off always packs A (tests use it to cover both paths). */
-    private static final boolean DIRECT_A = VECTOR && MR == 4 && GemmTiling.NV == 2
-            && !"off".equals(System.getProperty("vecprop.gemmDirectA", "auto").trim());
+    /** {@code -Dvecprop.gemmDirectA=auto|off} ({@link Tuning}): off always packs A (tests use it to cover both paths). */
+    private static final boolean DIRECT_A = VECTOR && MR == 4 && GemmTiling.NV == 2 && Tuning.GEMM_DIRECT_A;
     /**
      * A row-major C of more elements than this (default 65536, a quarter of L2) is swept along its
-     * rows; {@code -Dvecprop.rowSweepMinC=N} moves the threshold (tests use 0 to cover that path).
+     * rows; {@code -Dvecprop.rowSweepMinC=N} ({@link Tuning}) moves the threshold (tests use 0 to cover that path).
      */
-    private static final long ROW_SWEEP_MIN_C = Long.getLong("vecprop.rowSweepMinC", 1 << 16);
+    private static final long ROW_SWEEP_MIN_C = Tuning.ROW_SWEEP_MIN_C;
     /** Below this many multiply-adds a GEMM runs on the caller's thread alone. */
     private static final long PARALLEL_MIN_MACS = 1L << 16;
     /**
-     * {@code -Dvecprop.skipZeroInputs=auto|off}: whether a dense layer's forward and weight-gradient
+     * {@code -Dvecprop.skipZeroInputs=auto|off} ({@link Tuning}): whether a dense layer's forward and weight-gradient
      * GEMMs leave out the multiply-adds by input features that are zero (see {@link #forwardPacked}
      * and {@link #weightGradient}); off always runs the dense products.
      */
-    public static final boolean SKIP_ZERO_INPUTS = VECTOR && MR == 4 && GemmTiling.NV == 2
-            && !"off".equals(System.getProperty("vecprop.skipZeroInputs", "auto").trim());
+    public static final boolean SKIP_ZERO_INPUTS = VECTOR && MR == 4 && GemmTiling.NV == 2 && Tuning.SKIP_ZERO_INPUTS;
     /**
      * Zeros are skipped only when the 4-row register tiles of X keep at most this share of their
      * steps ({@link TileNonzeros}: MNIST batches ~0.39, ReLU outputs ~0.9): the skipping kernel
      * reads B by index, ~1.3x the dense one's time per step; {@code -Dvecprop.skipZeroMaxShare=X}.
      */
-    private static final double SKIP_MAX_SHARE = maxShare();
+    private static final double SKIP_MAX_SHARE = Tuning.SKIP_ZERO_MAX_SHARE;
     /** Layers with fewer inputs than this always run dense (the scan would not pay). */
     private static final int SKIP_MIN_INPUTS = 64;
 
@@ -92,19 +91,6 @@ public final class Sgemm {
             total += in;
         }
         return kept <= SKIP_MAX_SHARE * total;
-    }
-
-    private static double maxShare() {
-        String v = System.getProperty("vecprop.skipZeroMaxShare", "0.6").trim();
-        try {
-            double d = Double.parseDouble(v);
-            if (d >= 0 && d <= 1) {
-                return d;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through
-        }
-        throw new IllegalArgumentException("vecprop.skipZeroMaxShare must be a number in [0, 1], got '" + v + "'");
     }
 
     /** Per-thread pack buffers and the job descriptor handed to the workers. */

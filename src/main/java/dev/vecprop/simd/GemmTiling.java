@@ -1,7 +1,6 @@
 package dev.vecprop.simd;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Register-tile and cache-block sizes of the packed GEMM, chosen once per JVM.
@@ -22,8 +21,7 @@ public final class GemmTiling {
     private GemmTiling() {}
 
     /** Tiles that have a vector micro-kernel. */
-    public static final List<String> VECTOR_TILES =
-            List.of("4x1", "8x1", "4x2", "6x2", "8x2", "12x2", "14x2", "4x3", "8x3", "4x4");
+    public static final List<String> VECTOR_TILES = Tuning.TILES;
 
     /** Rows of the register tile (rows of C per micro-kernel call). */
     public static final int MR;
@@ -41,7 +39,7 @@ public final class GemmTiling {
     public static final String SOURCE;
 
     static {
-        String tile = System.getProperty(Simd.PROP_TILE, "").trim().toLowerCase(Locale.ROOT);
+        String tile = Tuning.TILE;
         int mr;
         int nv;
         String source;
@@ -49,15 +47,11 @@ public final class GemmTiling {
             mr = 4;
             nv = 1;
             source = "scalar";
-        } else if (!tile.isEmpty()) {
-            if (!VECTOR_TILES.contains(tile)) {
-                throw new IllegalArgumentException("-D" + Simd.PROP_TILE + "=" + tile
-                        + ": expected one of " + VECTOR_TILES);
-            }
+        } else if (tile != null) {
             String[] p = tile.split("x");
             mr = Integer.parseInt(p[0]);
             nv = Integer.parseInt(p[1]);
-            source = "-D" + Simd.PROP_TILE;
+            source = "-D" + Tuning.TILE_PROP;
         } else if (Simd.REGISTERS >= 32) {
             mr = 6;
             nv = 2;
@@ -76,28 +70,10 @@ public final class GemmTiling {
         // micro-panel (51 KB) no longer fits L1d: fewer passes over C and longer register-tile runs
         // outweigh streaming it from L2. Other tiles keep 256 (not measured otherwise).
         int defaultKc = Simd.ENABLED && mr == 4 && nv == 2 && NR == 16 ? 800 : 256;
-        KC = positive("vecprop.kc", defaultKc);
-        int mc = positive("vecprop.mc", 144);
-        MC = Math.max(MR, mc / MR * MR);
-        int nc = positive("vecprop.nc", 4096);
-        NC = Math.max(NR, nc / NR * NR);
+        KC = Tuning.KC > 0 ? Tuning.KC : defaultKc;
+        MC = Math.max(MR, Tuning.MC / MR * MR);
+        NC = Math.max(NR, Tuning.NC / NR * NR);
         SOURCE = source;
-    }
-
-    private static int positive(String prop, int def) {
-        String v = System.getProperty(prop);
-        if (v == null || v.isBlank()) {
-            return def;
-        }
-        try {
-            int x = Integer.parseInt(v.trim());
-            if (x > 0) {
-                return x;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through
-        }
-        throw new IllegalArgumentException("-D" + prop + "=" + v + ": expected a positive integer");
     }
 
     /** e.g. {@code "6x2 (MR=6, NR=32; default for 32 registers), KC=256 MC=144 NC=4096"}. */

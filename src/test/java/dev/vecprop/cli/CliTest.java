@@ -58,6 +58,28 @@ class CliTest {
     }
 
     @Test
+    void infoListsEverySwitchWithItsValueAndDefault() {
+        String out = run("info").out();
+        for (String name : java.util.List.of("vectorBits", "tile", "kc", "mc", "nc", "packA", "gemmDirectA",
+                "rowSweepMinC", "skipZeroInputs", "skipZeroMaxShare", "convInputGrad")) {
+            assertThat(out).containsPattern("\\n  -Dvecprop\\." + name + " +\\S+ +default ");
+        }
+    }
+
+    @Test
+    void aBadSwitchStopsTheCommandAtStartUpWithOneLine() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dvecprop.convInputGrad=fulll",
+                "-cp", System.getProperty("java.class.path"), "dev.vecprop.cli.Main", "info")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        // the JVM's own "WARNING: Using incubator modules" line aside, one line
+        assertThat(err.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")))
+                .containsExactly("vecprop: -Dvecprop.convInputGrad=fulll: expected one of auto, full, cols");
+    }
+
+    @Test
     void usageErrorsExitWith2AndOneLine() {
         for (String[] args : new String[][]{
                 {"train", "--bogus"}, {"train", "--lr", "-1"}, {"train", "--batch", "x"}, {"train", "--epochs", "-1"},
