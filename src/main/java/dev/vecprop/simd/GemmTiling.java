@@ -8,7 +8,8 @@ import java.util.List;
  * <p>The micro-kernel keeps an {@code MR x NV} grid of accumulator vectors in registers
  * ({@code NR = NV * lanes} columns). The default depends on the register file: with 32 vector
  * registers (AVX-512, AArch64) a tall tile keeps the FMA units busy; with 16 (AVX2) a 12-accumulator
- * tile spills and collapsed to ~35 GFLOP/s where 4x2 ran ~80, so 16 registers get 4x2.
+ * tile spills its accumulators to memory and loses far more than a smaller tile's extra loads cost,
+ * so 16 registers get 4x2 (8 accumulators).
  * Overrides: {@code -Dvecprop.tile=RxV}, {@code -Dvecprop.kc}, {@code -Dvecprop.mc}, {@code -Dvecprop.nc}.
  *
  * <p>Cache blocks: the {@code MR x KC} A micro-panel and a {@code KC x NR} B micro-panel are meant for
@@ -64,11 +65,11 @@ public final class GemmTiling {
         MR = mr;
         NV = nv;
         NR = Simd.ENABLED ? nv * Simd.LANES : 8;
-        // The 4x2 tile of 16-register machines (AVX2) takes K in blocks of up to 800: measured on Zen 3
-        // against 256 and 400 (paired A/B), the MLP forward 64x784.784x256 ran 10-12% faster as one
-        // block than as four, 1024^3 2-4% faster, the training step 3-6%, though a 800 x 16 B
-        // micro-panel (51 KB) no longer fits L1d: fewer passes over C and longer register-tile runs
-        // outweigh streaming it from L2. Other tiles keep 256 (not measured otherwise).
+        // The 4x2 tile of 16-register machines (AVX2) takes K in blocks of up to 800, so that the
+        // MLP's K of 784 is one block, though an 800 x 16 B micro-panel (51 KB) no longer fits L1d:
+        // fewer passes over C and longer register-tile runs outweigh streaming it from L2 (paired A/B
+        // against 256 and 400; figures in docs/history/javadoc-measurements.md). Other tiles keep 256:
+        // the larger block was tried with this tile only.
         int defaultKc = Simd.ENABLED && mr == 4 && nv == 2 && NR == 16 ? 800 : 256;
         KC = Tuning.KC > 0 ? Tuning.KC : defaultKc;
         MC = Math.max(MR, Tuning.MC / MR * MR);
