@@ -51,12 +51,16 @@ public final class AbWorkloads {
      * Operand arrays for a GEMM workload (A, B, C; empty for a training step), allocated by the caller
      * so that both builds of an A/B pair run on the very same arrays: a float[]'s start is aligned to
      * 8 or 16 bytes only, and which of a kernel's 32-byte loads straddle a cache line changes with
-     * every allocation, by several percent.
+     * every allocation, by several percent. The {@code mnist:} workloads get their batches here, read
+     * from {@code dataRoot} (the caller's: this source compiles against older builds, so it reads no
+     * launcher property itself).
      */
-    public static float[][] operands(String name, long seed) {
+    public static float[][] operands(String name, long seed, java.nio.file.Path dataRoot) {
         int[] g = gemmShape(name);
         if (g == null) {
-            return new float[0][];
+            boolean mnist = name.startsWith("mnist:") || name.startsWith("mnist-norm:");
+            return mnist ? new float[][] {mnistBatches(dataRoot, MNIST_BATCHES, name.startsWith("mnist-norm:"))}
+                    : new float[0][];
         }
         int big = Math.max(g[0], Math.max(g[1], g[2]));
         int size = 2 * big * big + 4096;
@@ -71,12 +75,13 @@ public final class AbWorkloads {
 
     /**
      * A workload ready to run repeatedly, on {@code ops} from {@link #operands} (a training step
-     * allocates its own model and buffers), on the caller's thread.
+     * allocates its own model and buffers; an {@code mnist:} one takes its batches from ops), on the
+     * caller's thread.
      */
     public static Runnable create(String name, float[][] ops) {
         WorkerPool pool = WorkerPool.serial();
         int[] g = gemmShape(name);
-        return g != null ? gemm(name, g[0], g[1], g[2], ops[0], ops[1], ops[2], pool) : trainStep(name, pool);
+        return g != null ? gemm(name, g[0], g[1], g[2], ops[0], ops[1], ops[2], pool) : trainStep(name, pool, ops);
     }
 
     private static Runnable gemm(String base, int m, int n, int k, float[] a, float[] b, float[] c, WorkerPool pool) {
@@ -108,11 +113,10 @@ public final class AbWorkloads {
     /**
      * {@code batches} batches of 64 real MNIST training images (pixels/255, as the PyTorch anchor
      * feeds them; {@code normalized}: (pixels/255 - 0.1307)/0.3081, as vecprop's trainer by default),
-     * drawn with a fixed seed from {@code $vecprop.data/mnist/train-images-idx3-ubyte}.
+     * drawn with a fixed seed from {@code dataRoot/mnist/train-images-idx3-ubyte}.
      */
-    private static float[] mnistBatches(int batches, boolean normalized) {
-        java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("vecprop.data", "data"), "mnist",
-                "train-images-idx3-ubyte");
+    private static float[] mnistBatches(java.nio.file.Path dataRoot, int batches, boolean normalized) {
+        java.nio.file.Path file = dataRoot.resolve("mnist").resolve("train-images-idx3-ubyte");
         byte[] raw;
         try {
             raw = java.nio.file.Files.readAllBytes(file);
@@ -132,10 +136,9 @@ public final class AbWorkloads {
         return x;
     }
 
-    private static Runnable trainStep(String name, WorkerPool pool) {
+    private static Runnable trainStep(String name, WorkerPool pool, float[][] ops) {
         int batch = 64;
         boolean mnist = name.startsWith("mnist:") || name.startsWith("mnist-norm:");
-        boolean normalized = name.startsWith("mnist-norm:");
         String arch = mnist ? name.substring(name.indexOf(':') + 1) : name;
         Sequential model = ModelSpec.parse(arch, "relu", 0, false).build();
         model.initialize(1);
@@ -147,7 +150,7 @@ public final class AbWorkloads {
             if (in != 784) {
                 throw new IllegalArgumentException(name + ": mnist workloads need a model with 784 inputs");
             }
-            x = mnistBatches(MNIST_BATCHES, normalized);
+            x = ops[0];
         } else {
             x = new float[batch * in];
             for (int i = 0; i < x.length; i++) {

@@ -1,5 +1,7 @@
 package dev.vecprop.ab;
 
+import dev.vecprop.cli.DataRoot;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
@@ -52,7 +54,7 @@ public final class PairedAb {
             Runnable[] ras = new Runnable[instances];
             Runnable[] rbs = new Runnable[instances];
             for (int k = 0; k < instances; k++) {
-                float[][] ops = AbWorkloads.operands(name, k + 1);
+                float[][] ops = AbWorkloads.operands(name, k + 1, DataRoot.fromLauncher());
                 ras[k] = create(a, name, ops);
                 rbs[k] = create(b, name, ops);
             }

@@ -1,5 +1,6 @@
 package dev.vecprop.jmh;
 
+import dev.vecprop.cli.DataRoot;
 import dev.vecprop.kernel.Epilogue;
 import dev.vecprop.kernel.Layout;
 import dev.vecprop.kernel.Panels;
@@ -54,7 +55,7 @@ public class ZeroSkipBench {
 
         @Setup
         public void setup() throws IOException {
-            Path file = Path.of(System.getProperty("vecprop.data", "data"), "mnist", "train-images-idx3-ubyte");
+            Path file = DataRoot.fromLauncher().resolve("mnist").resolve("train-images-idx3-ubyte");
             byte[] raw = Files.readAllBytes(file);
             Random rnd = new Random(1);
             x = new float[BATCHES * BATCH * IN];

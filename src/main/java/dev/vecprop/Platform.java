@@ -3,7 +3,9 @@ package dev.vecprop;
 import dev.vecprop.io.LibraryVersion;
 import dev.vecprop.simd.GemmTiling;
 import dev.vecprop.simd.Simd;
+import dev.vecprop.simd.Tuning;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,6 +14,10 @@ import java.util.Optional;
  * narrows it), or the scalar fallback when {@code jdk.incubator.vector} is not in the module graph
  * or C2 is off. Results are the same either way, only slower without vectors. For logs, health
  * checks and benchmark reports.
+ *
+ * <p>The {@code -Dvecprop.*} tuning switches are read once, when the kernels are first used; a bad
+ * value fails that first use with an {@link ExceptionInInitializerError} whose cause is a
+ * {@link ConfigException} naming the property and its accepted values.
  */
 public final class Platform {
     private Platform() {
@@ -48,5 +54,13 @@ public final class Platform {
     /** {@return one line describing the matrix-multiply register tile and cache blocking in use} */
     public static String describeKernels() {
         return GemmTiling.describe();
+    }
+
+    /**
+     * {@return one line per {@code -Dvecprop.*} tuning switch: its name, the value given (or
+     * {@code unset}), its default and the values it accepts}
+     */
+    public static List<String> describeSwitches() {
+        return Tuning.describe();
     }
 }

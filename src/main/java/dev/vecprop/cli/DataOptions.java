@@ -17,17 +17,12 @@ import java.util.List;
  */
 record DataOptions(IdxDataset train, IdxDataset test, String name, List<String> classNames) implements AutoCloseable {
 
-    /** The data root: {@code -Dvecprop.data} (the launcher sets it to the checkout's data/), else ./data. */
-    static Path dataRoot() {
-        return Path.of(System.getProperty("vecprop.data", "data"));
-    }
-
     /**
      * Opens the data; {@code classes > 0} checks every label against it (the model's outputs),
      * 0 infers the count from the labels.
      */
     static DataOptions open(String cmd, String dataset, Path dataDir, int classes, PrintStream log) {
-        Path root = dataRoot();
+        Path root = DataRoot.fromLauncher();
         Path dir;
         String name;
         List<String> classNames = null;

@@ -118,10 +118,20 @@ final class EvalCommand {
                 }
             }
             if (json) {
-                out.printf(Locale.ROOT, "{\"test_accuracy\":%s,\"test_loss\":%s,\"top%d_accuracy\":%s,\"macro_f1\":%s,\"samples\":%d,\"threads\":%d%s%s}%n",
-                        e.accuracy(), e.loss(), top, e.topKAccuracy(top), e.macroF1(), e.samples(), threads,
-                        e.binary() ? ",\"precision\":" + e.precision() + ",\"recall\":" + e.recall() : "",
-                        robust == null ? "" : ",\"robust_accuracy\":" + robust.accuracy() + ",\"attack\":" + Json.quote(attack.describe()));
+                Json.ObjectWriter j = Json.object()
+                        .put("test_accuracy", e.accuracy())
+                        .put("test_loss", e.loss())
+                        .put("top" + top + "_accuracy", e.topKAccuracy(top))
+                        .put("macro_f1", e.macroF1())
+                        .put("samples", e.samples())
+                        .put("threads", threads);
+                if (e.binary()) {
+                    j.put("precision", e.precision()).put("recall", e.recall());
+                }
+                if (robust != null) {
+                    j.put("robust_accuracy", robust.accuracy()).put("attack", attack.describe());
+                }
+                out.println(j);
             } else {
                 out.printf(Locale.ROOT, "%s on %s test set (%d samples): accuracy %.2f%%, top-%d %.2f%%, loss %.4f, macro F1 %.4f%n",
                         mf.name(), d.name(), e.samples(), 100 * e.accuracy(), top, 100 * e.topKAccuracy(top), e.loss(), e.macroF1());

@@ -1,5 +1,6 @@
 package dev.vecprop.cli;
 
+import dev.vecprop.ConfigException;
 import dev.vecprop.Platform;
 
 import java.io.PrintStream;
@@ -22,6 +23,10 @@ public final class Main {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--verbose")).toArray(String[]::new);
         try {
+            ConfigException bad = badSwitch();
+            if (bad != null) {
+                return fail(err, bad, verbose, 2);
+            }
             if (rest.length == 0 || rest[0].equals("--help") || rest[0].equals("-h") || rest[0].equals("help")) {
                 usage(out);
                 return 0;
@@ -58,14 +63,39 @@ public final class Main {
         } catch (dev.vecprop.VecpropException e) {
             // bad input: a data file, a checkpoint, a model that does not fit, a setting
             return fail(err, e, verbose, 2);
-        } catch (RuntimeException | Error e) {
-            err.println("vecprop: internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage()
-                    + (verbose ? "" : " (run with --verbose for the stack trace)"));
-            if (verbose) {
-                e.printStackTrace(err);
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof ConfigException c) {
+                return fail(err, c, verbose, 2);
             }
-            return 1;
+            return internalError(err, e, verbose);
+        } catch (RuntimeException | Error e) {
+            return internalError(err, e, verbose);
         }
+    }
+
+    /**
+     * Reads the {@code -Dvecprop.*} switches now, so that a bad value stops the command before it does
+     * any work, with the switch's one-line message; null when they are all fine.
+     */
+    private static ConfigException badSwitch() {
+        try {
+            Platform.describeSwitches();
+            return null;
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof ConfigException c) {
+                return c;
+            }
+            throw e;
+        }
+    }
+
+    private static int internalError(PrintStream err, Throwable e, boolean verbose) {
+        err.println("vecprop: internal error (" + e.getClass().getSimpleName() + "): " + e.getMessage()
+                + (verbose ? "" : " (run with --verbose for the stack trace)"));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        return 1;
     }
 
     private static int fail(PrintStream err, Throwable e, boolean verbose, int code) {
@@ -99,6 +129,7 @@ public final class Main {
                 vector width: %s
                 JVM flags: --add-modules jdk.incubator.vector (the launcher adds it);
                   -Dvecprop.vectorBits=0|128|256|512, -Dvecprop.tile=RxV, -Dvecprop.kc/mc/nc=N
+                  (every -Dvecprop switch with its value and default: vecprop info)
                 """.formatted(VERSION, Platform.describeVectors()));
     }
 
@@ -111,5 +142,9 @@ public final class Main {
         out.println("vector:  " + Platform.describeVectors());
         out.println("gemm:    tile " + Platform.describeKernels());
         out.println("threads: " + Runtime.getRuntime().availableProcessors() + " available (default: all)");
+        out.println("switches (-Dvecprop.NAME=VALUE, read once at start-up):");
+        for (String line : Platform.describeSwitches()) {
+            out.println("  " + line);
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.vecprop.cli;
 
 import dev.vecprop.data.IdxFile;
 import dev.vecprop.data.InvalidDataException;
+import dev.vecprop.io.Json;
 import dev.vecprop.train.InferenceSession;
 
 import java.io.PrintStream;
@@ -73,24 +74,26 @@ final class PredictCommand {
                 for (int j = 0; j < f; j++) {
                     x[j] = img.getFloat((long) i * f + j) / 255f;
                 }
-                StringBuilder b = new StringBuilder();
                 if (mf.model().outputShape().size() == 1) {
                     session.probabilities(x, 0, p, 0);
-                    b.append(json ? String.format(Locale.ROOT, "{\"index\":%d,\"p_positive\":%s}", i, p[1])
+                    out.println(json ? Json.object().put("index", i).put("p_positive", p[1]).toString()
                             : String.format(Locale.ROOT, "%d: positive (digit %d) with p=%.4f", i, mf.binaryDigit(), p[1]));
                 } else {
                     List<InferenceSession.Prediction> best = session.topK(x, top);
-                    b.append(json ? "{\"index\":" + i + ",\"top\":[" : i + ":");
-                    for (int k = 0; k < best.size(); k++) {
-                        InferenceSession.Prediction q = best.get(k);
-                        b.append(json ? String.format(Locale.ROOT, "%s{\"class\":%d,\"p\":%s}", k == 0 ? "" : ",", q.label(), q.probability())
-                                : String.format(Locale.ROOT, "  %d (%.4f)", q.label(), q.probability()));
-                    }
                     if (json) {
-                        b.append("]}");
+                        Json.ArrayWriter ranked = Json.array();
+                        for (InferenceSession.Prediction q : best) {
+                            ranked.add(Json.object().put("class", q.label()).put("p", q.probability()));
+                        }
+                        out.println(Json.object().put("index", i).put("top", ranked));
+                    } else {
+                        StringBuilder b = new StringBuilder().append(i).append(':');
+                        for (InferenceSession.Prediction q : best) {
+                            b.append(String.format(Locale.ROOT, "  %d (%.4f)", q.label(), q.probability()));
+                        }
+                        out.println(b);
                     }
                 }
-                out.println(b);
             }
         }
         return 0;

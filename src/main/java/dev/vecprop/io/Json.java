@@ -10,6 +10,10 @@ import java.util.Map;
  * numbers, true/false/null. Parsing is strict and bounded (depth 64) and reports the character
  * offset of the first error. Objects parse to {@code LinkedHashMap}, arrays to {@code List},
  * integers to {@code Long}, other numbers to {@code Double}.
+ *
+ * <p>Writing: {@link #object()} and {@link #array()} build compact JSON text with every string
+ * escaped by {@link #quote}; every JSON text vecprop writes (checkpoint headers and metadata, the
+ * command line's {@code --json} lines) goes through them.
  */
 public final class Json {
     private final String s;
@@ -56,8 +60,8 @@ public final class Json {
         }
         char c = s.charAt(i);
         return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
+            case '{' -> parseObject();
+            case '[' -> parseArray();
             case '"' -> string();
             case 't' -> literal("true", Boolean.TRUE);
             case 'f' -> literal("false", Boolean.FALSE);
@@ -79,7 +83,7 @@ public final class Json {
         return v;
     }
 
-    private Map<String, Object> object() {
+    private Map<String, Object> parseObject() {
         if (++depth > 64) {
             throw error("nested too deeply");
         }
@@ -122,7 +126,7 @@ public final class Json {
         }
     }
 
-    private List<Object> array() {
+    private List<Object> parseArray() {
         if (++depth > 64) {
             throw error("nested too deeply");
         }
@@ -245,13 +249,22 @@ public final class Json {
     }
 
     /**
-     * Writes a JSON string literal.
+     * Writes a JSON string literal: the one escaping every JSON text vecprop writes goes through.
      *
      * @param v the string
-     * @return {@code v} in double quotes, with quotes, backslashes and control characters escaped
+     * @return {@code v} in double quotes, with quotes and backslashes escaped, control characters as
+     *         {@code \n}, {@code \r}, {@code \t} or <code>&#92;uXXXX</code>, and U+2028, U+2029 and
+     *         unpaired surrogates as <code>&#92;uXXXX</code> (so the text survives UTF-8 and
+     *         JavaScript); other characters as they are
      */
     public static String quote(String v) {
-        StringBuilder b = new StringBuilder("\"");
+        StringBuilder b = new StringBuilder(v.length() + 2);
+        appendQuoted(b, v);
+        return b.toString();
+    }
+
+    private static void appendQuoted(StringBuilder b, String v) {
+        b.append('"');
         for (int k = 0; k < v.length(); k++) {
             char c = v.charAt(k);
             switch (c) {
@@ -261,7 +274,9 @@ public final class Json {
                 case '\r' -> b.append("\\r");
                 case '\t' -> b.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    boolean paired = Character.isHighSurrogate(c) ? k + 1 < v.length() && Character.isLowSurrogate(v.charAt(k + 1))
+                            : Character.isLowSurrogate(c) && k > 0 && Character.isHighSurrogate(v.charAt(k - 1));
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029 || (Character.isSurrogate(c) && !paired)) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);
@@ -269,6 +284,290 @@ public final class Json {
                 }
             }
         }
-        return b.append('"').toString();
+        b.append('"');
+    }
+
+    /** A finite number as Java's shortest decimal form ({@link Double#toString(double)}), else {@code null}. */
+    private static String number(double d) {
+        return Double.isFinite(d) ? Double.toString(d) : "null";
+    }
+
+    /** A finite number as Java's shortest decimal form ({@link Float#toString(float)}), else {@code null}. */
+    private static String number(float f) {
+        return Float.isFinite(f) ? Float.toString(f) : "null";
+    }
+
+    /**
+     * Starts a JSON object, written compactly with its members in the order they are put, e.g.
+     * {@code Json.object().put("accuracy", 0.98).put("arch", "mlp").toString()} is
+     * {@code {"accuracy":0.98,"arch":"mlp"}}.
+     *
+     * @return an empty object to put members into
+     */
+    public static ObjectWriter object() {
+        return new ObjectWriter();
+    }
+
+    /**
+     * Starts a JSON array, written compactly, e.g. {@code Json.array().add(1).add("a")} is {@code [1,"a"]}.
+     *
+     * @return an empty array to add elements to
+     */
+    public static ArrayWriter array() {
+        return new ArrayWriter();
+    }
+
+    /**
+     * A JSON object being written: every key and string value is escaped ({@link #quote}); numbers are
+     * Java's shortest decimal form of the value's type ({@link Long#toString(long)},
+     * {@link Float#toString(float)}, {@link Double#toString(double)}), and {@code null} when NaN or
+     * infinite, which JSON cannot represent; a null string is {@code null}.
+     * {@link #toString()} gives the text so far.
+     */
+    public static final class ObjectWriter {
+        private final StringBuilder b = new StringBuilder("{");
+        private final java.util.Set<String> keys = new java.util.HashSet<>();
+
+        private ObjectWriter() {}
+
+        private ObjectWriter key(String key) {
+            if (!keys.add(key)) {
+                throw new IllegalArgumentException("duplicate JSON key \"" + printable(key) + "\"");
+            }
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            appendQuoted(b, key);
+            b.append(':');
+            return this;
+        }
+
+        /**
+         * Adds a string member.
+         *
+         * @param key   the member's name
+         * @param value the string, or null for JSON {@code null}
+         * @return this object
+         * @throws IllegalArgumentException if the object already has {@code key}
+         */
+        public ObjectWriter put(String key, String value) {
+            key(key);
+            if (value == null) {
+                b.append("null");
+            } else {
+                appendQuoted(b, value);
+            }
+            return this;
+        }
+
+        /**
+         * Adds an integer member.
+         *
+         * @param key   the member's name
+         * @param value the number
+         * @return this object
+         * @throws IllegalArgumentException if the object already has {@code key}
+         */
+        public ObjectWriter put(String key, long value) {
+            key(key).b.append(value);
+            return this;
+        }
+
+        /**
+         * Adds a number member written as {@link Double#toString(double)}.
+         *
+         * @param key   the member's name
+         * @param value the number; NaN and infinities are written as {@code null}
+         * @return this object
+         * @throws IllegalArgumentException if the object already has {@code key}
+         */
+        public ObjectWriter put(String key, double value) {
+            key(key).b.append(number(value));
+            return this;
+        }
+
+        /**
+         * Adds a number member written as {@link Float#toString(float)}.
+         *
+         * @param key   the member's name
+         * @param value the number; NaN and infinities are written as {@code null}
+         * @return this object
+         * @throws IllegalArgumentException if the object already has {@code key}
+         */
+        public ObjectWriter put(String key, float value) {
+            key(key).b.append(number(value));
+            return this;
+        }
+
+        /**
+         * Adds a boolean member.
+         *
+         * @param key   the member's name
+         * @param value the boolean
+         * @return this object
+         * @throws IllegalArgumentException if the object already has {@code key}
+         */
+        public ObjectWriter put(String key, boolean value) {
+            key(key).b.append(value);
+            return this;
+        }
+
+        /**
+         * Adds an object member: the text of {@code value} as it stands now.
+         *
+         * @param key   the member's name
+         * @param value the object
+         * @return this object
+         * @throws IllegalArgumentException if the object already has {@code key}
+         */
+        public ObjectWriter put(String key, ObjectWriter value) {
+            key(key).b.append(value);
+            return this;
+        }
+
+        /**
+         * Adds an array member: the text of {@code value} as it stands now.
+         *
+         * @param key   the member's name
+         * @param value the array
+         * @return this object
+         * @throws IllegalArgumentException if the object already has {@code key}
+         */
+        public ObjectWriter put(String key, ArrayWriter value) {
+            key(key).b.append(value);
+            return this;
+        }
+
+        /**
+         * Adds a {@code null} member.
+         *
+         * @param key the member's name
+         * @return this object
+         * @throws IllegalArgumentException if the object already has {@code key}
+         */
+        public ObjectWriter putNull(String key) {
+            key(key).b.append("null");
+            return this;
+        }
+
+        /** {@return the object's JSON text, e.g. {@code {"a":1}}} */
+        @Override
+        public String toString() {
+            return b + "}";
+        }
+    }
+
+    /**
+     * A JSON array being written, with the escaping and number forms of {@link ObjectWriter}.
+     * {@link #toString()} gives the text so far.
+     */
+    public static final class ArrayWriter {
+        private final StringBuilder b = new StringBuilder("[");
+
+        private ArrayWriter() {}
+
+        private StringBuilder next() {
+            if (b.length() > 1) {
+                b.append(',');
+            }
+            return b;
+        }
+
+        /**
+         * Adds a string.
+         *
+         * @param value the string, or null for JSON {@code null}
+         * @return this array
+         */
+        public ArrayWriter add(String value) {
+            if (value == null) {
+                next().append("null");
+            } else {
+                appendQuoted(next(), value);
+            }
+            return this;
+        }
+
+        /**
+         * Adds an integer.
+         *
+         * @param value the number
+         * @return this array
+         */
+        public ArrayWriter add(long value) {
+            next().append(value);
+            return this;
+        }
+
+        /**
+         * Adds a number written as {@link Double#toString(double)}.
+         *
+         * @param value the number; NaN and infinities are written as {@code null}
+         * @return this array
+         */
+        public ArrayWriter add(double value) {
+            next().append(number(value));
+            return this;
+        }
+
+        /**
+         * Adds a number written as {@link Float#toString(float)}.
+         *
+         * @param value the number; NaN and infinities are written as {@code null}
+         * @return this array
+         */
+        public ArrayWriter add(float value) {
+            next().append(number(value));
+            return this;
+        }
+
+        /**
+         * Adds a boolean.
+         *
+         * @param value the boolean
+         * @return this array
+         */
+        public ArrayWriter add(boolean value) {
+            next().append(value);
+            return this;
+        }
+
+        /**
+         * Adds an object: the text of {@code value} as it stands now.
+         *
+         * @param value the object
+         * @return this array
+         */
+        public ArrayWriter add(ObjectWriter value) {
+            next().append(value);
+            return this;
+        }
+
+        /**
+         * Adds an array: the text of {@code value} as it stands now.
+         *
+         * @param value the array
+         * @return this array
+         */
+        public ArrayWriter add(ArrayWriter value) {
+            next().append(value);
+            return this;
+        }
+
+        /**
+         * Adds {@code null}.
+         *
+         * @return this array
+         */
+        public ArrayWriter addNull() {
+            next().append("null");
+            return this;
+        }
+
+        /** {@return the array's JSON text, e.g. {@code [1,"a"]}} */
+        @Override
+        public String toString() {
+            return b + "]";
+        }
     }
 }

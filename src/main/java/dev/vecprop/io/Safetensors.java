@@ -391,15 +391,13 @@ public final class Safetensors {
      * @throws CheckpointWriteException if the file cannot be written
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
-        StringBuilder h = new StringBuilder("{");
+        Json.ObjectWriter h = Json.object();
         if (!metadata.isEmpty()) {
-            h.append("\"__metadata__\":{");
-            boolean first = true;
+            Json.ObjectWriter m = Json.object();
             for (Map.Entry<String, String> e : metadata.entrySet()) {
-                h.append(first ? "" : ",").append(Json.quote(e.getKey())).append(':').append(Json.quote(e.getValue()));
-                first = false;
+                m.put(e.getKey(), e.getValue());
             }
-            h.append('}');
+            h.put("__metadata__", m);
         }
         long off = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -429,12 +427,14 @@ public final class Safetensors {
                 }
             }
             long bytes = t.numel() * dtypeSize(t.dtype());
-            h.append(h.length() > 1 ? "," : "").append(Json.quote(e.getKey())).append(":{\"dtype\":\"")
-                    .append(t.dtype()).append("\",\"shape\":").append(Arrays.toString(t.shape()).replace(" ", ""))
-                    .append(",\"data_offsets\":[").append(off).append(',').append(off + bytes).append("]}");
+            Json.ArrayWriter shape = Json.array();
+            for (long d : t.shape()) {
+                shape.add(d);
+            }
+            h.put(e.getKey(), Json.object().put("dtype", t.dtype()).put("shape", shape)
+                    .put("data_offsets", Json.array().add(off).add(off + bytes)));
             off += bytes;
         }
-        h.append('}');
         byte[] hb = h.toString().getBytes(StandardCharsets.UTF_8);
         int pad = (8 - hb.length % 8) % 8;
         Path dir = file.toAbsolutePath().getParent();

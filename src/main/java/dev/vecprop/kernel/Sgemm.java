@@ -3,6 +3,7 @@ package dev.vecprop.kernel;
 import dev.vecprop.concurrent.WorkerPool;
 import dev.vecprop.simd.GemmTiling;
 import dev.vecprop.simd.Simd;
+import dev.vecprop.simd.Tuning;
 
 /**
  * Single-precision GEMM, BLIS style: {@code C(m,n) = epilogue(A(m,k) . B(k,n) + beta*C)}.
@@ -36,39 +37,39 @@ public final class Sgemm {
     private static final int NC = GemmTiling.NC;
     /** Row-major A panels are packed by the vector interleave (4-row tile, 8 lanes); else by the scalar loop. */
     private static final boolean PACK4 = VECTOR && SgemmVectorKernels.canPack4Rows()
-            && !"scalar".equals(System.getProperty("vecprop.packA", "").trim());
+            && Tuning.PACK_A_VECTOR;
     /**
      * A TRANSPOSED A (the weight gradient's {@code X^T}) is read in place by the 4x2 micro-kernel,
      * not packed, when one A block spans at most this many floats of its array: a batch of
      * activations, whose block stays in L2 anyway, so packing would only cost a copy of four-float
-     * pieces (dW1 of the MLP: 4-10% faster). Larger ones are packed: an in-place block would sweep
-     * its rows at a long stride through few cache sets. A ROW_MAJOR A is always packed: its in-place
-     * kernel (four row streams) measured 5-10% slower than packing plus the packed kernel.
+     * pieces. Larger ones are packed: an in-place block would sweep its rows at a long stride through
+     * few cache sets. A ROW_MAJOR A is always packed: an in-place kernel for it (four row streams)
+     * was slower than packing plus the packed kernel.
      */
     private static final int DIRECT_A_SPAN = 1 << 16;
-    /** {@code -Dvecprop.gemmDirectA=auto|off}: off always packs A (tests use it to cover both paths). */
-    private static final boolean DIRECT_A = VECTOR && MR == 4 && GemmTiling.NV == 2
-            && !"off".equals(System.getProperty("vecprop.gemmDirectA", "auto").trim());
+    /** {@code -Dvecprop.gemmDirectA=auto|off} ({@link Tuning}): off always packs A (tests use it to cover both paths). */
+    private static final boolean DIRECT_A = VECTOR && MR == 4 && GemmTiling.NV == 2 && Tuning.GEMM_DIRECT_A;
     /**
      * A row-major C of more elements than this (default 65536, a quarter of L2) is swept along its
-     * rows; {@code -Dvecprop.rowSweepMinC=N} moves the threshold (tests use 0 to cover that path).
+     * rows; {@code -Dvecprop.rowSweepMinC=N} ({@link Tuning}) moves the threshold (tests use 0 to cover that path).
      */
-    private static final long ROW_SWEEP_MIN_C = Long.getLong("vecprop.rowSweepMinC", 1 << 16);
+    private static final long ROW_SWEEP_MIN_C = Tuning.ROW_SWEEP_MIN_C;
     /** Below this many multiply-adds a GEMM runs on the caller's thread alone. */
     private static final long PARALLEL_MIN_MACS = 1L << 16;
     /**
-     * {@code -Dvecprop.skipZeroInputs=auto|off}: whether a dense layer's forward and weight-gradient
+     * {@code -Dvecprop.skipZeroInputs=auto|off} ({@link Tuning}): whether a dense layer's forward and weight-gradient
      * GEMMs leave out the multiply-adds by input features that are zero (see {@link #forwardPacked}
      * and {@link #weightGradient}); off always runs the dense products.
      */
-    public static final boolean SKIP_ZERO_INPUTS = VECTOR && GemmTiling.NV == 2
-            && !"off".equals(System.getProperty("vecprop.skipZeroInputs", "auto").trim());
+    public static final boolean SKIP_ZERO_INPUTS = VECTOR && GemmTiling.NV == 2 && Tuning.SKIP_ZERO_INPUTS;
     /**
      * Zeros are skipped only when the 4-row register tiles of X keep at most this share of their
-     * steps ({@link TileNonzeros}: MNIST batches ~0.39, ReLU outputs ~0.9): the skipping kernel
-     * reads B by index, ~1.3x the dense one's time per step; {@code -Dvecprop.skipZeroMaxShare=X}.
+     * steps ({@link TileNonzeros}): the skipping kernel reads B by index and takes longer per kept
+     * step than the dense one per step, so it pays only when enough steps drop out (raw pixel
+     * batches such as MNIST's keep well under the default, ReLU outputs well over it);
+     * {@code -Dvecprop.skipZeroMaxShare=X}.
      */
-    private static final double SKIP_MAX_SHARE = maxShare();
+    private static final double SKIP_MAX_SHARE = Tuning.SKIP_ZERO_MAX_SHARE;
     /**
      * Rows of A in a zero-skipping register tile ({@link SkipZeroVectorKernels#k4x2Rows}), whatever the
      * dense tile's MR: a step of k is left out only when all of a tile's rows are zero there, so
@@ -81,7 +82,8 @@ public final class Sgemm {
     /**
      * Whether X's ({@code batch x in}) 4-row tiles keep at most SKIP_MAX_SHARE of their steps,
      * estimated from up to four evenly spaced bands of four rows (the decision only picks the
-     * faster of two exact paths, so a sample does; the full scan of a 64 x 784 batch cost ~8 us).
+     * faster of two exact paths, so a sample does, and a full scan would cost a noticeable share of
+     * the product it decides about).
      */
     private static boolean sparseEnough(float[] x, int off, int batch, int in) {
         if (!SKIP_ZERO_INPUTS || in < SKIP_MIN_INPUTS || batch == 0) {
@@ -98,19 +100,6 @@ public final class Sgemm {
             total += in;
         }
         return kept <= SKIP_MAX_SHARE * total;
-    }
-
-    private static double maxShare() {
-        String v = System.getProperty("vecprop.skipZeroMaxShare", "0.6").trim();
-        try {
-            double d = Double.parseDouble(v);
-            if (d >= 0 && d <= 1) {
-                return d;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through
-        }
-        throw new IllegalArgumentException("vecprop.skipZeroMaxShare must be a number in [0, 1], got '" + v + "'");
     }
 
     /** Per-thread pack buffers and the job descriptor handed to the workers. */
@@ -393,11 +382,11 @@ public final class Sgemm {
                         // Row sweep (rowSweep): one A micro-panel (in L1) against every B panel of the
                         // block, so the C tiles of a band of MR rows are visited left to right, a stream
                         // the hardware prefetchers follow. (A column sweep walks a row-major C at a
-                        // stride of ldc and stalls on every tile once C outgrows L2: 1024^3 ran up to 14%
-                        // slower.) Column sweep otherwise: the B micro-panel stays in L1 while the A block
-                        // streams from L2; taken for a C in panels (the tiles of a panel are contiguous
-                        // down its rows) and for a C small enough to stay in L2. One loop nest serves
-                        // both orders: the tile body stays inline (a call per tile measured 2-6% slower).
+                        // stride of ldc and stalls on every tile once C outgrows L2.) Column sweep
+                        // otherwise: the B micro-panel stays in L1 while the A block streams from L2;
+                        // taken for a C in panels (the tiles of a panel are contiguous down its rows)
+                        // and for a C small enough to stay in L2. One loop nest serves both orders: the
+                        // tile body stays inline (a call per tile was slower).
                         int mTiles = (mc + MR - 1) / MR;
                         int nTiles = (nc + NR - 1) / NR;
                         int outer = rowSweep ? mTiles : nTiles;
@@ -710,8 +699,8 @@ public final class Sgemm {
     /**
      * One full 16-wide B panel from a PANELS_TRANSPOSED B: {@code dst[d + p*16 + jj] = b[src + ((p0+p)/16)*ldb
      * + (p0+p)%16 + jj*16]} for p < kc, jj < 16 (the twin is the generic loop in packB). Each row is 16
-     * loads at a stride of 16 floats, written out unrolled after one bounds check per row: the
-     * loop form ran at ~0.7 ns per element, this at ~0.37 (a 16x16 transpose by 8x8 vector shuffles: ~0.43).
+     * loads at a stride of 16 floats, written out unrolled after one bounds check per row: faster than
+     * the loop form (bounds checks per element) and than a 16x16 transpose by 8x8 vector shuffles.
      */
     private static void gatherTransposed16(float[] b, int src, int ldb, int p0, int kc, float[] dst, int d) {
         for (int p = 0; p < kc; p++) {

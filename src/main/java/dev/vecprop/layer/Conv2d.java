@@ -10,6 +10,7 @@ import dev.vecprop.tensor.ParameterStore;
 import dev.vecprop.concurrent.WorkerPool;
 import dev.vecprop.kernel.ConvColumns;
 import dev.vecprop.kernel.ConvWeightGrad;
+import dev.vecprop.simd.Tuning;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -675,8 +676,8 @@ public final class Conv2d extends AbstractLayer {
         return (long) opg() * h * w <= (long) cpg() * oh * ow;
     }
 
-    /** {@code -Dvecprop.convInputGrad=full|cols} forces one input-gradient method (for benchmarks and tests). */
-    private static final String INPUT_GRAD = System.getProperty("vecprop.convInputGrad", "auto");
+    /** {@code -Dvecprop.convInputGrad=auto|full|cols} ({@link Tuning}) forces one input-gradient method (for benchmarks and tests). */
+    private static final String INPUT_GRAD = Tuning.CONV_INPUT_GRAD;
 
     /** dx[xo..] += scatter of dcols (row stride ld): the adjoint of im2col. */
     private void col2im(float[] dcols, int co, int ld, float[] dx, int xo) {

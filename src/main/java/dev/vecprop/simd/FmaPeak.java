@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The machine's practical fp32 FMA peak from Java: independent {@code fma} chains on the species in
  * use (12 or 16: more than FMA latency x throughput on current x86 and ARM cores, without spilling),
  * each chain accumulating into the FMA's addend as the GEMM micro-kernel does ({@code acc = a.fma(b, acc)};
- * the multiplicand form {@code c = c.fma(m, d)} measured ~30% slower on Zen 3).
+ * the multiplicand form {@code c = c.fma(m, d)} runs slower on some cores and would understate the peak).
  * Every GEMM figure is reported as a fraction of this, measured in the same run.
  */
 public final class FmaPeak {

@@ -1,7 +1,6 @@
 package dev.vecprop.simd;
 
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Register-tile and cache-block sizes of the packed GEMM, chosen once per JVM.
@@ -9,7 +8,8 @@ import java.util.Locale;
  * <p>The micro-kernel keeps an {@code MR x NV} grid of accumulator vectors in registers
  * ({@code NR = NV * lanes} columns). The default depends on the register file: with 32 vector
  * registers (AVX-512, AArch64) a tall tile keeps the FMA units busy; with 16 (AVX2) a 12-accumulator
- * tile spills and collapsed to ~35 GFLOP/s where 4x2 ran ~80, so 16 registers get 4x2.
+ * tile spills its accumulators to memory and loses far more than a smaller tile's extra loads cost,
+ * so 16 registers get 4x2 (8 accumulators).
  * Overrides: {@code -Dvecprop.tile=RxV}, {@code -Dvecprop.kc}, {@code -Dvecprop.mc}, {@code -Dvecprop.nc}.
  *
  * <p>Cache blocks: the {@code MR x KC} A micro-panel and a {@code KC x NR} B micro-panel are meant for
@@ -22,8 +22,7 @@ public final class GemmTiling {
     private GemmTiling() {}
 
     /** Tiles that have a vector micro-kernel. */
-    public static final List<String> VECTOR_TILES =
-            List.of("4x1", "8x1", "4x2", "6x2", "8x2", "12x2", "14x2", "4x3", "8x3", "4x4");
+    public static final List<String> VECTOR_TILES = Tuning.TILES;
 
     /** Rows of the register tile (rows of C per micro-kernel call). */
     public static final int MR;
@@ -41,7 +40,7 @@ public final class GemmTiling {
     public static final String SOURCE;
 
     static {
-        String tile = System.getProperty(Simd.PROP_TILE, "").trim().toLowerCase(Locale.ROOT);
+        String tile = Tuning.TILE;
         int mr;
         int nv;
         String source;
@@ -49,15 +48,11 @@ public final class GemmTiling {
             mr = 4;
             nv = 1;
             source = "scalar";
-        } else if (!tile.isEmpty()) {
-            if (!VECTOR_TILES.contains(tile)) {
-                throw new IllegalArgumentException("-D" + Simd.PROP_TILE + "=" + tile
-                        + ": expected one of " + VECTOR_TILES);
-            }
+        } else if (tile != null) {
             String[] p = tile.split("x");
             mr = Integer.parseInt(p[0]);
             nv = Integer.parseInt(p[1]);
-            source = "-D" + Simd.PROP_TILE;
+            source = "-D" + Tuning.TILE_PROP;
         } else if (Simd.REGISTERS >= 32) {
             mr = 6;
             nv = 2;
@@ -70,34 +65,16 @@ public final class GemmTiling {
         MR = mr;
         NV = nv;
         NR = Simd.ENABLED ? nv * Simd.LANES : 8;
-        // The 4x2 tile of 16-register machines (AVX2) takes K in blocks of up to 800: measured on Zen 3
-        // against 256 and 400 (paired A/B), the MLP forward 64x784.784x256 ran 10-12% faster as one
-        // block than as four, 1024^3 2-4% faster, the training step 3-6%, though a 800 x 16 B
-        // micro-panel (51 KB) no longer fits L1d: fewer passes over C and longer register-tile runs
-        // outweigh streaming it from L2. Other tiles keep 256 (not measured otherwise).
+        // The 4x2 tile of 16-register machines (AVX2) takes K in blocks of up to 800, so that the
+        // MLP's K of 784 is one block, though an 800 x 16 B micro-panel (51 KB) no longer fits L1d:
+        // fewer passes over C and longer register-tile runs outweigh streaming it from L2 (paired A/B
+        // against 256 and 400; figures in docs/history/javadoc-measurements.md). Other tiles keep 256:
+        // the larger block was tried with this tile only.
         int defaultKc = Simd.ENABLED && mr == 4 && nv == 2 && NR == 16 ? 800 : 256;
-        KC = positive("vecprop.kc", defaultKc);
-        int mc = positive("vecprop.mc", 144);
-        MC = Math.max(MR, mc / MR * MR);
-        int nc = positive("vecprop.nc", 4096);
-        NC = Math.max(NR, nc / NR * NR);
+        KC = Tuning.KC > 0 ? Tuning.KC : defaultKc;
+        MC = Math.max(MR, Tuning.MC / MR * MR);
+        NC = Math.max(NR, Tuning.NC / NR * NR);
         SOURCE = source;
-    }
-
-    private static int positive(String prop, int def) {
-        String v = System.getProperty(prop);
-        if (v == null || v.isBlank()) {
-            return def;
-        }
-        try {
-            int x = Integer.parseInt(v.trim());
-            if (x > 0) {
-                return x;
-            }
-        } catch (NumberFormatException ignored) {
-            // fall through
-        }
-        throw new IllegalArgumentException("-D" + prop + "=" + v + ": expected a positive integer");
     }
 
     /** e.g. {@code "6x2 (MR=6, NR=32; default for 32 registers), KC=256 MC=144 NC=4096"}. */

@@ -9,8 +9,8 @@ import java.util.Locale;
  *
  * <p>Decided once, at class initialisation, like Apache Lucene's vectorization provider:
  * <ul>
- *   <li>{@code -Dvecprop.vectorBits=0|128|256|512} picks the width; 0 forces the scalar path;
- *       unset means the platform's preferred width.</li>
+ *   <li>{@code -Dvecprop.vectorBits=0|128|256|512} ({@link Tuning#VECTOR_BITS}) picks the width; 0
+ *       forces the scalar path; unset means the platform's preferred width.</li>
  *   <li>The Vector API is used only when the {@code jdk.incubator.vector} module is in the
  *       module graph (launch with {@code --add-modules jdk.incubator.vector}) and the JIT is C2
  *       (the API is many times slower when only C1 or the interpreter runs it).</li>
@@ -21,11 +21,6 @@ import java.util.Locale;
  */
 public final class Simd {
     private Simd() {}
-
-    /** System property choosing the vector width in bits (0 = scalar). */
-    public static final String PROP_BITS = "vecprop.vectorBits";
-    /** System property overriding the GEMM register tile, e.g. {@code 6x2} (MR rows x NV vectors). */
-    public static final String PROP_TILE = "vecprop.tile";
 
     /** True when kernels use the Vector API. */
     public static final boolean ENABLED;
@@ -43,19 +38,7 @@ public final class Simd {
     static {
         String reason = null;
         int maxBits = 0;
-        String requested = System.getProperty(PROP_BITS, "").trim();
-        int want = -1;
-        if (!requested.isEmpty()) {
-            try {
-                want = Integer.parseInt(requested);
-            } catch (NumberFormatException e) {
-                want = -2;
-            }
-            if (want != 0 && want != 128 && want != 256 && want != 512) {
-                throw new IllegalArgumentException(
-                        "-D" + PROP_BITS + "=" + requested + ": expected 0, 128, 256 or 512");
-            }
-        }
+        int want = Tuning.VECTOR_BITS; // -1: unset
         boolean moduleReadable = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
         if (!moduleReadable) {
             reason = "module jdk.incubator.vector is not in the module graph "
@@ -73,11 +56,11 @@ public final class Simd {
             bits = 0;
         } else if (want == 0) {
             bits = 0;
-            reason = "-D" + PROP_BITS + "=0";
+            reason = "-D" + Tuning.VECTOR_BITS_PROP + "=0";
         } else if (want > 0) {
             if (want > maxBits) {
                 bits = maxBits;
-                log("-D" + PROP_BITS + "=" + want + " exceeds the hardware's " + maxBits
+                log("-D" + Tuning.VECTOR_BITS_PROP + "=" + want + " exceeds the hardware's " + maxBits
                         + "-bit vectors; using " + maxBits);
             } else {
                 bits = want;

@@ -22,12 +22,10 @@ final class ModelCodec {
 
     /** The structure of {@code model}; throws {@link ConfigException} naming the first layer with no {@link LayerConfig}. */
     static String encode(Sequential model) {
-        StringBuilder b = new StringBuilder("{\"input\":[");
-        int[] d = model.inputShape().dims();
-        for (int i = 0; i < d.length; i++) {
-            b.append(i == 0 ? "" : ",").append(d[i]);
+        Json.ArrayWriter input = Json.array();
+        for (int d : model.inputShape().dims()) {
+            input.add(d);
         }
-        b.append("],\"layers\":");
         List<Layer> ls = model.layers();
         List<LayerConfig> cs = new ArrayList<>();
         for (int i = 0; i < ls.size(); i++) {
@@ -38,8 +36,7 @@ final class ModelCodec {
             }
             cs.add(c);
         }
-        list(b, cs);
-        return b.append('}').toString();
+        return Json.object().put("input", input).put("layers", list(cs)).toString();
     }
 
     /** The structure, or null when some layer cannot be described. */
@@ -51,31 +48,29 @@ final class ModelCodec {
         }
     }
 
-    private static void list(StringBuilder b, List<LayerConfig> cs) {
-        b.append('[');
-        for (int i = 0; i < cs.size(); i++) {
-            LayerConfig c = cs.get(i);
-            b.append(i == 0 ? "" : ",").append("{\"type\":").append(Json.quote(c.type())).append(",\"args\":{");
-            int k = 0;
+    /** The configs as JSON; a Float argument is written as the double it widens to, as format 2 always has. */
+    private static Json.ArrayWriter list(List<LayerConfig> cs) {
+        Json.ArrayWriter a = Json.array();
+        for (LayerConfig c : cs) {
+            Json.ObjectWriter args = Json.object();
             for (Map.Entry<String, Object> e : c.args().entrySet()) {
-                b.append(k++ == 0 ? "" : ",").append(Json.quote(e.getKey())).append(':');
-                Object v = e.getValue();
-                if (v instanceof String s) {
-                    b.append(Json.quote(s));
-                } else if (v instanceof Float f) {
-                    b.append(Double.toString(f));
-                } else {
-                    b.append(v);
+                switch (e.getValue()) {
+                    case String v -> args.put(e.getKey(), v);
+                    case Float v -> args.put(e.getKey(), (double) v);
+                    case Double v -> args.put(e.getKey(), v.doubleValue());
+                    case Integer v -> args.put(e.getKey(), v.longValue());
+                    case Long v -> args.put(e.getKey(), v.longValue());
+                    case Boolean v -> args.put(e.getKey(), v.booleanValue());
+                    default -> throw new IllegalStateException("LayerConfig admitted " + e.getValue().getClass());
                 }
             }
-            b.append('}');
+            Json.ObjectWriter o = Json.object().put("type", c.type()).put("args", args);
             if (!c.children().isEmpty()) {
-                b.append(",\"children\":");
-                list(b, c.children());
+                o.put("children", list(c.children()));
             }
-            b.append('}');
+            a.add(o);
         }
-        b.append(']');
+        return a;
     }
 
     /** Builds the model the JSON describes; throws {@link ConfigException} saying what is malformed. */

@@ -29,7 +29,11 @@ class CliTest {
     }
 
     Path data() throws IOException {
-        Path d = Files.createDirectories(dir.resolve("data"));
+        return data("data");
+    }
+
+    Path data(String name) throws IOException {
+        Path d = Files.createDirectories(dir.resolve(name));
         Random r = new Random(3);
         for (String split : new String[]{"train", "t10k"}) {
             int n = split.equals("train") ? 400 : 100;
@@ -55,6 +59,53 @@ class CliTest {
         Run t = run("train", "--help");
         assertThat(t.code()).isZero();
         assertThat(t.out()).contains("--batch").contains("--binary").contains("--resume");
+    }
+
+    @Test
+    void infoListsEverySwitchWithItsValueAndDefault() {
+        String out = run("info").out();
+        for (String name : java.util.List.of("vectorBits", "tile", "kc", "mc", "nc", "packA", "gemmDirectA",
+                "rowSweepMinC", "skipZeroInputs", "skipZeroMaxShare", "convInputGrad")) {
+            assertThat(out).containsPattern("\\n  -Dvecprop\\." + name + " +\\S+ +default ");
+        }
+    }
+
+    @Test
+    void aBadSwitchStopsTheCommandAtStartUpWithOneLine() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Dvecprop.convInputGrad=fulll",
+                "-cp", System.getProperty("java.class.path"), "dev.vecprop.cli.Main", "info")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).isEqualTo(2);
+        // the JVM's own "WARNING: Using incubator modules" line aside, one line
+        assertThat(err.lines().filter(l -> !l.startsWith("WARNING: Using incubator modules")))
+                .containsExactly("vecprop: -Dvecprop.convInputGrad=fulll: expected one of auto, full, cols");
+    }
+
+    @Test
+    void jsonOutputEscapesEveryStringAndParses() throws IOException {
+        Path d = data("da\"ta\\ é\t");
+        Path model = dir.resolve("m.safetensors");
+        Run t = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--threads", "1",
+                "--save", model.toString(), "--json", "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        java.util.Map<?, ?> train = (java.util.Map<?, ?>) dev.vecprop.io.Json.parse(t.out().strip());
+        assertThat(train.get("dataset")).isEqualTo(d.toString());
+        assertThat(train.get("epochs")).isEqualTo(1L);
+        assertThat(train.get("epoch_test_accuracy")).asList().hasSize(1);
+        Run e = run("eval", "--model", model.toString(), "--data", d.toString(), "--json", "--attack", "fgsm", "--eps", "0.1");
+        assertThat(e.code()).as(e.err()).isZero();
+        java.util.Map<?, ?> eval = (java.util.Map<?, ?>) dev.vecprop.io.Json.parse(e.out().strip());
+        assertThat(new java.util.ArrayList<Object>(eval.keySet())).containsExactly("test_accuracy", "test_loss", "top3_accuracy", "macro_f1", "samples",
+                "threads", "robust_accuracy", "attack");
+        assertThat(eval.get("attack")).isEqualTo("FGSM(eps=0.1)");
+        Run p = run("predict", "--model", model.toString(), "--images", d.resolve("t10k-images-idx3-ubyte").toString(),
+                "--index", "3", "--top", "2", "--json");
+        assertThat(p.code()).as(p.err()).isZero();
+        java.util.Map<?, ?> pred = (java.util.Map<?, ?>) dev.vecprop.io.Json.parse(p.out().strip());
+        assertThat(pred.get("index")).isEqualTo(3L);
+        assertThat(pred.get("top")).asList().hasSize(2);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.vecprop.kernel;
 import dev.vecprop.concurrent.WorkerPool;
 import dev.vecprop.simd.GemmTiling;
 import dev.vecprop.simd.Simd;
+import dev.vecprop.simd.Tuning;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,9 +222,8 @@ class SgemmTest {
         // Visible in the Surefire output of every width execution.
         System.out.println("SgemmTest at vector " + Simd.describe() + ", tile " + GemmTiling.describe());
         assertThat(GemmTiling.NR).isEqualTo(Simd.ENABLED ? GemmTiling.NV * Simd.LANES : 8);
-        String bits = System.getProperty(Simd.PROP_BITS);
-        if (bits != null && !bits.isBlank()) {
-            int want = Integer.parseInt(bits.trim());
+        int want = Tuning.VECTOR_BITS;
+        if (want >= 0) {
             assertThat(Simd.VECTOR_BITS).isEqualTo(Math.min(want, Math.max(Simd.MAX_BITS, 0)));
         }
     }
