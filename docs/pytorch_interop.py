@@ -9,7 +9,10 @@
    file must print the same accuracy.
 
 The safetensors format is read and written here with json + numpy (no safetensors package needed).
-Usage: docs/pytorch_interop.py VECPROP_CKPT OUT_TORCH_CKPT [--data data/mnist]
+It reads MNIST with the anchors' pytorch/common.py.
+Usage: docs/pytorch_interop.py VECPROP_CKPT OUT_TORCH_CKPT [--data data/mnist] [--anchors DIR]
+  --anchors DIR: the anchors' folder (default: $VECPROP_ANCHORS, else ../shared/anchors relative to
+  the repository root; a relative DIR is relative to the current folder)
 """
 import argparse
 import json
@@ -17,7 +20,18 @@ import os
 import struct
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "shared", "anchors", "pytorch"))
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+p = argparse.ArgumentParser()
+p.add_argument("vecprop_ckpt")
+p.add_argument("torch_out")
+p.add_argument("--data", default="data/mnist")
+p.add_argument("--anchors", default=os.environ.get("VECPROP_ANCHORS") or os.path.join(REPO, "..", "shared", "anchors"),
+               help="the anchors' folder (default: $VECPROP_ANCHORS, else ../shared/anchors from the repository root)")
+args = p.parse_args()
+anchor_dir = os.path.join(os.path.abspath(args.anchors), "pytorch")
+if not os.path.isfile(os.path.join(anchor_dir, "common.py")):
+    sys.exit(f"docs/pytorch_interop.py: no {anchor_dir}/common.py (pass --anchors DIR or set VECPROP_ANCHORS)")
+sys.path.insert(0, anchor_dir)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
@@ -63,11 +77,6 @@ def accuracy(model, x, y):
         return (model(x).argmax(1) == y).float().mean().item()
 
 
-p = argparse.ArgumentParser()
-p.add_argument("vecprop_ckpt")
-p.add_argument("torch_out")
-p.add_argument("--data", default="data/mnist")
-args = p.parse_args()
 torch.manual_seed(0)
 xtr, ytr, xte, yte = (torch.from_numpy(a) for a in load_mnist_like(args.data))
 
