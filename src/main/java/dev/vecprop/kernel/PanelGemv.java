@@ -1,10 +1,7 @@
 package dev.vecprop.kernel;
 
-import dev.vecprop.simd.FloatSpecies;
 import dev.vecprop.simd.GemmTiling;
 import dev.vecprop.simd.Simd;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One row times a weight matrix in {@link Panels}: {@code y[0..out) = ep(x[0..in) . W^T)}, the
@@ -17,24 +14,15 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every output is the GEMM's to the bit (up to the sign of a zero): the same K blocks
  * ({@code kcStep} from {@link GemmTiling#KC}), within a block one fused multiply-add chain per
  * output in increasing k from zero, blocks merged by addition in order, the epilogue last.
- * {@link #scalar} is the plain twin and the reference of the tests.
+ * {@link PanelGemvVector} is the Vector API kernel, {@link #scalar} its plain twin and the reference of the tests.
  */
 public final class PanelGemv {
-    private static final VectorSpecies<Float> S = FloatSpecies.SPECIES;
-    private static final int L = S.length();
     private static final int NR = GemmTiling.NR;
     private static final int KC = GemmTiling.KC;
-    private static final boolean VECTOR = Simd.ENABLED && NR == 2 * L;
+    /** The vector kernel exists for panels of two vectors; it lives in its own class so that the scalar path never loads the Vector API. */
+    private static final boolean VECTOR = Simd.ENABLED && NR == 2 * Simd.LANES;
 
     private PanelGemv() {}
-
-    /** Per-thread scratch: the kept input indices of a block, and one panel's outputs for a ragged edge. */
-    private static final class Scratch {
-        int[] keep = new int[0];
-        final float[] tile = new float[NR];
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
      * {@code y[yOff..yOff+out) = ep(x[xOff..xOff+in) . W^T)}, W^T ({@code in x out}) in panels at
@@ -53,7 +41,7 @@ public final class PanelGemv {
      */
     static void run(int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, Epilogue ep) {
         if (VECTOR) {
-            vector(in, out, x, xOff, w, wOff, y, yOff, ep);
+            PanelGemvVector.run(in, out, x, xOff, w, wOff, y, yOff, ep);
         } else {
             scalar(in, out, x, xOff, w, wOff, y, yOff, ep);
         }
@@ -65,106 +53,7 @@ public final class PanelGemv {
         return (in + kBlocks - 1) / kBlocks;
     }
 
-    /** Indices {@code k} in {@code [k0, k1)} with {@code x[xOff + k] != 0}, into {@code keep}; their count. */
-    private static int kept(float[] x, int xOff, int k0, int k1, int[] keep) {
-        int n = 0;
-        for (int k = k0; k < k1; k++) {
-            keep[n] = k;
-            n += x[xOff + k] != 0f ? 1 : 0; // branch-free compaction: blank pixels are not predictable
-        }
-        return n;
-    }
-
-    static void vector(int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, Epilogue ep) {
-        Scratch s = SCRATCH.get();
-        if (s.keep.length < in) {
-            s.keep = new int[in];
-        }
-        int[] keep = s.keep;
-        int ldw = Panels.stride(in);
-        int panels = (out + NR - 1) / NR;
-        int step = kcStep(in);
-        for (int pc = 0; pc < in; pc += step) {
-            int n = kept(x, xOff, pc, Math.min(in, pc + step), keep);
-            boolean first = pc == 0;
-            int p = 0;
-            for (; p + 4 <= panels; p += 4) {
-                four(x, xOff, keep, n, w, wOff + p * ldw, ldw, y, yOff, p, out, first, s.tile);
-            }
-            for (; p < panels; p++) {
-                one(x, xOff, keep, n, w, wOff + p * ldw, y, yOff, p, out, first, s.tile);
-            }
-        }
-        if (ep.kind != Epilogue.Kind.NONE) {
-            SgemmVectorKernels.epilogue(ep, y, yOff, out, 0, 0, 1, out);
-        }
-    }
-
-    /**
-     * Panels {@code p..p+3} (at {@code base}, {@code ldw} apart) over the kept inputs of one K block.
-     * A method of its own, with no vector crossing its boundary, so C2 keeps every vector in a register.
-     */
-    private static void four(float[] x, int xOff, int[] keep, int n, float[] w, int base, int ldw,
-                             float[] y, int yOff, int p, int out, boolean first, float[] tile) {
-        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
-        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
-        FloatVector d0 = FloatVector.zero(S), d1 = FloatVector.zero(S);
-        for (int i = 0; i < n; i++) {
-            int k = keep[i];
-            FloatVector xk = FloatVector.broadcast(S, x[xOff + k]);
-            int o = base + k * NR;
-            a0 = xk.fma(FloatVector.fromArray(S, w, o), a0);
-            a1 = xk.fma(FloatVector.fromArray(S, w, o + L), a1);
-            b0 = xk.fma(FloatVector.fromArray(S, w, o + ldw), b0);
-            b1 = xk.fma(FloatVector.fromArray(S, w, o + ldw + L), b1);
-            c0 = xk.fma(FloatVector.fromArray(S, w, o + 2 * ldw), c0);
-            c1 = xk.fma(FloatVector.fromArray(S, w, o + 2 * ldw + L), c1);
-            d0 = xk.fma(FloatVector.fromArray(S, w, o + 3 * ldw), d0);
-            d1 = xk.fma(FloatVector.fromArray(S, w, o + 3 * ldw + L), d1);
-        }
-        put(a0, a1, p, out, y, yOff, first, tile);
-        put(b0, b1, p + 1, out, y, yOff, first, tile);
-        put(c0, c1, p + 2, out, y, yOff, first, tile);
-        put(d0, d1, p + 3, out, y, yOff, first, tile);
-    }
-
-    /** Panel {@code p} (at {@code base}) alone over the kept inputs of one K block. */
-    private static void one(float[] x, int xOff, int[] keep, int n, float[] w, int base,
-                            float[] y, int yOff, int p, int out, boolean first, float[] tile) {
-        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-        for (int i = 0; i < n; i++) {
-            int k = keep[i];
-            FloatVector xk = FloatVector.broadcast(S, x[xOff + k]);
-            int o = base + k * NR;
-            a0 = xk.fma(FloatVector.fromArray(S, w, o), a0);
-            a1 = xk.fma(FloatVector.fromArray(S, w, o + L), a1);
-        }
-        put(a0, a1, p, out, y, yOff, first, tile);
-    }
-
-    /** Panel {@code p}'s two accumulators into {@code y}: stored for the first K block, else added. */
-    private static void put(FloatVector v0, FloatVector v1, int p, int out, float[] y, int yOff, boolean first,
-                            float[] tile) {
-        int j = p * NR;
-        if (j + NR <= out) {
-            int o = yOff + j;
-            if (!first) {
-                v0 = v0.add(FloatVector.fromArray(S, y, o));
-                v1 = v1.add(FloatVector.fromArray(S, y, o + L));
-            }
-            v0.intoArray(y, o);
-            v1.intoArray(y, o + L);
-        } else { // the ragged last panel: its padding lanes are not outputs
-            v0.intoArray(tile, 0);
-            v1.intoArray(tile, L);
-            for (int t = 0; j + t < out; t++) {
-                y[yOff + j + t] = first ? tile[t] : tile[t] + y[yOff + j + t];
-            }
-        }
-    }
-
-    /** The scalar twin of {@link #vector}: the same blocks, chains and merges, one output at a time. */
+    /** The scalar twin of {@link PanelGemvVector#run}: the same blocks, chains and merges, one output at a time. */
     static void scalar(int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, Epilogue ep) {
         int ldw = Panels.stride(in);
         int step = kcStep(in);

@@ -83,6 +83,46 @@ class CliTest {
                 .containsExactly("vecprop: -Dvecprop.convInputGrad=fulll: expected one of auto, full, cols");
     }
 
+    /** Runs the CLI in a JVM launched without {@code --add-modules jdk.incubator.vector}. */
+    static String[] withoutVectorModule(String... args) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-cp",
+                System.getProperty("java.class.path"), "dev.vecprop.cli.Main"));
+        cmd.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new String[] {Integer.toString(p.waitFor()), out, err};
+    }
+
+    /**
+     * The README's promise: without the incubator module every command still works, on the scalar
+     * kernels, after one warning line; training, evaluation and serving give the results they give
+     * on the scalar path in this JVM.
+     */
+    @Test
+    void withoutTheVectorModuleTrainEvalAndPredictRunOnTheScalarKernels() throws Exception {
+        Path d = data();
+        Path model = dir.resolve("scalar.safetensors");
+        String[] t = withoutVectorModule("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "2",
+                "--threads", "2", "--save", model.toString(), "--json", "--no-progress");
+        assertThat(t[0]).as(t[2]).isEqualTo("0");
+        assertThat(t[2]).contains("vecprop uses its scalar kernels: module jdk.incubator.vector is not in the module graph");
+        assertThat(t[1]).contains("\"vector_bits\":0");
+        String[] e = withoutVectorModule("eval", "--model", model.toString(), "--data", d.toString(), "--json");
+        assertThat(e[0]).as(e[2]).isEqualTo("0");
+        String[] p = withoutVectorModule("predict", "--model", model.toString(), "--images",
+                d.resolve("t10k-images-idx3-ubyte").toString(), "--index", "0,1,2", "--json");
+        assertThat(p[0]).as(p[2]).isEqualTo("0");
+        assertThat(p[1].lines()).hasSize(3);
+        // the same file served in this JVM (vectors, if the machine has them) predicts the same classes
+        Run here = run("predict", "--model", model.toString(), "--images", d.resolve("t10k-images-idx3-ubyte").toString(),
+                "--index", "0,1,2", "--json");
+        java.util.List<String> a = p[1].lines().map(l -> String.valueOf(((java.util.Map<?, ?>) dev.vecprop.io.Json.parse(l)).get("label"))).toList();
+        java.util.List<String> b = here.out().lines().map(l -> String.valueOf(((java.util.Map<?, ?>) dev.vecprop.io.Json.parse(l)).get("label"))).toList();
+        assertThat(a).isEqualTo(b);
+    }
+
     @Test
     void jsonOutputEscapesEveryStringAndParses() throws IOException {
         Path d = data("da\"ta\\ é\t");

@@ -68,17 +68,17 @@ class PanelGemvTest {
             Sgemm.sgemm(2, out, in, x, 3, in, Layout.ROW_MAJOR, w, 5, Panels.stride(in), Layout.PANELS,
                     0f, two, 0, out, Layout.ROW_MAJOR, ep.kind == Epilogue.Kind.ROW_BIAS_RELU ? Epilogue.NONE : ep, null);
             for (int variant = 0; variant < 3; variant++) {
+                if (variant == 0 && !(dev.vecprop.simd.Simd.ENABLED && Panels.width() == 2 * dev.vecprop.simd.Simd.LANES)) {
+                    continue; // no vector kernel for this register file
+                }
                 float[] y = new float[4 + out + 3];
                 Arrays.fill(y, Float.NaN); // written, never read
                 y[0] = y[1] = y[2] = y[3] = 7f;
                 y[4 + out] = y[5 + out] = y[6 + out] = 9f;
                 switch (variant) {
-                    case 0 -> PanelGemv.vector(in, out, x, 3, w, 5, y, 4, ep);
+                    case 0 -> PanelGemvVector.run(in, out, x, 3, w, 5, y, 4, ep);
                     case 1 -> PanelGemv.scalar(in, out, x, 3, w, 5, y, 4, ep);
                     default -> Sgemm.forwardPacked(1, in, out, x, 3, w, 5, y, 4, ep, null);
-                }
-                if (variant == 0 && !dev.vecprop.simd.Simd.ENABLED) {
-                    continue; // no vector path to compare
                 }
                 for (int j = 0; j < out; j++) {
                     assertThat(same(y[4 + j], gemm[j]))

@@ -1,0 +1,123 @@
+package dev.vecprop.kernel;
+
+import dev.vecprop.simd.FloatSpecies;
+import dev.vecprop.simd.GemmTiling;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/** The Vector API kernel of {@link PanelGemv}: four panels at a time, eight accumulator chains. */
+final class PanelGemvVector {
+    private static final VectorSpecies<Float> S = FloatSpecies.SPECIES;
+    private static final int L = S.length();
+    private static final int NR = GemmTiling.NR;
+
+    private PanelGemvVector() {}
+
+    /** Per-thread scratch: the kept input indices of a block, and one panel's outputs for a ragged edge. */
+    private static final class Scratch {
+        int[] keep = new int[0];
+        final float[] tile = new float[NR];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Indices {@code k} in {@code [k0, k1)} with {@code x[xOff + k] != 0}, into {@code keep}; their count. */
+    private static int kept(float[] x, int xOff, int k0, int k1, int[] keep) {
+        int n = 0;
+        for (int k = k0; k < k1; k++) {
+            keep[n] = k;
+            n += x[xOff + k] != 0f ? 1 : 0; // branch-free compaction: blank pixels are not predictable
+        }
+        return n;
+    }
+
+    static void run(int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, Epilogue ep) {
+        Scratch s = SCRATCH.get();
+        if (s.keep.length < in) {
+            s.keep = new int[in];
+        }
+        int[] keep = s.keep;
+        int ldw = Panels.stride(in);
+        int panels = (out + NR - 1) / NR;
+        int step = PanelGemv.kcStep(in);
+        for (int pc = 0; pc < in; pc += step) {
+            int n = kept(x, xOff, pc, Math.min(in, pc + step), keep);
+            boolean first = pc == 0;
+            int p = 0;
+            for (; p + 4 <= panels; p += 4) {
+                four(x, xOff, keep, n, w, wOff + p * ldw, ldw, y, yOff, p, out, first, s.tile);
+            }
+            for (; p < panels; p++) {
+                one(x, xOff, keep, n, w, wOff + p * ldw, y, yOff, p, out, first, s.tile);
+            }
+        }
+        if (ep.kind != Epilogue.Kind.NONE) {
+            SgemmVectorKernels.epilogue(ep, y, yOff, out, 0, 0, 1, out);
+        }
+    }
+
+    /**
+     * Panels {@code p..p+3} (at {@code base}, {@code ldw} apart) over the kept inputs of one K block.
+     * A method of its own, with no vector crossing its boundary, so C2 keeps every vector in a register.
+     */
+    private static void four(float[] x, int xOff, int[] keep, int n, float[] w, int base, int ldw,
+                             float[] y, int yOff, int p, int out, boolean first, float[] tile) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+        FloatVector d0 = FloatVector.zero(S), d1 = FloatVector.zero(S);
+        for (int i = 0; i < n; i++) {
+            int k = keep[i];
+            FloatVector xk = FloatVector.broadcast(S, x[xOff + k]);
+            int o = base + k * NR;
+            a0 = xk.fma(FloatVector.fromArray(S, w, o), a0);
+            a1 = xk.fma(FloatVector.fromArray(S, w, o + L), a1);
+            b0 = xk.fma(FloatVector.fromArray(S, w, o + ldw), b0);
+            b1 = xk.fma(FloatVector.fromArray(S, w, o + ldw + L), b1);
+            c0 = xk.fma(FloatVector.fromArray(S, w, o + 2 * ldw), c0);
+            c1 = xk.fma(FloatVector.fromArray(S, w, o + 2 * ldw + L), c1);
+            d0 = xk.fma(FloatVector.fromArray(S, w, o + 3 * ldw), d0);
+            d1 = xk.fma(FloatVector.fromArray(S, w, o + 3 * ldw + L), d1);
+        }
+        put(a0, a1, p, out, y, yOff, first, tile);
+        put(b0, b1, p + 1, out, y, yOff, first, tile);
+        put(c0, c1, p + 2, out, y, yOff, first, tile);
+        put(d0, d1, p + 3, out, y, yOff, first, tile);
+    }
+
+    /** Panel {@code p} (at {@code base}) alone over the kept inputs of one K block. */
+    private static void one(float[] x, int xOff, int[] keep, int n, float[] w, int base,
+                            float[] y, int yOff, int p, int out, boolean first, float[] tile) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        for (int i = 0; i < n; i++) {
+            int k = keep[i];
+            FloatVector xk = FloatVector.broadcast(S, x[xOff + k]);
+            int o = base + k * NR;
+            a0 = xk.fma(FloatVector.fromArray(S, w, o), a0);
+            a1 = xk.fma(FloatVector.fromArray(S, w, o + L), a1);
+        }
+        put(a0, a1, p, out, y, yOff, first, tile);
+    }
+
+    /** Panel {@code p}'s two accumulators into {@code y}: stored for the first K block, else added. */
+    private static void put(FloatVector v0, FloatVector v1, int p, int out, float[] y, int yOff, boolean first,
+                            float[] tile) {
+        int j = p * NR;
+        if (j + NR <= out) {
+            int o = yOff + j;
+            if (!first) {
+                v0 = v0.add(FloatVector.fromArray(S, y, o));
+                v1 = v1.add(FloatVector.fromArray(S, y, o + L));
+            }
+            v0.intoArray(y, o);
+            v1.intoArray(y, o + L);
+        } else { // the ragged last panel: its padding lanes are not outputs
+            v0.intoArray(tile, 0);
+            v1.intoArray(tile, L);
+            for (int t = 0; j + t < out; t++) {
+                y[yOff + j + t] = first ? tile[t] : tile[t] + y[yOff + j + t];
+            }
+        }
+    }
+
+}
