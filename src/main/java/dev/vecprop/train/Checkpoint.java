@@ -358,19 +358,40 @@ public final class Checkpoint {
         if (!m.containsKey("vecprop.epoch")) {
             return null;
         }
+        int epoch = (int) stateNumber(file, m, "vecprop.epoch", Integer.MAX_VALUE);
+        long stepInEpoch = stateNumber(file, m, "vecprop.step_in_epoch", Long.MAX_VALUE);
+        long globalStep = stateNumber(file, m, "vecprop.global_step", Long.MAX_VALUE);
+        String seed = m.get("vecprop.seed");
+        long parsedSeed;
         try {
-            TrainState s = new TrainState(Integer.parseInt(m.get("vecprop.epoch")),
-                    Long.parseLong(m.get("vecprop.step_in_epoch")), Long.parseLong(m.get("vecprop.global_step")),
-                    Long.parseLong(m.get("vecprop.seed")), java.util.Objects.requireNonNull(m.get("vecprop.optimizer")),
-                    m.get("vecprop.fit"));
-            if (s.epoch() < 0 || s.stepInEpoch() < 0 || s.globalStep() < 0) {
-                throw new dev.vecprop.ConfigException("negative position");
-            }
-            return s;
-        } catch (RuntimeException e) {
-            throw new CheckpointException(file, "malformed training state in __metadata__ ("
-                    + Json.printable(e.getMessage()) + ")");
+            parsedSeed = Long.parseLong(seed == null ? "" : seed);
+        } catch (NumberFormatException e) {
+            throw new CheckpointException(file, "training state: vecprop.seed is " + (seed == null ? "missing"
+                    : "not an integer: " + Json.printable(seed)));
         }
+        String optimizer = m.get("vecprop.optimizer");
+        if (optimizer == null || optimizer.isBlank()) {
+            throw new CheckpointException(file, "training state: vecprop.optimizer is missing (which optimizer made the moments?)");
+        }
+        return new TrainState(epoch, stepInEpoch, globalStep, parsedSeed, optimizer, m.get("vecprop.fit"));
+    }
+
+    /** A training-state counter: present, an integer, in [0, max]; else a one-line error naming it. */
+    private static long stateNumber(Path file, Map<String, String> m, String key, long max) {
+        String v = m.get(key);
+        if (v == null) {
+            throw new CheckpointException(file, "training state: " + key + " is missing");
+        }
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new CheckpointException(file, "training state: " + key + " is not an integer: " + Json.printable(v));
+        }
+        if (n < 0 || n > max) {
+            throw new CheckpointException(file, "training state: " + key + " is " + n + ", expected 0.." + max);
+        }
+        return n;
     }
 
     /** Where two fit signatures ({@code key=value; ...}) differ, as "key=a (this fit: key=b)". */
@@ -405,6 +426,9 @@ public final class Checkpoint {
             n = Long.parseLong(steps);
         } catch (NumberFormatException e) {
             throw new CheckpointException(file, "vecprop.optim.steps is not an integer: " + Json.printable(steps));
+        }
+        if (n < 0) {
+            throw new CheckpointException(file, "vecprop.optim.steps is " + n + ", expected a count of optimizer steps >= 0");
         }
         boolean format1 = !m.containsKey("vecprop.format");
         for (Map.Entry<String, float[]> s : opt.stateArrays().entrySet()) {

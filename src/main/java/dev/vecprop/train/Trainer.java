@@ -244,7 +244,26 @@ public final class Trainer {
                 throw new ConfigException(resumeFrom + ": was trained with " + Checkpoint.difference(st.fit(), signature())
                         + "; resuming must keep the settings that shape the schedule and the batches");
             }
+            if (st.seed() != seed) {
+                throw new ConfigException(resumeFrom + ": was trained with seed " + st.seed() + ", this fit uses seed " + seed
+                        + " (the seed orders the batches and draws the validation split: resume with the same seed)");
+            }
+            Normalization saved = Checkpoint.normalization(resumeFrom, c);
+            if (c.metadata().containsKey("vecprop.input_std") && !saved.equals(norm)) {
+                throw new ConfigException(resumeFrom + ": was trained on inputs normalised as (x - " + saved.mean() + ") / "
+                        + saved.std() + ", this fit's data gives (x - " + norm.mean() + ") / " + norm.std()
+                        + "; resume with the same normalisation");
+            }
+            if (st.epoch() > epochs || st.stepInEpoch() >= stepsPerEpoch || st.epoch() == epochs && st.stepInEpoch() > 0) {
+                throw new dev.vecprop.io.CheckpointException(resumeFrom, "training state epoch " + st.epoch() + ", step "
+                        + st.stepInEpoch() + " of the epoch does not fit this fit's " + epochs + " epochs of "
+                        + stepsPerEpoch + " steps");
+            }
             Checkpoint.restoreOptimizer(resumeFrom, c, model, opt);
+            if (opt.steps() > st.globalStep()) {
+                throw new dev.vecprop.io.CheckpointException(resumeFrom, "vecprop.optim.steps " + opt.steps()
+                        + " exceeds the global step " + st.globalStep());
+            }
             runSeed = st.seed();
             startEpoch = st.epoch();
             startStepInEpoch = st.stepInEpoch();

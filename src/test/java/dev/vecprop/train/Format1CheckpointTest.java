@@ -148,7 +148,8 @@ class Format1CheckpointTest {
         }
         Sequential model = new Sequential(Shape.of(784), new Linear(784, 12), new ReLU(), new Linear(12, 10));
         FitResult r = Trainer.builder().epochs(2).batchSize(64).threads(1).optimizer(Adam.options())
-                .resumeFrom(f).build().fit(model, ArrayDataSource.labeled(x, Shape.of(784), y, 10));
+                .resumeFrom(f).build().fit(model, ArrayDataSource.labeled(x, Shape.of(784), y, 10)
+                        .withNormalization(new Normalization(0f, 0.30810782f)));
         assertThat(r.epochs()).hasSize(1);
         assertThat(r.last().epoch()).isEqualTo(1);
         assertThat(r.globalSteps()).isEqualTo(938 + 2);

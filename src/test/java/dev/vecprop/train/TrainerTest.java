@@ -97,6 +97,41 @@ class TrainerTest {
         Checkpoint.save(weights, mlp(0));
         assertThatThrownBy(() -> builder().resumeFrom(weights).build().fit(mlp(0), train))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("has no training state");
+        assertThatThrownBy(() -> builder().seed(4).resumeFrom(ck).build().fit(mlp(0), train))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("was trained with seed 0, this fit uses seed 4");
+        train.normalize(0.1f, 0.5f);
+        assertThatThrownBy(() -> builder().resumeFrom(ck).build().fit(mlp(0), train))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("normalised as");
+    }
+
+    /** Training-state values a fit cannot have are the file's fault, named, before any step. */
+    @Test
+    void resumeRejectsATrainingStateOutOfRange() {
+        Path ck = dir.resolve("ck.safetensors");
+        builder().checkpoint(ck, 0).maxSteps(5).build().fit(mlp(0), train);
+        Safetensors.Contents c = Checkpoint.read(ck);
+        String[][] cases = {
+            {"vecprop.step_in_epoch", "1000000", "does not fit this fit's 3 epochs of 19 steps"},
+            {"vecprop.epoch", "50", "does not fit this fit's 3 epochs"},
+            {"vecprop.optim.steps", "-3", "vecprop.optim.steps is -3"},
+            {"vecprop.optim.steps", "900", "exceeds the global step 5"},
+            {"vecprop.global_step", "-1", "vecprop.global_step is -1, expected 0.."},
+            {"vecprop.epoch", "one", "vecprop.epoch is not an integer"},
+            {"vecprop.optimizer", null, "vecprop.optimizer is missing"},
+            {"vecprop.seed", null, "vecprop.seed is missing"},
+        };
+        for (String[] k : cases) {
+            java.util.Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+            if (k[1] == null) {
+                meta.remove(k[0]);
+            } else {
+                meta.put(k[0], k[1]);
+            }
+            Path bad = dir.resolve("bad.safetensors");
+            Safetensors.write(bad, c.tensors(), meta);
+            assertThatThrownBy(() -> builder().resumeFrom(bad).build().fit(mlp(0), train)).as(k[0] + "=" + k[1])
+                    .isInstanceOf(CheckpointException.class).hasMessageContaining(k[2]).hasMessageContaining("bad.safetensors");
+        }
     }
 
     @Test
