@@ -153,6 +153,9 @@ public final class GradCheck {
      * @return the report: the input's result, then one per parameter
      */
     public static GradCheckReport checkLayer(Layer layer, Shape input, Options o) {
+        dev.vecprop.internal.Require.notNull(layer, "checkLayer: the layer");
+        dev.vecprop.internal.Require.notNull(input, "checkLayer: the input shape");
+        dev.vecprop.internal.Require.notNull(o, "checkLayer: the options (Options.defaults())");
         Sequential m = new Sequential(input, layer);
         return check(layer.describe() + " on " + input + (o.training() ? " [train]" : " [eval]"), m, o);
     }
@@ -166,6 +169,8 @@ public final class GradCheck {
      * @return the report: the input's result, then one per parameter
      */
     public static GradCheckReport checkModel(Sequential model, Options o) {
+        dev.vecprop.internal.Require.notNull(model, "checkModel: the model");
+        dev.vecprop.internal.Require.notNull(o, "checkModel: the options (Options.defaults())");
         return check("model " + model.layers() + (o.training() ? " [train]" : " [eval]"), model, o);
     }
 
@@ -244,6 +249,14 @@ public final class GradCheck {
      * @return the report, with one result named {@code loss input}
      */
     public static GradCheckReport checkLoss(Loss loss, float[] x, int batch, int features, Targets t, Options o) {
+        dev.vecprop.internal.Require.notNull(loss, "checkLoss: the loss");
+        dev.vecprop.internal.Require.notNull(x, "checkLoss: the input");
+        dev.vecprop.internal.Require.notNull(t, "checkLoss: the targets");
+        dev.vecprop.internal.Require.notNull(o, "checkLoss: the options (Options.defaults())");
+        if (batch < 1 || features < 1 || (long) batch * features > x.length) {
+            throw new dev.vecprop.ConfigException("checkLoss: " + batch + " samples of " + features
+                    + " values need batch, features >= 1 and an input of at least batch * features values, got " + x.length);
+        }
         Random rnd = new Random(o.seed());
         float[] dx = new float[batch * features];
         loss.compute(x, 0, batch, features, t, dx, 0);

@@ -185,8 +185,29 @@ public final class ArrayDataSource implements DataSource {
     @Override
     public void gather(int[] order, int from, int count, float[] xs, int xo, int[] ys, int lo, float[] ts, int to) {
         int f = shape.size();
+        int n = size();
+        if (count < 0 || from < 0 || from + (long) count > (order == null ? n : order.length)) {
+            throw new dev.vecprop.layer.ShapeException(name() + ": gather " + count + " samples from position " + from
+                    + " of " + (order == null ? n + " samples" : "an order of " + order.length));
+        }
+        if (xs == null || xo < 0 || xo + (long) count * f > xs.length) {
+            throw new dev.vecprop.layer.ShapeException(name() + ": " + count + " samples of " + f + " values from offset "
+                    + xo + " do not fit " + (xs == null ? "a null array" : "an array of " + xs.length));
+        }
+        if (labels != null && ys != null && (lo < 0 || lo + (long) count > ys.length)) {
+            throw new dev.vecprop.layer.ShapeException(name() + ": " + count + " labels from offset " + lo
+                    + " do not fit an array of " + ys.length);
+        }
+        if (targets != null && ts != null && (to < 0 || to + (long) count * targetSize > ts.length)) {
+            throw new dev.vecprop.layer.ShapeException(name() + ": " + count + " targets of " + targetSize
+                    + " values from offset " + to + " do not fit an array of " + ts.length);
+        }
         for (int k = 0; k < count; k++) {
             int i = order == null ? from + k : order[from + k];
+            if (i < 0 || i >= n) {
+                throw new dev.vecprop.layer.ShapeException(name() + ": order[" + (from + k) + "] = " + i
+                        + " is not a sample index 0.." + (n - 1));
+            }
             System.arraycopy(x, i * f, xs, xo + k * f, f);
             if (labels != null && ys != null) {
                 ys[lo + k] = labels[i];

@@ -391,6 +391,9 @@ public final class Safetensors {
      * @throws CheckpointWriteException if the file cannot be written
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
+        dev.vecprop.internal.Require.notNull(file, "Safetensors.write: the file");
+        dev.vecprop.internal.Require.notNull(tensors, "Safetensors.write: the tensors");
+        dev.vecprop.internal.Require.notNull(metadata, "Safetensors.write: the metadata (Map.of() for none)");
         Json.ObjectWriter h = Json.object();
         if (!metadata.isEmpty()) {
             Json.ObjectWriter m = Json.object();

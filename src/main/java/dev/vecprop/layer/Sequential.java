@@ -31,7 +31,7 @@ public final class Sequential {
      * @throws ShapeException if there are no layers, a layer is null or repeated, or the layers do not fit
      */
     public Sequential(Shape input, Layer... layers) {
-        this(input, List.of(layers));
+        this(input, layers == null ? null : java.util.Arrays.asList(layers));
     }
 
     /**
@@ -44,6 +44,10 @@ public final class Sequential {
      *                        another model, or the layers do not fit (the message names them)
      */
     public Sequential(Shape input, List<Layer> layers) {
+        if (input == null || layers == null) {
+            throw new ShapeException("Sequential needs an input shape and a list of layers, got "
+                    + (input == null ? "no input shape" : "no layers"));
+        }
         this.chain = new Chain(input, layers, "");
         chain.profiled(true);
         Map<String, ParamSpec> specs = chain.specs("");

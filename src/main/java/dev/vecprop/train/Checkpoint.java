@@ -95,6 +95,10 @@ public final class Checkpoint {
      * @throws CheckpointException if a layer cannot be described or the file cannot be written
      */
     public static void save(Path file, Sequential model, Normalization normalization, Map<String, String> metadata) {
+        dev.vecprop.internal.Require.notNull(file, "save: the file");
+        dev.vecprop.internal.Require.notNull(model, "save: the model");
+        dev.vecprop.internal.Require.notNull(normalization, "save: the normalization (Normalization.NONE for none)");
+        dev.vecprop.internal.Require.notNull(metadata, "save: the metadata (Map.of() for none)");
         String structure;
         try {
             structure = ModelCodec.encode(model);
@@ -113,6 +117,9 @@ public final class Checkpoint {
      * @param normalization the input normalisation the model expects
      */
     public static void exportWeights(Path file, Sequential model, Normalization normalization) {
+        dev.vecprop.internal.Require.notNull(file, "exportWeights: the file");
+        dev.vecprop.internal.Require.notNull(model, "exportWeights: the model");
+        dev.vecprop.internal.Require.notNull(normalization, "exportWeights: the normalization (Normalization.NONE for none)");
         write(file, model, ModelCodec.encodeOrNull(model), normalization, Map.of(), null, null);
     }
 
@@ -194,6 +201,7 @@ public final class Checkpoint {
      * @throws CheckpointException naming the file and what is missing or malformed
      */
     public static Loaded load(Path file, LayerRegistry registry) {
+        dev.vecprop.internal.Require.notNull(registry, "load: the layer registry");
         Safetensors.Contents c = read(file);
         Sequential m = buildModel(file, c, registry);
         loadInto(file, c, m);
@@ -211,6 +219,7 @@ public final class Checkpoint {
      * @throws CheckpointException naming the tensor or layer that does not match
      */
     public static Normalization loadWeights(Path file, Sequential model) {
+        dev.vecprop.internal.Require.notNull(model, "loadWeights: the model");
         Safetensors.Contents c = read(file);
         checkStructure(file, c, model);
         loadInto(file, c, model);
@@ -226,6 +235,7 @@ public final class Checkpoint {
      *                             checkpoint format this version does not read
      */
     public static Safetensors.Contents read(Path file) {
+        dev.vecprop.internal.Require.notNull(file, "the checkpoint file");
         Safetensors.Contents c = Safetensors.read(file);
         String f = c.metadata().get("vecprop.format");
         if (f != null && !f.equals(FORMAT)) {

@@ -89,6 +89,9 @@ public final class Evaluator {
     }
 
     static Evaluation evaluate(Sequential model, DataSource data, Loss loss, WorkerPool pool) {
+        dev.vecprop.internal.Require.notNull(model, "evaluate: the model");
+        dev.vecprop.internal.Require.notNull(data, "evaluate: the data");
+        dev.vecprop.internal.Require.notNull(loss, "evaluate: the loss");
         int n = data.size();
         int b = Math.min(BATCH, n);
         Task task = Task.of(model, data, loss, b, "evaluation data");
@@ -124,6 +127,10 @@ public final class Evaluator {
     }
 
     static Evaluation evaluateRobust(Sequential model, DataSource data, Loss loss, Attack attack, WorkerPool pool) {
+        dev.vecprop.internal.Require.notNull(model, "evaluateRobust: the model");
+        dev.vecprop.internal.Require.notNull(data, "evaluateRobust: the data");
+        dev.vecprop.internal.Require.notNull(loss, "evaluateRobust: the loss");
+        dev.vecprop.internal.Require.notNull(attack, "evaluateRobust: the attack");
         int n = data.size();
         int b = Math.min(BATCH, n);
         int f = data.sampleShape().size();

@@ -131,7 +131,17 @@ public final class InferenceSession {
         for (int i = 0; i < n * in; i++) {
             s.x[i] = (x[xo + i] - mean) * invStd;
         }
-        return model.forward(s.ctx, s.ws, s.x, 0, n);
+        int yo = model.forward(s.ctx, s.ws, s.x, 0, n);
+        float[] d = s.ws.data();
+        for (int i = 0; i < n * out; i++) {
+            if (!Float.isFinite(d[yo + i])) {
+                int sample = i / out;
+                throw new dev.vecprop.VecpropException("predict: the model's output for the sample at offset "
+                        + (xo + (long) sample * in) + " is " + d[yo + i] + ": its input holds NaN or infinite values"
+                        + " (or the weights do); no class can be read from it");
+            }
+        }
+        return yo;
     }
 
     /**

@@ -146,8 +146,8 @@ public final class Trainer {
      * @throws dev.vecprop.io.CheckpointException if a checkpoint to resume from does not fit
      */
     public FitResult fit(Sequential model, DataSource data) {
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(data, "data");
+        dev.vecprop.internal.Require.notNull(model, "fit: the model");
+        dev.vecprop.internal.Require.notNull(data, "fit: the data");
         DataSource train = data;
         DataSource val = validation;
         if (validationSplit > 0) {

@@ -41,6 +41,7 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
@@ -241,6 +242,21 @@ class ApiRobustnessTest {
             if (s != null) {
                 int k = small();
                 call("predict", () -> s.predict(anArray(4), offset()));
+                call("predict agrees with probabilities and predictBatch", () -> {
+                    float[] x1 = anArray(8);
+                    int label = s.predict(x1, 0);
+                    float[] pr = new float[3];
+                    s.probabilities(x1, 0, pr, 0);
+                    int best = 0;
+                    for (int j = 1; j < 3; j++) {
+                        best = pr[j] > pr[best] ? j : best;
+                    }
+                    assertThat(pr[label]).as("predict's class has the top probability").isEqualTo(pr[best]);
+                    int[] two = new int[2];
+                    s.predictBatch(x1, 2, two);
+                    assertThat(two[0]).isEqualTo(label);
+                    assertThat(two[1]).isEqualTo(s.predict(x1, 4));
+                });
                 call("predictBatch", () -> s.predictBatch(anArray(k * 4), k, rnd.nextInt(4) == 0 ? null : new int[Math.min(1 << 20, Math.max(0, k - rnd.nextInt(2)))]));
                 call("topK", () -> s.topK(anArray(4), small()));
                 call("probabilities", () -> s.probabilities(anArray(4), offset(), anArray(3), offset()));
@@ -251,5 +267,48 @@ class ApiRobustnessTest {
         }
         assertThat(returned).isPositive();
         assertThat(rejected).isPositive();
+    }
+
+    /** Every entry point the random rounds do not reach with a null or an out-of-range argument. */
+    @Test
+    void nullsAndShortArraysAtTheRemainingEntryPoints(@org.junit.jupiter.api.io.TempDir Path dir) {
+        Sequential model = new Sequential(Shape.of(4), new Linear(4, 5), new ReLU(), new Linear(5, 3));
+        DataSource data = ArrayDataSource.labeled(new float[8], Shape.of(4), new int[]{0, 1}, 3);
+        Loss loss = new SoftmaxCrossEntropy();
+        Path f = dir.resolve("m.safetensors");
+        java.util.Map<String, Runnable> calls = new java.util.LinkedHashMap<>();
+        calls.put("fit(null, data)", () -> Trainer.builder().build().fit(null, data));
+        calls.put("fit(model, null)", () -> Trainer.builder().build().fit(model, null));
+        calls.put("evaluate(null model)", () -> Evaluator.evaluate(null, data, loss));
+        calls.put("evaluate(null data)", () -> Evaluator.evaluate(model, null, loss));
+        calls.put("evaluate(null loss)", () -> Evaluator.evaluate(model, data, null));
+        calls.put("save(null model)", () -> Checkpoint.save(f, null));
+        calls.put("save(null file)", () -> Checkpoint.save(null, model));
+        calls.put("exportWeights(null normalization)", () -> Checkpoint.exportWeights(f, model, null));
+        calls.put("load(null file)", () -> Checkpoint.load(null));
+        calls.put("load(null registry)", () -> Checkpoint.load(f, null));
+        calls.put("loadWeights(null model)", () -> Checkpoint.loadWeights(f, null));
+        calls.put("Sequential(null shape)", () -> new Sequential(null, new Linear(2, 2)));
+        calls.put("Sequential(null layers)", () -> new Sequential(Shape.of(2), (dev.vecprop.layer.Layer[]) null));
+        calls.put("Sequential(a null layer)", () -> new Sequential(Shape.of(2), (dev.vecprop.layer.Layer) null));
+        calls.put("checkLayer(null)", () -> dev.vecprop.check.GradCheck.checkLayer(null, Shape.of(2),
+                dev.vecprop.check.GradCheck.Options.defaults()));
+        calls.put("checkModel(null)", () -> dev.vecprop.check.GradCheck.checkModel(null,
+                dev.vecprop.check.GradCheck.Options.defaults()));
+        calls.put("checkLoss(short input)", () -> dev.vecprop.check.GradCheck.checkLoss(loss, new float[2], 2, 3,
+                Targets.labels(new int[]{0, 1}, 0), dev.vecprop.check.GradCheck.Options.defaults()));
+        calls.put("gather(short x)", () -> data.gather(null, 0, 2, new float[7], 0, new int[2], 0, null, 0));
+        calls.put("gather(short labels)", () -> data.gather(null, 0, 2, new float[8], 0, new int[1], 0, null, 0));
+        calls.put("gather(past the end)", () -> data.gather(null, 1, 2, new float[8], 0, new int[2], 0, null, 0));
+        calls.put("gather(bad order)", () -> data.gather(new int[]{0, 7}, 0, 2, new float[8], 0, new int[2], 0, null, 0));
+        calls.put("Safetensors.write(null tensors)", () -> dev.vecprop.io.Safetensors.write(f, null, java.util.Map.of()));
+        InferenceSession s = new InferenceSession(model, 4, Normalization.NONE);
+        calls.put("predict(NaN input)", () -> s.predict(new float[]{1, Float.NaN, 0, 0}));
+        calls.put("predictBatch(an infinite input)", () -> s.predictBatch(new float[]{1, 0, 0, 0, Float.POSITIVE_INFINITY, 0, 0, 0}, 2, new int[2]));
+        calls.put("topK(NaN input)", () -> s.topK(new float[]{Float.NaN, 0, 0, 0}, 2));
+        for (java.util.Map.Entry<String, Runnable> c : calls.entrySet()) {
+            assertThatThrownBy(() -> c.getValue().run()).as(c.getKey()).isInstanceOf(VecpropException.class)
+                    .satisfies(e -> assertThat(e.getMessage().lines().count()).as(c.getKey() + ": " + e.getMessage()).isEqualTo(1));
+        }
     }
 }
