@@ -3,8 +3,9 @@ package dev.vecprop.train;
 import dev.vecprop.ConfigException;
 
 /**
- * Ends a fit when a metric stops improving, as Keras' {@code EarlyStopping}: after {@code patience}
- * epochs without an improvement of more than {@code minDelta}; optionally puts back the weights of
+ * Ends a fit when a metric stops improving, as Keras' {@code EarlyStopping} and Lightning's: at the
+ * end of the {@code patience}-th epoch in a row without an improvement of more than {@code minDelta}
+ * (patience 0 and 1 both stop at the first such epoch); optionally puts back the weights of
  * the best epoch when the fit ends. Immutable settings made with withers; each fit gets fresh state
  * (the trainer calls {@link #onFitStart}).
  *
@@ -54,7 +55,7 @@ public final class EarlyStopping implements TrainingListener {
     /**
      * Sets the patience.
      *
-     * @param epochs epochs without improvement to tolerate before stopping, {@code >= 0}
+     * @param epochs epochs in a row without improvement after which the fit stops, {@code >= 0}
      * @return a copy with this patience
      * @throws ConfigException if {@code epochs < 0}
      */
@@ -119,7 +120,7 @@ public final class EarlyStopping implements TrainingListener {
             }
             return;
         }
-        if (++waited > patience) {
+        if (++waited >= patience) {
             e.requestStop(String.format(java.util.Locale.ROOT,
                     "early stopping: %s did not improve on %.6g (epoch %d) for %d epoch%s", monitor.label(), best,
                     bestEpoch + 1, waited, waited == 1 ? "" : "s"));
