@@ -67,7 +67,7 @@ final class EvalCommand {
         }
         int threads = a.integer("threads", Math.max(1, Math.min(256, Runtime.getRuntime().availableProcessors())), 1, 256);
         int top = a.integer("top", Math.min(5, Math.max(outputs, 2)), 1, Math.max(outputs, 2));
-        Path svg = a.path("confusion-svg");
+        Path svg = OutputFile.prepare("eval", "confusion-svg", a.path("confusion-svg"));
         Attack attack = null;
         if (a.has("attack")) {
             try {

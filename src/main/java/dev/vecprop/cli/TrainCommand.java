@@ -112,7 +112,7 @@ final class TrainCommand {
             .valued("threads", "N", "worker threads (default: all cores)")
             .valued("save", "FILE", "write a resumable safetensors checkpoint after every epoch (atomically)")
             .valued("checkpoint-every", "N", "also every N steps (needs --save)")
-            .valued("keep-best", "FILE", "keep the model of the best validation-loss epoch in FILE (weights only)")
+            .valued("keep-best", "FILE", "keep the model of the best validation-loss epoch in FILE (structure and weights)")
             .valued("resume", "FILE", "continue a run exactly where its checkpoint stopped")
             .valued("max-steps", "N", "stop after N optimizer steps in total (saving if --save)")
             .valued("plot", "FILE.svg", "write the training curves (loss, accuracy per epoch) as SVG, each epoch")
@@ -179,7 +179,7 @@ final class TrainCommand {
             throw new UsageException("train: --checkpoint-every needs --save FILE");
         }
         Path keepBest = a.path("keep-best");
-        Path plot = a.path("plot");
+        Path plot = OutputFile.prepare("train", "plot", a.path("plot"));
         long maxSteps = a.longValue("max-steps", 0, 1, Long.MAX_VALUE);
         int patience = a.integer("early-stopping", -1, 0, 100_000);
         Attack attack = null;
@@ -330,14 +330,14 @@ final class TrainCommand {
                         100 * last.accuracy(), r.epochs().isEmpty() ? 0 : r.last().epoch() + 1, r.trainSeconds(),
                         r.samplesPerSecond(), save != null ? "; saved " + save : "");
             } else {
-                out.println(jsonLine(r, last, console, data.name(), modelName, trainer, threads, batch, seed, attack));
+                out.println(jsonLine(r, last, console, data.name(), modelName, trainer, threads, batch, seed, attack, split > 0));
             }
         }
         return 0;
     }
 
     private static String jsonLine(FitResult r, Evaluation last, ConsoleListener console, String dataName, String modelName,
-                                   Trainer t, int threads, int batch, long seed, Attack attack) {
+                                   Trainer t, int threads, int batch, long seed, Attack attack, boolean heldOut) {
         Json.ObjectWriter j = Json.object();
         j.put("test_accuracy", last.accuracy());
         j.put("test_loss", last.loss());
@@ -359,7 +359,8 @@ final class TrainCommand {
             }
             speeds.add(Math.round(e.samplesPerSecond()));
         }
-        j.put("epoch_test_accuracy", accuracies);
+        // per epoch on what the fit validated on: the held-out share with --validation-split, else the test set
+        j.put(heldOut ? "epoch_validation_accuracy" : "epoch_test_accuracy", accuracies);
         j.put("epoch_samples_per_second", speeds);
         j.put("train_seconds", r.trainSeconds());
         j.put("samples_per_second", r.samplesPerSecond());

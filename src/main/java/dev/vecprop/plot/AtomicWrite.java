@@ -27,6 +27,12 @@ final class AtomicWrite {
         if (dir == null || target.getFileName() == null) {
             throw new IOException(file + ": not a file path");
         }
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(file + ": the folder " + dir + " does not exist");
+        }
+        if (Files.isDirectory(target)) {
+            throw new IOException(file + " is a folder, not a file");
+        }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         Path tmp = null;
         try {

@@ -148,4 +148,25 @@ class BadInputCliTest {
         oneLineUsageError(run("train", "--data", bad.toString(), "--arch", "36-16-3", "--epochs", "1"),
                 "images must be unsigned bytes");
     }
+
+    /** --plot and --confusion-svg make their folder like --save, and a folder given as the file is refused before training. */
+    @Test
+    void pictureFilesGetTheirFolderAndAFolderIsRefusedUpFront() throws IOException {
+        Path d = data(0);
+        Path m = dir.resolve("m.safetensors");
+        Path plot = dir.resolve("new/sub/curves.svg");
+        var r = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--threads", "1",
+                "--no-progress", "--plot", plot.toString(), "--save", m.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readString(plot)).startsWith("<?xml").contains("</svg>");
+        oneLineUsageError(run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--no-progress",
+                "--plot", dir.toString()), "--plot " + dir + " is a folder");
+        Path svg = dir.resolve("other/cm.svg");
+        var e = run("eval", "--model", m.toString(), "--data", d.toString(), "--confusion-svg", svg.toString());
+        assertThat(e.code()).as(e.err()).isZero();
+        assertThat(Files.readString(svg)).contains("class=\"cell\"");
+        var j = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--threads", "1",
+                "--no-progress", "--json", "--validation-split", "0.2");
+        assertThat(j.out()).contains("\"epoch_validation_accuracy\":[").doesNotContain("epoch_test_accuracy");
+    }
 }
