@@ -11,22 +11,21 @@ import java.io.PrintStream;
 final class GradcheckCommand {
     private GradcheckCommand() {}
 
+    static final Option.Table OPTIONS = new Option.Table("""
+            usage: vecprop gradcheck [--all-tensors]
+              Checks every layer and loss against central differences on the float32 path
+              in use, and prints a table (worst element per tensor). Exit 1 if any fails.
+            """)
+            .flag("all-tensors", "one row per tensor instead of one per case");
+
     static int run(String[] args, PrintStream out) {
-        boolean verbose = false;
-        for (String a : args) {
-            switch (a) {
-                case "--help" -> {
-                    out.println("""
-                            usage: vecprop gradcheck [--all-tensors]
-                              Checks every layer and loss against central differences on the float32 path
-                              in use, and prints a table (worst element per tensor). Exit 1 if any fails.
-                              --all-tensors   one row per tensor instead of one per case""");
-                    return 0;
-                }
-                case "--all-tensors" -> verbose = true;
-                default -> throw new UsageException("gradcheck: unknown option " + a);
-            }
+        if (args.length > 0 && args[0].equals("--help")) {
+            out.print(OPTIONS.help());
+            return 0;
         }
+        Args given = OPTIONS.parse("gradcheck", args);
+        boolean verbose = given.has("all-tensors");
+        given.requireAllRead();
         out.println("gradient check, vector " + Platform.describeVectors());
         out.printf("%-64s %-14s %7s %7s %10s  %s%n", "case", "tensor", "checked", "skipped", "rel.err", "result");
         int failed = 0;

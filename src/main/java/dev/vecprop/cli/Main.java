@@ -41,7 +41,7 @@ public final class Main {
                     info(out);
                     yield 0;
                 }
-                case "bench" -> BenchCommand.run(cmdArgs, out, err);
+                case "bench" -> bench(cmdArgs, out, err);
                 case "gradcheck" -> GradcheckCommand.run(cmdArgs, out);
                 case "train" -> TrainCommand.run(cmdArgs, out, err);
                 case "eval" -> EvalCommand.run(cmdArgs, out, err);
@@ -145,6 +145,32 @@ public final class Main {
         out.println("switches (-Dvecprop.NAME=VALUE, read once at start-up):");
         for (String line : Platform.describeSwitches()) {
             out.println("  " + line);
+        }
+    }
+
+    /**
+     * {@code bench}: the benchmarks measure the internal kernels, so they are not part of the library
+     * jar; the launcher runs them from the checkout's build (test classes on the class path).
+     */
+    private static int bench(String[] args, PrintStream out, PrintStream err) {
+        java.lang.reflect.Method run;
+        try {
+            run = Class.forName("dev.vecprop.cli.BenchCommand")
+                    .getDeclaredMethod("run", String[].class, PrintStream.class, PrintStream.class);
+        } catch (ClassNotFoundException | NoSuchMethodException e) {
+            throw new UsageException("bench: the benchmarks are not in the library jar; run them from a checkout "
+                    + "with ./vecprop bench");
+        }
+        try {
+            run.setAccessible(true);
+            return (int) run.invoke(null, args, out, err);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("bench: " + e.getMessage(), e);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException("bench: " + e.getCause(), e.getCause());
         }
     }
 }

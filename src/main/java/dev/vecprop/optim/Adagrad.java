@@ -22,7 +22,7 @@ public final class Adagrad extends Optimizer {
      * @param eps                added to the root of the sum, in [0, 1]
      * @throws dev.vecprop.ConfigException if a setting is out of range
      */
-    public Adagrad(ParameterStore store, double lrDecay, double weightDecay, double initialAccumulator, double eps) {
+    Adagrad(ParameterStore store, double lrDecay, double weightDecay, double initialAccumulator, double eps) {
         super(store);
         check("Adagrad lr decay", lrDecay, 0, Double.MAX_VALUE);
         check("Adagrad weight decay", weightDecay, 0, Double.MAX_VALUE);

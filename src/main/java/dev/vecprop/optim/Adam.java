@@ -30,7 +30,7 @@ public final class Adam extends Optimizer {
      * @param decoupled   AdamW: decay the weights directly ({@code p *= 1 - lr wd}) instead of adding to the gradient
      * @throws dev.vecprop.ConfigException if a setting is out of range
      */
-    public Adam(ParameterStore store, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
+    Adam(ParameterStore store, double beta1, double beta2, double eps, double weightDecay, boolean decoupled) {
         super(store);
         check("Adam beta1", beta1, 0, 0.999999);
         check("Adam beta2", beta2, 0, 0.999999999);

@@ -24,7 +24,7 @@ public final class RMSprop extends Optimizer {
      * @param momentum    momentum factor in [0, 1]
      * @throws dev.vecprop.ConfigException if a setting is out of range
      */
-    public RMSprop(ParameterStore store, double alpha, double eps, double weightDecay, double momentum) {
+    RMSprop(ParameterStore store, double alpha, double eps, double weightDecay, double momentum) {
         super(store);
         check("RMSprop alpha", alpha, 0, 1);
         check("RMSprop eps", eps, 0, 1);

@@ -27,7 +27,7 @@ public final class SGD extends Optimizer {
      * @throws dev.vecprop.ConfigException if a setting is out of range, or Nesterov is asked for
      *                                     without momentum or with dampening
      */
-    public SGD(ParameterStore store, double momentum, double dampening, boolean nesterov, double weightDecay) {
+    SGD(ParameterStore store, double momentum, double dampening, boolean nesterov, double weightDecay) {
         super(store);
         check("SGD momentum", momentum, 0, 1);
         check("SGD dampening", dampening, 0, 1);

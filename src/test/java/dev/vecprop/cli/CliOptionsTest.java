@@ -254,6 +254,56 @@ class CliOptionsTest {
         walk(PredictCommand.OPTIONS, pbase, p, Set.of("model", "images", "json"));
     }
 
+    @Test
+    void gradcheckOptionsChangeTheRun() {
+        Map<String, Case> c = new LinkedHashMap<>();
+        c.put("all-tensors", Case.of("--all-tensors"));
+        walk(GradcheckCommand.OPTIONS, List.of("gradcheck"), c, Set.of());
+    }
+
+    /**
+     * The benchmarks run for seconds, so their options are walked at the parsing level: every declared
+     * option, given a value it cannot take, is refused naming itself (so it is read and checked), and
+     * a short real run of bench serve answers one JSON line per thread count.
+     */
+    @Test
+    void everyBenchOptionIsReadAndChecked() {
+        Map<String, List<String>> bad = new LinkedHashMap<>();
+        bad.put("gemm threads", List.of("bench", "gemm", "--threads", "0"));
+        bad.put("gemm seconds", List.of("bench", "gemm", "--seconds", "-1"));
+        bad.put("gemm reps", List.of("bench", "gemm", "--reps", "x"));
+        bad.put("layers arch", List.of("bench", "layers", "--arch", "nonsense"));
+        bad.put("layers batch", List.of("bench", "layers", "--batch", "0"));
+        bad.put("layers threads", List.of("bench", "layers", "--threads", "0"));
+        bad.put("layers seconds", List.of("bench", "layers", "--seconds", "0"));
+        bad.put("layers data", List.of("bench", "layers", "--data", "cifar"));
+        bad.put("serve threads", List.of("bench", "serve", "--threads", "0"));
+        bad.put("serve seconds", List.of("bench", "serve", "--seconds", "0"));
+        bad.put("serve data", List.of("bench", "serve", "--data", "cifar"));
+        bad.put("serve model", List.of("bench", "serve", "--model", dir.resolve("none.safetensors").toString()));
+        bad.put("serve json", List.of("bench", "serve", "--json", "1"));
+        Map<String, Option.Table> tables = Map.of("gemm", BenchCommand.GEMM_OPTIONS, "layers", BenchCommand.LAYERS_OPTIONS,
+                "serve", BenchServe.OPTIONS);
+        for (Map.Entry<String, Option.Table> t : tables.entrySet()) {
+            for (Option o : t.getValue().options()) {
+                assertThat(bad).as("bench " + t.getKey() + " --" + o.name() + " has a case")
+                        .containsKey(t.getKey() + " " + o.name());
+            }
+        }
+        for (Map.Entry<String, List<String>> b : bad.entrySet()) {
+            Run r = run(b.getValue());
+            assertThat(r.code()).as(b.getKey() + ": " + r.err()).isEqualTo(2);
+            assertThat(r.err().strip().lines()).as(b.getKey()).hasSize(1);
+            String opt = b.getKey().substring(b.getKey().indexOf(' ') + 1);
+            assertThat(r.err()).as(b.getKey()).doesNotContain("Exception")
+                    .containsAnyOf("--" + opt, "none.safetensors", "unexpected argument '1'");
+        }
+        Run serve = run(List.of("bench", "serve", "--seconds", "0.05", "--threads", "1,2", "--data", "random", "--json"));
+        assertThat(serve.code()).as(serve.err()).isZero();
+        assertThat(serve.out().lines().toList()).hasSize(2).allSatisfy(l -> assertThat(l)
+                .matches("\\{\"threads\":[12],\"latency_p50_us\":[0-9.]+,\"latency_p99_us\":[0-9.]+,\"batch1000_samples_per_s\":[0-9.]+}"));
+    }
+
     /** {@code base} without the options (and their values) that {@code own} names. */
     static List<String> withoutOptions(List<String> base, List<String> own, Option.Table table) {
         Set<String> valued = table.valued();

@@ -42,7 +42,40 @@ final class BenchCommand {
             new Shape("dX2  64x256.256x784 (dY.W)", 64, 256, 784, Layout.ROW_MAJOR, Layout.PANELS_TRANSPOSED, Layout.ROW_MAJOR, 0f),
             new Shape("sq1024 1024^3", 1024, 1024, 1024, Layout.ROW_MAJOR, Layout.ROW_MAJOR, Layout.ROW_MAJOR, 0f));
 
+    static final Option.Table GEMM_OPTIONS = new Option.Table("""
+            usage: vecprop bench gemm [--threads 1,2] [--seconds S] [--reps N]
+              GEMM GFLOP/s on the MLP's batch-64 training shapes and 1024^3 (median and best of the rounds)
+              and the fraction of the FMA peak measured in each round (1 thread: CPU time; 2 threads: wall time).
+            """)
+            .valued("threads", "T,T", "thread counts (default 1,2)")
+            .valued("seconds", "S", "seconds per timed block (default 0.3)")
+            .valued("reps", "N", "rounds (default 7)");
+
+    static final Option.Table LAYERS_OPTIONS = new Option.Table("""
+            usage: vecprop bench layers [--arch A] [--batch N] [--threads T] [--seconds S] [--data D]
+              Per-layer forward/backward time of one training step, share of the step, GFLOP/s of the
+              matrix layers.
+            """)
+            .valued("arch", "A", "the architecture (default convnet)")
+            .valued("batch", "N", "samples per step (default 64)")
+            .valued("threads", "T", "worker threads (default 1)")
+            .valued("seconds", "S", "seconds to time (default 10)")
+            .valued("data", "D", "random (default: uniform inputs), mnist or fashion-mnist (16 batches of its\n"
+                    + "training images, scaled as train does: zero features are skipped as in training)");
+
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 1 && args[1].equals("--help")) {
+            Option.Table t = switch (args[0]) {
+                case "gemm" -> GEMM_OPTIONS;
+                case "layers" -> LAYERS_OPTIONS;
+                case "serve" -> BenchServe.OPTIONS;
+                default -> null;
+            };
+            if (t != null) {
+                out.print(t.help());
+                return 0;
+            }
+        }
         if (args.length == 0 || args[0].equals("--help")) {
             out.println("""
                     usage: vecprop bench gemm [--threads 1,2] [--seconds S] [--reps N]
@@ -68,22 +101,11 @@ final class BenchCommand {
         if (!args[0].equals("gemm")) {
             throw new UsageException("bench: unknown benchmark '" + args[0] + "' (known: gemm, layers, serve)");
         }
-        int[] threads = {1, 2};
-        double seconds = 0.3;
-        int reps = 7;
-        for (int i = 1; i < args.length; i++) {
-            String opt = args[i];
-            String val = i + 1 < args.length ? args[++i] : null;
-            if (val == null) {
-                throw new UsageException("bench: option " + opt + " needs a value");
-            }
-            switch (opt) {
-                case "--threads" -> threads = parseInts(opt, val);
-                case "--seconds" -> seconds = parsePositive(opt, val);
-                case "--reps" -> reps = (int) parsePositive(opt, val);
-                default -> throw new UsageException("bench: unknown option " + opt);
-            }
-        }
+        Args a = GEMM_OPTIONS.parse("bench gemm", java.util.Arrays.copyOfRange(args, 1, args.length));
+        int[] threads = a.has("threads") ? parseInts("--threads", a.str("threads", null)) : new int[]{1, 2};
+        double seconds = a.real("seconds", 0.3, 0, 3600, true);
+        int reps = a.integer("reps", 7, 1, 1000);
+        a.requireAllRead();
         out.println("vector " + Simd.describe() + "; tile " + GemmTiling.describe());
         // Rounds: one FMA-peak block, then one timed block of every (threads, shape), again and again;
         // a shape's fraction of peak is the median over rounds of its GFLOP/s over that round's peak,
@@ -134,36 +156,20 @@ final class BenchCommand {
     }
 
     private static int layers(String[] args, PrintStream out) {
-        String arch = "convnet";
-        int batch = 64;
-        int threads = 1;
-        double seconds = 10;
-        String data = "random";
-        for (int i = 1; i < args.length; i++) {
-            String opt = args[i];
-            String val = i + 1 < args.length ? args[++i] : null;
-            if (val == null) {
-                throw new UsageException("bench: option " + opt + " needs a value");
-            }
-            switch (opt) {
-                case "--arch" -> arch = val;
-                case "--batch" -> batch = (int) parsePositive(opt, val);
-                case "--threads" -> threads = (int) parsePositive(opt, val);
-                case "--seconds" -> seconds = parsePositive(opt, val);
-                case "--data" -> {
-                    if (!val.equals("random") && !val.equals("mnist") && !val.equals("fashion-mnist")) {
-                        throw new UsageException("bench layers: --data expects random, mnist or fashion-mnist, got '"
-                                + val + "'");
-                    }
-                    data = val;
-                }
-                default -> throw new UsageException("bench layers: unknown option " + opt);
-            }
+        Args a = LAYERS_OPTIONS.parse("bench layers", java.util.Arrays.copyOfRange(args, 1, args.length));
+        String arch = a.str("arch", "convnet");
+        int batch = a.integer("batch", 64, 1, 1 << 16);
+        int threads = a.integer("threads", 1, 1, 256);
+        double seconds = a.real("seconds", 10, 0, 3600, true);
+        String data = a.str("data", "random");
+        if (!data.equals("random") && !data.equals("mnist") && !data.equals("fashion-mnist")) {
+            throw new UsageException("bench layers: --data expects random, mnist or fashion-mnist, got '" + data + "'");
         }
+        a.requireAllRead();
         try {
             ModelSpec.parse(arch, "relu", 0, false);
         } catch (dev.vecprop.ConfigException e) {
-            throw new UsageException("bench layers: " + e.getMessage());
+            throw new UsageException("bench layers: --arch " + arch + ": " + e.getMessage());
         }
         return BenchLayers.run(arch, batch, threads, seconds, data, out);
     }
