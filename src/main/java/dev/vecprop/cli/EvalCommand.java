@@ -51,7 +51,7 @@ final class EvalCommand {
         if (!a.has("model")) {
             throw new UsageException("eval: --model FILE is required");
         }
-        ModelFile mf = ModelFile.load("eval", a);
+        ModelFile mf = ModelFile.load("eval", a, err);
         int outputs = mf.model().outputShape().size();
         int binary = a.integer("binary", mf.binaryDigit(), 0, 1 << 20);
         if (outputs == 1 && binary < 0) {

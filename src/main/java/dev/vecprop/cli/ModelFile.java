@@ -15,7 +15,7 @@ import java.nio.file.Path;
  */
 record ModelFile(Sequential model, String name, Normalization normalization, int binaryDigit) {
 
-    static ModelFile load(String cmd, Args a) {
+    static ModelFile load(String cmd, Args a, java.io.PrintStream err) {
         Path file = a.path("model");
         String arch = a.str("arch", null);
         boolean hasMean = a.has("input-mean");
@@ -45,6 +45,9 @@ record ModelFile(Sequential model, String name, Normalization normalization, int
                         + ", std " + norm.std() + "); --input-mean/--input-std are for files that record none");
             }
             norm = new Normalization((float) mean, (float) std);
+        } else if (!recorded) {
+            err.println("vecprop: note: " + file + " records no input normalisation; the inputs are used as they are"
+                    + " (give --input-mean/--input-std as in training)");
         }
         String digit = c.metadata().get("vecprop.binary_digit");
         int binary = -1;

@@ -36,7 +36,7 @@ final class PredictCommand {
         if (!a.has("model") || !a.has("images")) {
             throw new UsageException("predict: --model FILE and --images IDX_FILE are required");
         }
-        ModelFile mf = ModelFile.load("predict", a);
+        ModelFile mf = ModelFile.load("predict", a, err);
         InferenceSession session = new InferenceSession(mf.model(), 1, mf.normalization());
         int classes = session.classes();
         int top = a.integer("top", Math.min(3, classes), 1, classes);

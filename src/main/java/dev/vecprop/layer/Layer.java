@@ -40,14 +40,14 @@ public interface Layer {
     /**
      * {@return the shape of one input sample}
      *
-     * @throws IllegalStateException if the layer is not built yet
+     * @throws dev.vecprop.ConfigException if the layer is not built into a model yet
      */
     Shape inputShape();
 
     /**
      * {@return the shape of one output sample}
      *
-     * @throws IllegalStateException if the layer is not built yet
+     * @throws dev.vecprop.ConfigException if the layer is not built into a model yet
      */
     Shape outputShape();
 

@@ -118,6 +118,8 @@ class BadInputCliTest {
         assertThat(got.out()).isEqualTo(want.out());
         var withoutNorm = run("eval", "--model", export.toString(), "--data", d.toString(), "--json", "--arch", "36-16-3");
         assertThat(withoutNorm.out()).isNotEqualTo(want.out());
+        assertThat(withoutNorm.err()).contains("records no input normalisation; the inputs are used as they are");
+        assertThat(got.err()).doesNotContain("records no input normalisation");
         Path images = d.resolve("t10k-images-idx3-ubyte");
         var p1 = run("predict", "--model", ck.toString(), "--images", images.toString(), "--index", "0,1,2");
         var p2 = run("predict", "--model", export.toString(), "--images", images.toString(), "--index", "0,1,2",
@@ -168,5 +170,18 @@ class BadInputCliTest {
         var j = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "1", "--threads", "1",
                 "--no-progress", "--json", "--validation-split", "0.2");
         assertThat(j.out()).contains("\"epoch_validation_accuracy\":[").doesNotContain("epoch_test_accuracy");
+    }
+
+    /** --verbose adds the stack trace an internal error or bad input would otherwise hide. */
+    @Test
+    void verboseShowsTheStackTraceThatIsOtherwiseHidden() throws IOException {
+        Path missing = dir.resolve("missing.safetensors");
+        var quiet = run("eval", "--model", missing.toString(), "--data", data(0).toString());
+        assertThat(quiet.code()).isEqualTo(2);
+        assertThat(quiet.err().strip().lines()).hasSize(1);
+        assertThat(quiet.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        var loud = run("--verbose", "eval", "--model", missing.toString(), "--data", data(0).toString());
+        assertThat(loud.code()).isEqualTo(2);
+        assertThat(loud.err()).contains(quiet.err().strip()).contains("\tat dev.vecprop.");
     }
 }
