@@ -14,6 +14,9 @@ import java.util.Map;
  * <p>Writing: {@link #object()} and {@link #array()} build compact JSON text with every string
  * escaped by {@link #quote}; every JSON text vecprop writes (checkpoint headers and metadata, the
  * command line's {@code --json} lines) goes through them.
+ *
+ * <p>(One file, a little over 500 lines, because parser and writer are one concept, the format:
+ * they share its escaping and number rules, and a change to one is checked against the other.)
  */
 public final class Json {
     private final String s;
