@@ -99,8 +99,10 @@ final class BenchServe {
         for (int t : threads) {
             Result r = measure(session, x, in, t, seconds);
             if (json) {
-                out.printf(Locale.ROOT, "{\"threads\":%d,\"latency_p50_us\":%.3f,\"latency_p99_us\":%.3f,"
-                        + "\"batch1000_samples_per_s\":%.1f}%n", t, r.p50Micros, r.p99Micros, r.batchSamplesPerSecond);
+                out.println(dev.vecprop.io.Json.object().put("threads", t)
+                        .put("latency_p50_us", Math.round(r.p50Micros * 1000) / 1000.0)
+                        .put("latency_p99_us", Math.round(r.p99Micros * 1000) / 1000.0)
+                        .put("batch1000_samples_per_s", Math.round(r.batchSamplesPerSecond * 10) / 10.0));
             } else {
                 out.printf(Locale.ROOT, "%7d %11.2f us %11.2f us %,12.0f %,22.0f%n", t, r.p50Micros, r.p99Micros,
                         r.callsPerSecond, r.batchSamplesPerSecond);
