@@ -77,7 +77,7 @@ public final class Tuning {
 
     /** Register tiles that have a vector micro-kernel, in the form {@code -Dvecprop.tile} takes. */
     public static final List<String> TILES =
-            List.of("4x1", "8x1", "4x2", "6x2", "8x2", "12x2", "14x2", "4x3", "8x3", "4x4");
+            List.of("4x2", "6x2");
 
     /**
      * The parsed value of every switch; {@link #parse} builds it, the constants below copy it.
