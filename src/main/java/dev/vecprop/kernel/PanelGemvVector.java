@@ -39,16 +39,17 @@ final class PanelGemvVector {
         int[] keep = s.keep;
         int ldw = Panels.stride(in);
         int panels = (out + NR - 1) / NR;
+        int full = out / NR; // panels whose every lane is an output
         int step = PanelGemv.kcStep(in);
         for (int pc = 0; pc < in; pc += step) {
             int n = kept(x, xOff, pc, Math.min(in, pc + step), keep);
             boolean first = pc == 0;
             int p = 0;
-            for (; p + 4 <= panels; p += 4) {
-                four(x, xOff, keep, n, w, wOff + p * ldw, ldw, y, yOff, p, out, first, s.tile);
+            for (; p + 4 <= full; p += 4) {
+                four(x, xOff, keep, n, w, wOff + p * ldw, ldw, y, yOff + p * NR, first);
             }
             for (; p < panels; p++) {
-                one(x, xOff, keep, n, w, wOff + p * ldw, y, yOff, p, out, first, s.tile);
+                one(x, xOff, keep, n, w, wOff + p * ldw, y, yOff + p * NR, Math.min(NR, out - p * NR), first, s.tile);
             }
         }
         if (ep.kind != Epilogue.Kind.NONE) {
@@ -57,11 +58,12 @@ final class PanelGemvVector {
     }
 
     /**
-     * Panels {@code p..p+3} (at {@code base}, {@code ldw} apart) over the kept inputs of one K block.
-     * A method of its own, with no vector crossing its boundary, so C2 keeps every vector in a register.
+     * Four whole panels (at {@code base}, {@code ldw} apart) over the kept inputs of one K block, into
+     * {@code y[yo .. yo + 4 NR)}: stored for the first block, else added. No vector crosses a method
+     * boundary here (a helper taking vectors boxes them wherever C2 does not inline it).
      */
     private static void four(float[] x, int xOff, int[] keep, int n, float[] w, int base, int ldw,
-                             float[] y, int yOff, int p, int out, boolean first, float[] tile) {
+                             float[] y, int yo, boolean first) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
         FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
         FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
@@ -79,15 +81,32 @@ final class PanelGemvVector {
             d0 = xk.fma(FloatVector.fromArray(S, w, o + 3 * ldw), d0);
             d1 = xk.fma(FloatVector.fromArray(S, w, o + 3 * ldw + L), d1);
         }
-        put(a0, a1, p, out, y, yOff, first, tile);
-        put(b0, b1, p + 1, out, y, yOff, first, tile);
-        put(c0, c1, p + 2, out, y, yOff, first, tile);
-        put(d0, d1, p + 3, out, y, yOff, first, tile);
+        if (!first) {
+            a0 = a0.add(FloatVector.fromArray(S, y, yo));
+            a1 = a1.add(FloatVector.fromArray(S, y, yo + L));
+            b0 = b0.add(FloatVector.fromArray(S, y, yo + NR));
+            b1 = b1.add(FloatVector.fromArray(S, y, yo + NR + L));
+            c0 = c0.add(FloatVector.fromArray(S, y, yo + 2 * NR));
+            c1 = c1.add(FloatVector.fromArray(S, y, yo + 2 * NR + L));
+            d0 = d0.add(FloatVector.fromArray(S, y, yo + 3 * NR));
+            d1 = d1.add(FloatVector.fromArray(S, y, yo + 3 * NR + L));
+        }
+        a0.intoArray(y, yo);
+        a1.intoArray(y, yo + L);
+        b0.intoArray(y, yo + NR);
+        b1.intoArray(y, yo + NR + L);
+        c0.intoArray(y, yo + 2 * NR);
+        c1.intoArray(y, yo + 2 * NR + L);
+        d0.intoArray(y, yo + 3 * NR);
+        d1.intoArray(y, yo + 3 * NR + L);
     }
 
-    /** Panel {@code p} (at {@code base}) alone over the kept inputs of one K block. */
+    /**
+     * One panel (at {@code base}) over the kept inputs of one K block into its {@code nv} outputs at
+     * {@code y[yo ..]}; a ragged last panel goes through {@code tile}, its padding lanes dropped.
+     */
     private static void one(float[] x, int xOff, int[] keep, int n, float[] w, int base,
-                            float[] y, int yOff, int p, int out, boolean first, float[] tile) {
+                            float[] y, int yo, int nv, boolean first, float[] tile) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
         for (int i = 0; i < n; i++) {
             int k = keep[i];
@@ -96,28 +115,19 @@ final class PanelGemvVector {
             a0 = xk.fma(FloatVector.fromArray(S, w, o), a0);
             a1 = xk.fma(FloatVector.fromArray(S, w, o + L), a1);
         }
-        put(a0, a1, p, out, y, yOff, first, tile);
-    }
-
-    /** Panel {@code p}'s two accumulators into {@code y}: stored for the first K block, else added. */
-    private static void put(FloatVector v0, FloatVector v1, int p, int out, float[] y, int yOff, boolean first,
-                            float[] tile) {
-        int j = p * NR;
-        if (j + NR <= out) {
-            int o = yOff + j;
+        if (nv == NR) {
             if (!first) {
-                v0 = v0.add(FloatVector.fromArray(S, y, o));
-                v1 = v1.add(FloatVector.fromArray(S, y, o + L));
+                a0 = a0.add(FloatVector.fromArray(S, y, yo));
+                a1 = a1.add(FloatVector.fromArray(S, y, yo + L));
             }
-            v0.intoArray(y, o);
-            v1.intoArray(y, o + L);
-        } else { // the ragged last panel: its padding lanes are not outputs
-            v0.intoArray(tile, 0);
-            v1.intoArray(tile, L);
-            for (int t = 0; j + t < out; t++) {
-                y[yOff + j + t] = first ? tile[t] : tile[t] + y[yOff + j + t];
+            a0.intoArray(y, yo);
+            a1.intoArray(y, yo + L);
+        } else {
+            a0.intoArray(tile, 0);
+            a1.intoArray(tile, L);
+            for (int t = 0; t < nv; t++) {
+                y[yo + t] = first ? tile[t] : tile[t] + y[yo + t];
             }
         }
     }
-
 }

@@ -41,16 +41,6 @@ final class SgemmVectorKernels {
         }
     }
 
-    static void store(FloatVector acc, float[] c, int off, float beta) {
-        if (beta == 0f) {
-            acc.intoArray(c, off);
-        } else if (beta == 1f) {
-            acc.add(FloatVector.fromArray(S, c, off)).intoArray(c, off);
-        } else {
-            FloatVector.fromArray(S, c, off).fma(FloatVector.broadcast(S, beta), acc).intoArray(c, off);
-        }
-    }
-
     static void k4x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
         FloatVector c0_0 = FloatVector.zero(S), c0_1 = FloatVector.zero(S);
         FloatVector c1_0 = FloatVector.zero(S), c1_1 = FloatVector.zero(S);
@@ -71,17 +61,45 @@ final class SgemmVectorKernels {
             FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
             c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
         }
-        store(c0_0, c, co, beta);
-        store(c0_1, c, co + L, beta);
-        co += ldc;
-        store(c1_0, c, co, beta);
-        store(c1_1, c, co + L, beta);
-        co += ldc;
-        store(c2_0, c, co, beta);
-        store(c2_1, c, co + L, beta);
-        co += ldc;
-        store(c3_0, c, co, beta);
-        store(c3_1, c, co + L, beta);
+        // the store rule inline: a helper taking vectors would box them where C2 does not inline it
+        if (beta == 0f) {
+            c0_0.intoArray(c, co);
+            c0_1.intoArray(c, co + L);
+            co += ldc;
+            c1_0.intoArray(c, co);
+            c1_1.intoArray(c, co + L);
+            co += ldc;
+            c2_0.intoArray(c, co);
+            c2_1.intoArray(c, co + L);
+            co += ldc;
+            c3_0.intoArray(c, co);
+            c3_1.intoArray(c, co + L);
+        } else if (beta == 1f) {
+            c0_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c0_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c1_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c1_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c2_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c2_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c3_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c3_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        } else {
+            FloatVector bb = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, co).fma(bb, c0_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c0_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c1_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c1_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c2_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c2_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c3_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c3_1).intoArray(c, co + L);
+        }
     }
 
     /** Two-vector shuffles for {@link #pack4Rows} (8 lanes): zip of 32-bit lanes, then of 64-bit pairs. */
@@ -167,17 +185,45 @@ final class SgemmVectorKernels {
             c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
             ap += lda;
         }
-        store(c0_0, c, co, beta);
-        store(c0_1, c, co + L, beta);
-        co += ldc;
-        store(c1_0, c, co, beta);
-        store(c1_1, c, co + L, beta);
-        co += ldc;
-        store(c2_0, c, co, beta);
-        store(c2_1, c, co + L, beta);
-        co += ldc;
-        store(c3_0, c, co, beta);
-        store(c3_1, c, co + L, beta);
+        // the store rule inline: a helper taking vectors would box them where C2 does not inline it
+        if (beta == 0f) {
+            c0_0.intoArray(c, co);
+            c0_1.intoArray(c, co + L);
+            co += ldc;
+            c1_0.intoArray(c, co);
+            c1_1.intoArray(c, co + L);
+            co += ldc;
+            c2_0.intoArray(c, co);
+            c2_1.intoArray(c, co + L);
+            co += ldc;
+            c3_0.intoArray(c, co);
+            c3_1.intoArray(c, co + L);
+        } else if (beta == 1f) {
+            c0_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c0_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c1_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c1_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c2_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c2_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c3_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c3_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        } else {
+            FloatVector bb = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, co).fma(bb, c0_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c0_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c1_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c1_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c2_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c2_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c3_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c3_1).intoArray(c, co + L);
+        }
     }
 
     static void k6x2(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, float beta) {
@@ -206,23 +252,63 @@ final class SgemmVectorKernels {
             ao += 6;
             bo += nr;
         }
-        store(c0_0, c, co, beta);
-        store(c0_1, c, co + L, beta);
-        co += ldc;
-        store(c1_0, c, co, beta);
-        store(c1_1, c, co + L, beta);
-        co += ldc;
-        store(c2_0, c, co, beta);
-        store(c2_1, c, co + L, beta);
-        co += ldc;
-        store(c3_0, c, co, beta);
-        store(c3_1, c, co + L, beta);
-        co += ldc;
-        store(c4_0, c, co, beta);
-        store(c4_1, c, co + L, beta);
-        co += ldc;
-        store(c5_0, c, co, beta);
-        store(c5_1, c, co + L, beta);
+        // the store rule inline: a helper taking vectors would box them where C2 does not inline it
+        if (beta == 0f) {
+            c0_0.intoArray(c, co);
+            c0_1.intoArray(c, co + L);
+            co += ldc;
+            c1_0.intoArray(c, co);
+            c1_1.intoArray(c, co + L);
+            co += ldc;
+            c2_0.intoArray(c, co);
+            c2_1.intoArray(c, co + L);
+            co += ldc;
+            c3_0.intoArray(c, co);
+            c3_1.intoArray(c, co + L);
+            co += ldc;
+            c4_0.intoArray(c, co);
+            c4_1.intoArray(c, co + L);
+            co += ldc;
+            c5_0.intoArray(c, co);
+            c5_1.intoArray(c, co + L);
+        } else if (beta == 1f) {
+            c0_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c0_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c1_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c1_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c2_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c2_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c3_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c3_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c4_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c4_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c5_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c5_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        } else {
+            FloatVector bb = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, co).fma(bb, c0_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c0_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c1_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c1_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c2_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c2_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c3_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c3_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c4_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c4_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c5_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c5_1).intoArray(c, co + L);
+        }
     }
 
     /** Applies {@code ep} to the {@code mv x nv} tile at C position (i0,j0), stored at c[co] with row stride ldc. */

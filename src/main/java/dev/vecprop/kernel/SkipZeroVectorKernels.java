@@ -144,17 +144,45 @@ final class SkipZeroVectorKernels {
             FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
             c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1);
         }
-        SgemmVectorKernels.store(c0_0, c, co, beta);
-        SgemmVectorKernels.store(c0_1, c, co + L, beta);
-        co += ldc;
-        SgemmVectorKernels.store(c1_0, c, co, beta);
-        SgemmVectorKernels.store(c1_1, c, co + L, beta);
-        co += ldc;
-        SgemmVectorKernels.store(c2_0, c, co, beta);
-        SgemmVectorKernels.store(c2_1, c, co + L, beta);
-        co += ldc;
-        SgemmVectorKernels.store(c3_0, c, co, beta);
-        SgemmVectorKernels.store(c3_1, c, co + L, beta);
+        // the store rule inline: a helper taking vectors would box them where C2 does not inline it
+        if (beta == 0f) {
+            c0_0.intoArray(c, co);
+            c0_1.intoArray(c, co + L);
+            co += ldc;
+            c1_0.intoArray(c, co);
+            c1_1.intoArray(c, co + L);
+            co += ldc;
+            c2_0.intoArray(c, co);
+            c2_1.intoArray(c, co + L);
+            co += ldc;
+            c3_0.intoArray(c, co);
+            c3_1.intoArray(c, co + L);
+        } else if (beta == 1f) {
+            c0_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c0_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c1_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c1_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c2_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c2_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            co += ldc;
+            c3_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c3_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        } else {
+            FloatVector bb = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, co).fma(bb, c0_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c0_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c1_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c1_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c2_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c2_1).intoArray(c, co + L);
+            co += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c3_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c3_1).intoArray(c, co + L);
+        }
     }
 
 
@@ -191,27 +219,77 @@ final class SkipZeroVectorKernels {
             FloatVector a3 = FloatVector.broadcast(S, a[ap + 3]);
             c3_0 = a3.fma(b0, c3_0); c3_1 = a3.fma(b1, c3_1); c3_2 = a3.fma(b2, c3_2); c3_3 = a3.fma(b3, c3_3);
         }
-        SgemmVectorKernels.store(c0_0, c, co, beta);
-        SgemmVectorKernels.store(c0_1, c, co + L, beta);
-        SgemmVectorKernels.store(c0_2, c, co2, beta);
-        SgemmVectorKernels.store(c0_3, c, co2 + L, beta);
-        co += ldc;
-        co2 += ldc;
-        SgemmVectorKernels.store(c1_0, c, co, beta);
-        SgemmVectorKernels.store(c1_1, c, co + L, beta);
-        SgemmVectorKernels.store(c1_2, c, co2, beta);
-        SgemmVectorKernels.store(c1_3, c, co2 + L, beta);
-        co += ldc;
-        co2 += ldc;
-        SgemmVectorKernels.store(c2_0, c, co, beta);
-        SgemmVectorKernels.store(c2_1, c, co + L, beta);
-        SgemmVectorKernels.store(c2_2, c, co2, beta);
-        SgemmVectorKernels.store(c2_3, c, co2 + L, beta);
-        co += ldc;
-        co2 += ldc;
-        SgemmVectorKernels.store(c3_0, c, co, beta);
-        SgemmVectorKernels.store(c3_1, c, co + L, beta);
-        SgemmVectorKernels.store(c3_2, c, co2, beta);
-        SgemmVectorKernels.store(c3_3, c, co2 + L, beta);
+        // the store rule inline: a helper taking vectors would box them where C2 does not inline it
+        if (beta == 0f) {
+            c0_0.intoArray(c, co);
+            c0_1.intoArray(c, co + L);
+            c0_2.intoArray(c, co2);
+            c0_3.intoArray(c, co2 + L);
+            co += ldc;
+            co2 += ldc;
+            c1_0.intoArray(c, co);
+            c1_1.intoArray(c, co + L);
+            c1_2.intoArray(c, co2);
+            c1_3.intoArray(c, co2 + L);
+            co += ldc;
+            co2 += ldc;
+            c2_0.intoArray(c, co);
+            c2_1.intoArray(c, co + L);
+            c2_2.intoArray(c, co2);
+            c2_3.intoArray(c, co2 + L);
+            co += ldc;
+            co2 += ldc;
+            c3_0.intoArray(c, co);
+            c3_1.intoArray(c, co + L);
+            c3_2.intoArray(c, co2);
+            c3_3.intoArray(c, co2 + L);
+        } else if (beta == 1f) {
+            c0_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c0_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            c0_2.add(FloatVector.fromArray(S, c, co2)).intoArray(c, co2);
+            c0_3.add(FloatVector.fromArray(S, c, co2 + L)).intoArray(c, co2 + L);
+            co += ldc;
+            co2 += ldc;
+            c1_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c1_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            c1_2.add(FloatVector.fromArray(S, c, co2)).intoArray(c, co2);
+            c1_3.add(FloatVector.fromArray(S, c, co2 + L)).intoArray(c, co2 + L);
+            co += ldc;
+            co2 += ldc;
+            c2_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c2_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            c2_2.add(FloatVector.fromArray(S, c, co2)).intoArray(c, co2);
+            c2_3.add(FloatVector.fromArray(S, c, co2 + L)).intoArray(c, co2 + L);
+            co += ldc;
+            co2 += ldc;
+            c3_0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+            c3_1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+            c3_2.add(FloatVector.fromArray(S, c, co2)).intoArray(c, co2);
+            c3_3.add(FloatVector.fromArray(S, c, co2 + L)).intoArray(c, co2 + L);
+        } else {
+            FloatVector bb = FloatVector.broadcast(S, beta);
+            FloatVector.fromArray(S, c, co).fma(bb, c0_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c0_1).intoArray(c, co + L);
+            FloatVector.fromArray(S, c, co2).fma(bb, c0_2).intoArray(c, co2);
+            FloatVector.fromArray(S, c, co2 + L).fma(bb, c0_3).intoArray(c, co2 + L);
+            co += ldc;
+            co2 += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c1_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c1_1).intoArray(c, co + L);
+            FloatVector.fromArray(S, c, co2).fma(bb, c1_2).intoArray(c, co2);
+            FloatVector.fromArray(S, c, co2 + L).fma(bb, c1_3).intoArray(c, co2 + L);
+            co += ldc;
+            co2 += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c2_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c2_1).intoArray(c, co + L);
+            FloatVector.fromArray(S, c, co2).fma(bb, c2_2).intoArray(c, co2);
+            FloatVector.fromArray(S, c, co2 + L).fma(bb, c2_3).intoArray(c, co2 + L);
+            co += ldc;
+            co2 += ldc;
+            FloatVector.fromArray(S, c, co).fma(bb, c3_0).intoArray(c, co);
+            FloatVector.fromArray(S, c, co + L).fma(bb, c3_1).intoArray(c, co + L);
+            FloatVector.fromArray(S, c, co2).fma(bb, c3_2).intoArray(c, co2);
+            FloatVector.fromArray(S, c, co2 + L).fma(bb, c3_3).intoArray(c, co2 + L);
+        }
     }
 }

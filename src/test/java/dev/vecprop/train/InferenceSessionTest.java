@@ -99,4 +99,40 @@ class InferenceSessionTest {
         assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
         assertThat(top.get(0).label()).isEqualTo(s.predict(x));
     }
+
+    /**
+     * A request allocates nothing once the session is warm: batch-1 predict (the matrix-vector path),
+     * probabilities and predictBatch, counted by the JVM's per-thread allocation counter.
+     */
+    @Test
+    void requestsAllocateNothingOnceWarm() {
+        Sequential m = ModelSpec.parse("mlp", "relu", 0, false).build();
+        InferenceSession s = new InferenceSession(m, 64, dev.vecprop.data.Normalization.NONE);
+        Random r = new Random(5);
+        float[] x = new float[64 * 784];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = r.nextInt(4) == 0 ? r.nextFloat() : 0f;
+        }
+        float[] probs = new float[10];
+        int[] labels = new int[64];
+        Runnable requests = () -> {
+            for (int i = 0; i < 64; i++) {
+                s.predict(x, i * 784);
+                s.probabilities(x, i * 784, probs, 0);
+            }
+            s.predictBatch(x, 64, labels);
+        };
+        for (int i = 0; i < 300; i++) {
+            requests.run(); // warm: the JIT compiles and removes what escape analysis can
+        }
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        int rounds = 200;
+        for (int i = 0; i < rounds; i++) {
+            requests.run();
+        }
+        long perRound = (mx.getCurrentThreadAllocatedBytes() - before) / rounds;
+        // 129 requests per round; a boxed float or a small array per request would be >= 2 KB a round
+        assertThat(perRound).as("bytes allocated per 129 requests").isLessThan(256);
+    }
 }
