@@ -148,14 +148,12 @@ final class SgemmVectorKernels {
         }
     }
 
-    /** Copies {@code rows} rows of NR floats ({@code b[src + p*ld]}) into a B panel {@code dst[d + p*NR]}, NR/L vectors per row. */
+    /** Copies {@code rows} rows of NR floats ({@code b[src + p*ld]}) into a B panel {@code dst[d + p*NR]}. */
     static void copyRows(float[] b, int src, int ld, int rows, float[] dst, int d) {
+        // arraycopy, not vector loads: this small method sat in C1 code (which boxes every vector)
+        // for whole runs, 120 KB per MLP training step
         for (int p = 0; p < rows; p++) {
-            int s0 = src + p * ld;
-            int d0 = d + p * NR;
-            for (int v = 0; v < NR; v += L) {
-                FloatVector.fromArray(S, b, s0 + v).intoArray(dst, d0 + v);
-            }
+            System.arraycopy(b, src + p * ld, dst, d + p * NR, NR);
         }
     }
 
