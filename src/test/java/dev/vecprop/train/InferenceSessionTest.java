@@ -105,6 +105,7 @@ class InferenceSessionTest {
      * probabilities and predictBatch, counted by the JVM's per-thread allocation counter.
      */
     @Test
+    @org.junit.jupiter.api.Tag("allocation")
     void requestsAllocateNothingOnceWarm() {
         Sequential m = ModelSpec.parse("mlp", "relu", 0, false).build();
         InferenceSession s = new InferenceSession(m, 64, dev.vecprop.data.Normalization.NONE);

@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * for the MLP (dense GEMMs and the zero-skipping ones on blank pixels) and a small CNN (convolution,
  * pooling, dropout) with sigmoid and tanh heads.
  */
+@org.junit.jupiter.api.Tag("allocation")
 class StepAllocationTest {
     @ParameterizedTest(name = "{0} act={1} dropout={2}, {3} thread(s)")
     @CsvSource({"784-256-128-10, relu, 0, 1", "784-256-128-10, relu, 0, 2", "784-64-10, sigmoid, 0.2, 1",
