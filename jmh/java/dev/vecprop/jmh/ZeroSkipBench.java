@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * The first MLP layer's two GEMMs on real MNIST batches (pixels/255/std, as {@code vecprop train}
  * scales them), with and without zero skipping, in one JVM: {@code fwdDense} / {@code dwDense} run
  * {@link Sgemm#sgemm} (never skips), {@code fwdSkip} / {@code dwSkip} the dense layer's entry points
- * {@link Sgemm#forwardPacked} / {@link Sgemm#weightGradient}, on the same operands; {@code tileNonzeros}
+ * {@link Sgemm#forwardPacked} / {@link Sgemm#weightGradient} (their zero-skipping tiles are
+ * SkipZeroVectorKernels', their loop nest SgemmJob's), on the same operands; {@code tileNonzeros}
  * the scan ({@link TileNonzeros}, vector body TileNonzerosVector) that decides whether to skip, run by each of those two. Eight batches
  * are cycled through. Needs {@code data/mnist} ({@code ./vecprop train} fetches it); 1 thread.
  *

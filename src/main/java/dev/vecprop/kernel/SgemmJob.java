@@ -9,6 +9,9 @@ import static dev.vecprop.kernel.Sgemm.*;
  * MC rows) and register tiles, the packing of A and B into register-tile panels, and the
  * zero-skipping loop nest of the sparse products. {@link Sgemm} is the API, its checks and its
  * switches; one job per thread is reused call after call ({@link Sgemm#SCRATCH}).
+ *
+ * <p>(A little over 500 lines: the dense and the zero-skipping loop nests share the job's operands,
+ * its split over the workers and its packing, and are checked against each other to the bit.)
  */
 final class SgemmJob implements WorkerPool.Task {
     /** Per-thread pack buffers and the job descriptor handed to the workers. */

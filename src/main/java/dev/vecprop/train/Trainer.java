@@ -42,6 +42,8 @@ import java.util.Map;
  * set and the listeners. Batches larger than {@value #MICRO} samples run in micro-batches whose
  * gradients add up to one step. Nothing is allocated per step. The same seed gives bit-identical
  * weights for any thread count.
+ *
+ * <p>(About 500 lines, most of them the builder's documented setters; the fit loop is the package-private {@code FitRun}.)
  */
 public final class Trainer {
     static final int MICRO = 1024;
