@@ -119,7 +119,7 @@ final class BenchServe {
         double[][] batchRates = new double[threads][];
         CyclicBarrier barrier = new CyclicBarrier(threads);
         List<Thread> ts = new ArrayList<>();
-        RuntimeException[] failure = new RuntimeException[1];
+        Throwable[] failure = new Throwable[1];
         for (int w = 0; w < threads; w++) {
             final int id = w;
             Thread th = new Thread(() -> {
@@ -140,10 +140,12 @@ final class BenchServe {
                         rates[r] = batchBlock(session, x, labels, seconds / rounds);
                     }
                     batchRates[id] = rates;
-                } catch (RuntimeException e) {
-                    failure[0] = e;
-                    barrier.reset();
-                } catch (Exception e) {
+                } catch (Throwable e) {
+                    synchronized (failure) {
+                        if (failure[0] == null) {
+                            failure[0] = e; // the first failure; the others see a broken barrier
+                        }
+                    }
                     barrier.reset();
                 }
             }, "bench-serve-" + w);
@@ -158,8 +160,11 @@ final class BenchServe {
                 throw new IllegalStateException("interrupted");
             }
         }
+        if (failure[0] instanceof RuntimeException e) {
+            throw e;
+        }
         if (failure[0] != null) {
-            throw failure[0];
+            throw new IllegalStateException("bench serve: a request thread failed: " + failure[0], failure[0]);
         }
         int total = 0;
         for (int c : calls) {

@@ -1,5 +1,7 @@
 package dev.vecprop.data;
 
+import dev.vecprop.internal.Require;
+
 import dev.vecprop.ConfigException;
 import dev.vecprop.layer.Shape;
 
@@ -50,9 +52,9 @@ public final class ArrayDataSource implements DataSource {
      * @throws ConfigException naming the array, position and value that do not fit
      */
     public static ArrayDataSource labeled(float[] features, Shape shape, int[] labels, int classes) {
-        requireNonNull(features, "features");
-        requireNonNull(shape, "shape");
-        requireNonNull(labels, "labels");
+        Require.notNull(features, "features");
+        Require.notNull(shape, "shape");
+        Require.notNull(labels, "labels");
         if (classes < 1) {
             throw new ConfigException("classes must be >= 1, got " + classes);
         }
@@ -77,9 +79,9 @@ public final class ArrayDataSource implements DataSource {
      * @throws ConfigException naming the array and what does not fit
      */
     public static ArrayDataSource regression(float[] features, Shape shape, float[] targets, int targetSize) {
-        requireNonNull(features, "features");
-        requireNonNull(shape, "shape");
-        requireNonNull(targets, "targets");
+        Require.notNull(features, "features");
+        Require.notNull(shape, "shape");
+        Require.notNull(targets, "targets");
         if (targetSize < 1) {
             throw new ConfigException("targetSize must be >= 1, got " + targetSize);
         }
@@ -102,7 +104,7 @@ public final class ArrayDataSource implements DataSource {
      * @throws ConfigException if {@code n} is null
      */
     public ArrayDataSource withNormalization(Normalization n) {
-        requireNonNull(n, "normalization");
+        Require.notNull(n, "normalization");
         return new ArrayDataSource(x, shape, labels, classes, targets, targetSize, size, n, name);
     }
 
@@ -113,7 +115,7 @@ public final class ArrayDataSource implements DataSource {
      * @return a source over the same arrays with that name
      */
     public ArrayDataSource named(String name) {
-        requireNonNull(name, "name");
+        Require.notNull(name, "name");
         return new ArrayDataSource(x, shape, labels, classes, targets, targetSize, size, norm, name);
     }
 
@@ -135,12 +137,6 @@ public final class ArrayDataSource implements DataSource {
                 throw new ConfigException(what + "[" + i + "] (sample " + i / row + ") is " + a[i]
                         + "; values must be finite");
             }
-        }
-    }
-
-    private static void requireNonNull(Object o, String what) {
-        if (o == null) {
-            throw new ConfigException(what + " must not be null");
         }
     }
 
