@@ -15,6 +15,8 @@ import dev.vecprop.train.ModelSpec;
 import dev.vecprop.data.IdxDataset;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -119,6 +121,7 @@ final class BenchLayers {
                         100 * (f + b) / perStep, gf);
             }
             out.printf("step %.1f us (%d steps): %.0f samples/s%n", perStep, steps, batch * 1e6 / perStep);
+            convPasses(layers, batch, ctx, threads, out);
         }
         return 0;
     }
@@ -129,6 +132,87 @@ final class BenchLayers {
         loss.compute(ws.data(), yo, batch, classes, t, ws.data(), ws.outputGradOffset());
         model.params().zeroGrads();
         model.backward(ctx.gradsZero(true), ws, x, xo, batch, null, 0); // as in training: the optimizer leaves them zero
+    }
+
+    /** Rounds of the per-pass convolution table: each times one FMA-peak block, then every pass once. */
+    private static final int PASS_ROUNDS = 5;
+    private static final double PASS_SECONDS = 0.3;
+
+    /**
+     * Each Conv2d's three passes timed apart — forward, input gradient (backward without parameter
+     * gradients), weight and bias gradient (backward without dx) — on random data of the layer's
+     * shapes, interleaved with FMA-peak blocks: the median GFLOP/s over rounds and the median of each
+     * round's fraction of that round's peak (1 thread: CPU time, as bench gemm; more: wall time, the
+     * peak times the threads).
+     */
+    private static void convPasses(List<Layer> layers, int batch, Context ctx, int threads, PrintStream out) {
+        List<Integer> convs = new java.util.ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i) instanceof dev.vecprop.layer.Conv2d) {
+                convs.add(i);
+            }
+        }
+        if (convs.isEmpty() || !Simd.ENABLED) {
+            return;
+        }
+        String[] passes = {"forward", "input grad", "weight grad"};
+        int n = convs.size() * passes.length;
+        double[][] gf = new double[n][PASS_ROUNDS];
+        double[][] frac = new double[n][PASS_ROUNDS];
+        double[] peak = new double[PASS_ROUNDS];
+        SplittableRandom rnd = new SplittableRandom(11);
+        List<Runnable> calls = new java.util.ArrayList<>();
+        for (int li : convs) {
+            dev.vecprop.layer.Conv2d c = (dev.vecprop.layer.Conv2d) layers.get(li);
+            int in = c.inputShape().size();
+            int outN = c.outputShape().size();
+            float[] x = new float[batch * in];
+            float[] y = new float[batch * outN];
+            float[] dy = new float[batch * outN];
+            float[] dx = new float[batch * in];
+            float[] ws = new float[c.workspaceSize(batch)];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) rnd.nextDouble();
+            }
+            for (int i = 0; i < dy.length; i++) {
+                dy[i] = (float) (rnd.nextDouble() - 0.5);
+            }
+            Context input = ctx.paramGrads(false);
+            Context weights = ctx.paramGrads(true).gradsZero(false);
+            calls.add(() -> c.forward(ctx, batch, x, 0, y, 0, ws, 0));
+            calls.add(() -> c.backward(input, batch, x, 0, y, 0, dy, 0, dx, 0, ws, 0));
+            calls.add(() -> c.backward(weights, batch, x, 0, y, 0, dy, 0, null, 0, ws, 0));
+        }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        for (int r = 0; r < PASS_ROUNDS; r++) {
+            peak[r] = BenchCommand.fmaPeakBlock(PASS_SECONDS, r);
+            for (int i = 0; i < n; i++) {
+                dev.vecprop.layer.Conv2d c = (dev.vecprop.layer.Conv2d) layers.get(convs.get(i / passes.length));
+                double flops = 2.0 * c.forwardMacs() * batch;
+                Runnable call = calls.get(i);
+                call.run();
+                long reps = 0;
+                long w0 = System.nanoTime();
+                long c0 = mx.getCurrentThreadCpuTime();
+                long w;
+                do {
+                    call.run();
+                    reps++;
+                    w = System.nanoTime();
+                } while (w - w0 < PASS_SECONDS * 1e9);
+                double nanos = threads == 1 ? mx.getCurrentThreadCpuTime() - c0 : w - w0;
+                gf[i][r] = flops * reps / nanos;
+                frac[i][r] = gf[i][r] / (peak[r] * threads);
+            }
+        }
+        out.printf("Conv2d passes (median of %d rounds; FMA peak %.1f GFLOP/s per core, measured between them):%n",
+                PASS_ROUNDS, BenchCommand.median(peak));
+        out.printf("%-4s %-36s %-12s %9s %8s%n", "#", "layer", "pass", "GFLOP/s", "of peak");
+        for (int i = 0; i < n; i++) {
+            int li = convs.get(i / passes.length);
+            out.printf("%-4d %-36s %-12s %9.1f %7.0f%%%n", li, truncate(layers.get(li).describe(), 36),
+                    passes[i % passes.length], BenchCommand.median(gf[i]), 100 * BenchCommand.median(frac[i]));
+        }
     }
 
     private static String truncate(String s, int n) {

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector form of {@link MaxPool2x2}: L outputs at a time from two vectors of each input row, split
  * into even and odd columns by lane permutes and a blend; the comparisons are masks and blends, so
- * no branch depends on the data. Ragged row ends use the scalar twin.
+ * no branch depends on the data. A row's ragged end (all of a 12-column row at 16 lanes) takes masked
+ * loads and stores.
  */
 final class MaxPool2x2Vector {
     private MaxPool2x2Vector() {}
@@ -39,6 +40,9 @@ final class MaxPool2x2Vector {
         int oh = h / 2;
         int ow = w / 2;
         int full = ow - ow % L;
+        VectorMask<Float> lo = S.indexInRange(2 * full, 2 * ow);
+        VectorMask<Float> hi = S.indexInRange(2 * full + L, 2 * ow);
+        VectorMask<Float> end = S.indexInRange(full, ow);
         for (int pl = 0; pl < planes; pl++) {
             int in = xo + pl * h * w;
             int out = pl * oh * ow;
@@ -73,8 +77,32 @@ final class MaxPool2x2Vector {
                     best.intoArray(y, yrow + q);
                     where.intoArray(arg, arow + q);
                 }
+                // The row's end: the same window with masked loads and stores, written out again (a
+                // shared method taking the masks was not inlined and boxed them: several times slower).
                 if (full < ow) {
-                    MaxPool2x2Ref.rows(x, in, w, p, full, ow, y, yrow, arg, arow);
+                    int col = 2 * full;
+                    FloatVector lo0 = FloatVector.fromArray(S, x, r0 + col, lo);
+                    FloatVector hi0 = FloatVector.fromArray(S, x, r0 + col + L, hi);
+                    FloatVector lo1 = FloatVector.fromArray(S, x, r1 + col, lo);
+                    FloatVector hi1 = FloatVector.fromArray(S, x, r1 + col + L, hi);
+                    FloatVector a = lo0.rearrange(EVEN_LO).blend(hi0.rearrange(EVEN_HI), HIGH);
+                    FloatVector b = lo0.rearrange(ODD_LO).blend(hi0.rearrange(ODD_HI), HIGH);
+                    FloatVector c = lo1.rearrange(EVEN_LO).blend(hi1.rearrange(EVEN_HI), HIGH);
+                    FloatVector d = lo1.rearrange(ODD_LO).blend(hi1.rearrange(ODD_HI), HIGH);
+                    FloatVector at = COLS.add(rowBase + col);
+                    FloatVector best = a;
+                    FloatVector where = at;
+                    VectorMask<Float> t = takes(b, best);
+                    best = best.blend(b, t);
+                    where = where.blend(at.add(1f), t);
+                    t = takes(c, best);
+                    best = best.blend(c, t);
+                    where = where.blend(at.add(w), t);
+                    t = takes(d, best);
+                    best = best.blend(d, t);
+                    where = where.blend(at.add(w + 1), t);
+                    best.intoArray(y, yrow + full, end);
+                    where.intoArray(arg, arow + full, end);
                 }
             }
         }

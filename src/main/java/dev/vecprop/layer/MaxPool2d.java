@@ -1,6 +1,5 @@
 package dev.vecprop.layer;
 
-import dev.vecprop.concurrent.WorkerPool;
 import dev.vecprop.kernel.MaxPool2x2;
 
 /**
@@ -116,66 +115,25 @@ public final class MaxPool2d extends Pool2d {
     /** Below this many input elements a pass runs on the calling thread alone. */
     private static final int PARALLEL_MIN = 1 << 15;
 
+    private static final int FORWARD = 0;
+    private static final int BACKWARD = 1;
+
+    /** A pass split over the workers by planes (one channel of one sample; each output and each dx element has one owner). */
     private void run(Context ctx, int batch, boolean fwd, float[] x, int xo, float[] y, int yo,
                      float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
         int planes = batch * c;
-        if (ctx.pool().threads() == 1 || (long) planes * h * w < PARALLEL_MIN) {
-            if (fwd) {
-                forwardPlanes(0, planes, x, xo, y, yo, ws, wo);
-            } else {
-                backwardPlanes(0, planes, dy, dyo, dx, dxo, ws, wo);
-            }
-            return;
-        }
-        Pass t = PASS.get();
-        t.layer = this;
-        t.fwd = fwd;
-        t.planes = planes;
-        t.x = x;
-        t.xo = xo;
-        t.y = y;
-        t.yo = yo;
-        t.dy = dy;
-        t.dyo = dyo;
-        t.dx = dx;
-        t.dxo = dxo;
-        t.ws = ws;
-        t.wo = wo;
-        try {
-            ctx.pool().run(t);
-        } finally {
-            t.layer = null;
-            t.x = t.y = t.dy = t.dx = t.ws = null;
-        }
+        ParallelPass.get(body, fwd ? FORWARD : BACKWARD, batch).in(x, xo).out(y, yo).grad(dy, dyo).inputGrad(dx, dxo)
+                .ws(ws, wo).run(ctx.pool(), planes, 1, (long) planes * h * w >= PARALLEL_MIN);
     }
 
-    private static final ThreadLocal<Pass> PASS = ThreadLocal.withInitial(Pass::new);
+    /** This layer's work for items {@code [from, to)} of pass {@code p}. */
+    private final ParallelPass.Body body = this::range;
 
-    /** A pass split over the workers by planes (each output and each dx element has one owner). */
-    private static final class Pass implements WorkerPool.Task {
-        MaxPool2d layer;
-        boolean fwd;
-        int planes;
-        float[] x;
-        int xo;
-        float[] y;
-        int yo;
-        float[] dy;
-        int dyo;
-        float[] dx;
-        int dxo;
-        float[] ws;
-        int wo;
-
-        @Override
-        public void run(int worker, int workers) {
-            int p0 = (int) ((long) planes * worker / workers);
-            int p1 = (int) ((long) planes * (worker + 1) / workers);
-            if (fwd) {
-                layer.forwardPlanes(p0, p1, x, xo, y, yo, ws, wo);
-            } else {
-                layer.backwardPlanes(p0, p1, dy, dyo, dx, dxo, ws, wo);
-            }
+    private void range(ParallelPass p, int from, int to) {
+        if (p.kind == FORWARD) {
+            forwardPlanes(from, to, p.x, p.xo, p.y, p.yo, p.ws, p.wo);
+        } else {
+            backwardPlanes(from, to, p.dy, p.dyo, p.dx, p.dxo, p.ws, p.wo);
         }
     }
 }

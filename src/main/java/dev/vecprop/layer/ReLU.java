@@ -36,51 +36,18 @@ public final class ReLU extends ElementwiseLayer {
             return;
         }
         int n = batch * inSize();
-        if (ctx.pool().threads() == 1 || n < PARALLEL_MIN) {
-            Activations.reluBackward(y, yo, dy, dyo, dx, dxo, n);
-            return;
-        }
-        Backward t = BACKWARD.get();
-        t.set(n, y, yo, dy, dyo, dx, dxo);
-        try {
-            ctx.pool().run(t);
-        } finally {
-            t.set(0, null, 0, null, 0, null, 0);
-        }
+        // ranges of whole 64-element blocks (elementwise: any split gives the same bits)
+        ParallelPass.get(body, 0, batch).grad(dy, dyo).out(y, yo).inputGrad(dx, dxo)
+                .run(ctx.pool(), n, 64, n >= PARALLEL_MIN);
     }
 
     /** Below this many elements backward runs on the calling thread alone. */
     private static final int PARALLEL_MIN = 1 << 16;
 
-    private static final ThreadLocal<Backward> BACKWARD = ThreadLocal.withInitial(Backward::new);
+    /** This layer's work for items {@code [from, to)} of pass {@code p}. */
+    private final ParallelPass.Body body = this::range;
 
-    /** Backward split over the workers in ranges of whole vectors (elementwise: any split gives the same bits). */
-    private static final class Backward implements dev.vecprop.concurrent.WorkerPool.Task {
-        int n;
-        float[] y;
-        int yo;
-        float[] dy;
-        int dyo;
-        float[] dx;
-        int dxo;
-
-        void set(int n, float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo) {
-            this.n = n;
-            this.y = y;
-            this.yo = yo;
-            this.dy = dy;
-            this.dyo = dyo;
-            this.dx = dx;
-            this.dxo = dxo;
-        }
-
-        @Override
-        public void run(int worker, int workers) {
-            int from = (int) ((long) n * worker / workers) & ~63;
-            int to = worker + 1 == workers ? n : (int) ((long) n * (worker + 1) / workers) & ~63;
-            if (to > from) {
-                Activations.reluBackward(y, yo + from, dy, dyo + from, dx, dxo + from, to - from);
-            }
-        }
+    private void range(ParallelPass p, int from, int to) {
+        Activations.reluBackward(p.y, p.yo + from, p.dy, p.dyo + from, p.dx, p.dxo + from, to - from);
     }
 }

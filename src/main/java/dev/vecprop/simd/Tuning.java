@@ -44,7 +44,7 @@ import java.util.function.Function;
  *   <li>{@code gemmDirectA=auto|off}: off always packs a TRANSPOSED A instead of reading small ones in place.</li>
  *   <li>{@code rowSweepMinC=N} (a non-negative integer, default 65536): a row-major C of more
  *       elements is swept along its rows; 0 sweeps every one so.</li>
- *   <li>{@code convInputGrad=auto|full|cols}: Conv2d's input-gradient method; auto picks by size.</li>
+ *   <li>{@code convInputGrad=auto|full|cols}: Conv2d's input-gradient method at stride 1: auto and full take the direct full correlation, cols the columns GEMM + col2im (other strides always use columns).</li>
  * </ul>
  * Not a switch: {@code vecprop.data}, the launcher's data folder, is read by the command line
  * ({@code cli.DataRoot}) and reaches the library as a {@code Path} argument.

@@ -1,0 +1,144 @@
+package dev.vecprop.kernel;
+
+/**
+ * A stride-1 convolution's passes, one sample or one block of taps at a time, on the
+ * {@link DirectConv} kernels; {@link ImplicitGemmConv} takes other strides. Per group g:
+ * <pre>
+ *   forward  y[s]  = store(Wp_g * pad(x[s]))          on the padded input's row pitch WP
+ *   input    dx[s] = store(Wflip_g * pad(dy[s]))      the full correlation, on the padded gradient's pitch WDP
+ *   weights  dyt = dy[s]^T (positions x channels, each thread its own); dwt_g[r][o] += sum_s sum_n pad(x[s])[tap r + n] * dyt[n][o],
+ *            then dW_g[o][r] += dwt_g[r][o]           taps split over threads in blocks of {@link DirectConv#tapStep()}
+ * </pre>
+ * The packed weights and the tap accumulators live in the layer's
+ * workspace at offsets the layer lays out from the sizes given here; per-thread buffers (padded images, pitch-grid outputs,
+ * transposed gradients: each thread transposes every sample's gradient for the taps it owns, from
+ * its own cache) come from {@link ConvScratch}. Every output element is computed by the same operations whatever the split:
+ * results are bit-identical for any number of threads.
+ */
+public final class DirectConvSteps {
+    private DirectConvSteps() {}
+
+    private static int panels(int rows) {
+        return (rows + DirectConv.rows() - 1) / DirectConv.rows();
+    }
+
+    /** Row length of the transposed gradient: the group's output channels rounded up to the tile. */
+    public static int ldt(ConvGeometry g) {
+        int step = DirectConv.channelStep();
+        return (g.opg + step - 1) / step * step;
+    }
+
+    /** Floats of the packed forward weights. */
+    public static int forwardWeightsSize(ConvGeometry g) {
+        return g.groups * panels(g.opg) * DirectConv.rows() * g.k;
+    }
+
+    /** Floats of the packed input-gradient weights plus the flipped kernel they are packed from. */
+    public static int inputWeightsSize(ConvGeometry g) {
+        return g.groups * panels(g.cpg) * DirectConv.rows() * g.kFlip + g.c * g.kFlip;
+    }
+
+    /** Floats of the weight-gradient accumulators. */
+    public static int weightAccumulatorSize(ConvGeometry g) {
+        return g.groups * g.k * ldt(g);
+    }
+
+    /** Blocks of taps the weight gradient splits into (over all groups). */
+    public static int tapBlocks(ConvGeometry g) {
+        return g.groups * ((g.k + DirectConv.tapStep() - 1) / DirectConv.tapStep());
+    }
+
+    /** Packs the weights {@code W [OC][C/g][kh][kw]} at {@code wo} for {@link #forwardSample}. */
+    public static void packForward(ConvGeometry g, float[] w, int wo, float[] ws, int wpo) {
+        int per = panels(g.opg) * DirectConv.rows() * g.k;
+        for (int gi = 0; gi < g.groups; gi++) {
+            DirectConv.packWeights(w, wo + gi * g.opg * g.k, g.k, g.opg, g.k, ws, wpo + gi * per);
+        }
+    }
+
+    /** One sample's forward {@code y[s] = W * x[s] + bias}, optionally through a ReLU; {@code bias} may be null. */
+    public static void forwardSample(ConvGeometry g, ConvScratch sc, float[] x, int xs, float[] ws, int wpo,
+                                     float[] bias, int bo, boolean relu, float[] y, int ys) {
+        float[] img = sc.pad(x, xs, g.c, g.h, g.w, g.pad, g.pad, DirectConv.imageSlack());
+        int n = (g.oh - 1) * g.wp + g.ow;
+        int ldo = DirectConv.paddedColumns(n);
+        int blocks = panels(g.opg);
+        float[] out = sc.out(blocks * DirectConv.rows() * ldo);
+        int per = blocks * DirectConv.rows() * g.k;
+        for (int gi = 0; gi < g.groups; gi++) {
+            DirectConv.forward(ws, wpo + gi * per, blocks, g.k, img, gi * g.cpg * g.hp * g.wp, g.tap, n, out, 0, ldo);
+            DirectConv.store(out, 0, ldo, g.opg, g.wp, g.oh, g.ow, bias, bo + gi * g.opg, relu,
+                    y, ys + gi * g.opg * g.positions());
+        }
+    }
+
+    /** Flips and packs the weights at {@code wo} for {@link #inputSample} ({@link #inputWeightsSize} floats at {@code wpo}). */
+    public static void packInput(ConvGeometry g, float[] w, int wo, float[] ws, int wpo) {
+        int per = panels(g.cpg) * DirectConv.rows() * g.kFlip;
+        int flip = wpo + g.groups * per;
+        KernelFlip.flip(w, wo, g.groups, g.cpg, g.opg, g.kh, g.kw, ws, flip);
+        for (int gi = 0; gi < g.groups; gi++) {
+            DirectConv.packWeights(ws, flip + gi * g.cpg * g.kFlip, g.kFlip, g.cpg, g.kFlip, ws, wpo + gi * per);
+        }
+    }
+
+    /** One sample's input gradient {@code dx[s]} (overwritten) as the full correlation of the padded {@code dy[s]}. */
+    public static void inputSample(ConvGeometry g, ConvScratch sc, float[] dy, int dys, float[] ws, int wpo,
+                                   float[] dx, int dxs) {
+        float[] img = sc.pad(dy, dys, g.oc, g.oh, g.ow, g.dil * (g.kh - 1), g.dil * (g.kw - 1), DirectConv.imageSlack());
+        int io = g.pad * g.wdp + g.pad;
+        int n = (g.h - 1) * g.wdp + g.w;
+        int ldo = DirectConv.paddedColumns(n);
+        int blocks = panels(g.cpg);
+        float[] out = sc.out(blocks * DirectConv.rows() * ldo);
+        int per = blocks * DirectConv.rows() * g.kFlip;
+        for (int gi = 0; gi < g.groups; gi++) {
+            DirectConv.forward(ws, wpo + gi * per, blocks, g.kFlip, img, io + gi * g.opg * g.hdp * g.wdp, g.tapFlip, n,
+                    out, 0, ldo);
+            DirectConv.store(out, 0, ldo, g.cpg, g.wdp, g.h, g.w, null, 0, false, dx, dxs + gi * g.cpg * g.h * g.w);
+        }
+    }
+
+    /**
+     * The weight gradient of tap blocks {@code [b0, b1)} ({@link #tapBlocks} in all) over the batch:
+     * {@code dW[dwo ..] +=} the sum over samples, through the accumulators {@code dwt} at {@code dwto}.
+     */
+    public static void weightTaps(ConvGeometry g, ConvScratch sc, int batch, float[] x, int xo, float[] dy, int dyo,
+                                  int b0, int b1, float[] ws, int dwto, float[] dw, int dwo) {
+        int step = DirectConv.tapStep();
+        int perGroup = (g.k + step - 1) / step;
+        int ldt = ldt(g);
+        int n = g.positions();
+        for (int b = b0; b < b1; b++) {
+            int gi = b / perGroup;
+            int r0 = b % perGroup * step;
+            int r1 = Math.min(g.k, r0 + step);
+            java.util.Arrays.fill(ws, dwto + (gi * g.k + r0) * ldt, dwto + (gi * g.k + r1) * ldt, 0f);
+        }
+        for (int s = 0; s < batch; s++) {
+            float[] img = sc.pad(x, xo + s * g.c * g.h * g.w, g.c, g.h, g.w, g.pad, g.pad, 0);
+            float[] dyt = sc.transposed(g.groups * n * ldt);
+            for (int gi = 0; gi < g.groups; gi++) {
+                Transpose.transpose(dy, dyo + (s * g.oc + gi * g.opg) * n, n, g.opg, n, dyt, gi * n * ldt, ldt);
+            }
+            for (int b = b0; b < b1; b++) {
+                int gi = b / perGroup;
+                int r0 = b % perGroup * step;
+                int r1 = Math.min(g.k, r0 + step);
+                DirectConv.weightGrad(img, gi * g.cpg * g.hp * g.wp, g.wp, g.tap, r0, r1,
+                        dyt, gi * n * ldt, ldt, g.oh, g.ow, ws, dwto + gi * g.k * ldt);
+            }
+        }
+        for (int b = b0; b < b1; b++) {
+            int gi = b / perGroup;
+            int r0 = b % perGroup * step;
+            int r1 = Math.min(g.k, r0 + step);
+            for (int r = r0; r < r1; r++) {
+                int src = dwto + (gi * g.k + r) * ldt;
+                for (int o = 0; o < g.opg; o++) {
+                    dw[dwo + (gi * g.opg + o) * g.k + r] += ws[src + o];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,432 @@
+package dev.vecprop.kernel;
+
+import dev.vecprop.simd.FloatSpecies;
+import dev.vecprop.simd.Simd;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector form of {@link DirectConv}. One tile shape per register file: with 32 registers and 16 lanes
+ * (AVX-512) the forward keeps 8 channels x 3 vectors of positions (24 accumulators, 3 loads and 8
+ * broadcasts per 24 multiply-adds) and the weight gradient 6 taps x 4 vectors of channels; otherwise
+ * (AVX2's 16 registers) 4 x 2 for both, the shape whose 8 accumulators, operands and addresses fit
+ * without spilling. A row of positions ends in one-vector tiles; a block of taps past the last tap
+ * repeats the last tap's address and drops those sums.
+ */
+final class DirectConvVector {
+    private DirectConvVector() {}
+
+    static final VectorSpecies<Float> S = FloatSpecies.SPECIES;
+    static final int L = S.length();
+    /** Whether the 32-register shapes are in use. */
+    static final boolean WIDE = Simd.REGISTERS >= 32 && L >= 16;
+    /** Forward tile: output channels. */
+    static final int MR = WIDE ? 8 : 4;
+    /** Forward tile: vectors of positions. */
+    static final int NV = WIDE ? 3 : 2;
+    /** Weight-gradient tile: taps. */
+    static final int MT = WIDE ? 6 : 4;
+    /** Weight-gradient tile: vectors of output channels. */
+    static final int VT = WIDE ? 4 : 2;
+    /** Weight-gradient tile: output channels. */
+    static final int OT = VT * L;
+    static final boolean ORDER = Boolean.getBoolean("order");
+
+    static void forward(float[] wp, int wpo, int blocks, int k, float[] img, int io, int[] tap, int n,
+                        float[] out, int oo, int ldo) {
+        int nt = NV * L;
+        int full = n - n % nt;
+        if (ORDER) {
+        for (int b = 0; b < blocks; b++) {
+            int a = wpo + b * k * MR;
+            int c = oo + b * MR * ldo;
+            for (int j0 = 0; j0 < full; j0 += nt) {
+                if (WIDE) f8x3(wp, a, k, img, io, tap, j0, out, c, ldo);
+                else f4x2(wp, a, k, img, io, tap, j0, out, c, ldo);
+            }
+        }
+        } else {
+        for (int j0 = 0; j0 < full; j0 += nt) {
+            for (int b = 0; b < blocks; b++) {
+                int a = wpo + b * k * MR;
+                int c = oo + b * MR * ldo;
+                if (WIDE) f8x3(wp, a, k, img, io, tap, j0, out, c, ldo);
+                else f4x2(wp, a, k, img, io, tap, j0, out, c, ldo);
+            }
+        }
+        }
+        for (int j0 = full; j0 < n; j0 += L) {
+            for (int b = 0; b < blocks; b++) {
+                int a = wpo + b * k * MR;
+                int c = oo + b * MR * ldo;
+                if (WIDE) f8x1(wp, a, k, img, io, tap, j0, out, c, ldo);
+                else f4x1(wp, a, k, img, io, tap, j0, out, c, ldo);
+            }
+        }
+    }
+
+    static void store(float[] out, int oo, int ldo, int rows, int pitch, int oh, int ow,
+                      float[] bias, int bo, boolean relu, float[] y, int yo) {
+        int full = ow - ow % L;
+        FloatVector zero = FloatVector.zero(S);
+        for (int o = 0; o < rows; o++) {
+            FloatVector b = FloatVector.broadcast(S, bias == null ? 0f : bias[bo + o]);
+            for (int p = 0; p < oh; p++) {
+                int src = oo + o * ldo + p * pitch;
+                int dst = yo + (o * oh + p) * ow;
+                int q = 0;
+                for (; q < full; q += L) {
+                    FloatVector v = FloatVector.fromArray(S, out, src + q);
+                    v = bias == null ? v : v.add(b);
+                    (relu ? v.max(zero) : v).intoArray(y, dst + q);
+                }
+                if (q < ow) {
+                    VectorMask<Float> m = S.indexInRange(q, ow);
+                    FloatVector v = FloatVector.fromArray(S, out, src + q, m);
+                    v = bias == null ? v : v.add(b);
+                    (relu ? v.max(zero) : v).intoArray(y, dst + q, m);
+                }
+            }
+        }
+    }
+
+    static void weightGrad(float[] img, int io, int pitch, int[] tap, int r0, int r1, float[] dyt, int dto,
+                           int ldt, int oh, int ow, float[] dwt, int dwo) {
+        for (int r = r0; r < r1; r += MT) {
+            for (int o0 = 0; o0 < ldt; o0 += OT) {
+                if (WIDE) w6x4(img, io, pitch, tap, r, r1, dyt, dto, ldt, o0, oh, ow, dwt, dwo);
+                else w4x2(img, io, pitch, tap, r, r1, dyt, dto, ldt, o0, oh, ow, dwt, dwo);
+            }
+        }
+    }
+
+    /** 8 output channels x 3 vector(s) of positions from {@code j0}. */
+    private static void f8x3(float[] wp, int a, int k, float[] img, int io, int[] tap, int j0, float[] out, int oo, int ldo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S), c62 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S), c72 = FloatVector.zero(S);
+        for (int r = 0; r < k; r++, a += 8) {
+            int x = io + tap[r] + j0;
+            FloatVector b0 = FloatVector.fromArray(S, img, x);
+            FloatVector b1 = FloatVector.fromArray(S, img, x + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(S, img, x + 2 * L);
+            FloatVector w0 = FloatVector.broadcast(S, wp[a + 0]);
+            c00 = w0.fma(b0, c00);
+            c01 = w0.fma(b1, c01);
+            c02 = w0.fma(b2, c02);
+            FloatVector w1 = FloatVector.broadcast(S, wp[a + 1]);
+            c10 = w1.fma(b0, c10);
+            c11 = w1.fma(b1, c11);
+            c12 = w1.fma(b2, c12);
+            FloatVector w2 = FloatVector.broadcast(S, wp[a + 2]);
+            c20 = w2.fma(b0, c20);
+            c21 = w2.fma(b1, c21);
+            c22 = w2.fma(b2, c22);
+            FloatVector w3 = FloatVector.broadcast(S, wp[a + 3]);
+            c30 = w3.fma(b0, c30);
+            c31 = w3.fma(b1, c31);
+            c32 = w3.fma(b2, c32);
+            FloatVector w4 = FloatVector.broadcast(S, wp[a + 4]);
+            c40 = w4.fma(b0, c40);
+            c41 = w4.fma(b1, c41);
+            c42 = w4.fma(b2, c42);
+            FloatVector w5 = FloatVector.broadcast(S, wp[a + 5]);
+            c50 = w5.fma(b0, c50);
+            c51 = w5.fma(b1, c51);
+            c52 = w5.fma(b2, c52);
+            FloatVector w6 = FloatVector.broadcast(S, wp[a + 6]);
+            c60 = w6.fma(b0, c60);
+            c61 = w6.fma(b1, c61);
+            c62 = w6.fma(b2, c62);
+            FloatVector w7 = FloatVector.broadcast(S, wp[a + 7]);
+            c70 = w7.fma(b0, c70);
+            c71 = w7.fma(b1, c71);
+            c72 = w7.fma(b2, c72);
+        }
+        c00.intoArray(out, oo + 0 * ldo + j0);
+        c01.intoArray(out, oo + 0 * ldo + j0 + 1 * L);
+        c02.intoArray(out, oo + 0 * ldo + j0 + 2 * L);
+        c10.intoArray(out, oo + 1 * ldo + j0);
+        c11.intoArray(out, oo + 1 * ldo + j0 + 1 * L);
+        c12.intoArray(out, oo + 1 * ldo + j0 + 2 * L);
+        c20.intoArray(out, oo + 2 * ldo + j0);
+        c21.intoArray(out, oo + 2 * ldo + j0 + 1 * L);
+        c22.intoArray(out, oo + 2 * ldo + j0 + 2 * L);
+        c30.intoArray(out, oo + 3 * ldo + j0);
+        c31.intoArray(out, oo + 3 * ldo + j0 + 1 * L);
+        c32.intoArray(out, oo + 3 * ldo + j0 + 2 * L);
+        c40.intoArray(out, oo + 4 * ldo + j0);
+        c41.intoArray(out, oo + 4 * ldo + j0 + 1 * L);
+        c42.intoArray(out, oo + 4 * ldo + j0 + 2 * L);
+        c50.intoArray(out, oo + 5 * ldo + j0);
+        c51.intoArray(out, oo + 5 * ldo + j0 + 1 * L);
+        c52.intoArray(out, oo + 5 * ldo + j0 + 2 * L);
+        c60.intoArray(out, oo + 6 * ldo + j0);
+        c61.intoArray(out, oo + 6 * ldo + j0 + 1 * L);
+        c62.intoArray(out, oo + 6 * ldo + j0 + 2 * L);
+        c70.intoArray(out, oo + 7 * ldo + j0);
+        c71.intoArray(out, oo + 7 * ldo + j0 + 1 * L);
+        c72.intoArray(out, oo + 7 * ldo + j0 + 2 * L);
+    }
+
+    /** 8 output channels x 1 vector(s) of positions from {@code j0}. */
+    private static void f8x1(float[] wp, int a, int k, float[] img, int io, int[] tap, int j0, float[] out, int oo, int ldo) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        for (int r = 0; r < k; r++, a += 8) {
+            int x = io + tap[r] + j0;
+            FloatVector b0 = FloatVector.fromArray(S, img, x);
+            FloatVector w0 = FloatVector.broadcast(S, wp[a + 0]);
+            c00 = w0.fma(b0, c00);
+            FloatVector w1 = FloatVector.broadcast(S, wp[a + 1]);
+            c10 = w1.fma(b0, c10);
+            FloatVector w2 = FloatVector.broadcast(S, wp[a + 2]);
+            c20 = w2.fma(b0, c20);
+            FloatVector w3 = FloatVector.broadcast(S, wp[a + 3]);
+            c30 = w3.fma(b0, c30);
+            FloatVector w4 = FloatVector.broadcast(S, wp[a + 4]);
+            c40 = w4.fma(b0, c40);
+            FloatVector w5 = FloatVector.broadcast(S, wp[a + 5]);
+            c50 = w5.fma(b0, c50);
+            FloatVector w6 = FloatVector.broadcast(S, wp[a + 6]);
+            c60 = w6.fma(b0, c60);
+            FloatVector w7 = FloatVector.broadcast(S, wp[a + 7]);
+            c70 = w7.fma(b0, c70);
+        }
+        c00.intoArray(out, oo + 0 * ldo + j0);
+        c10.intoArray(out, oo + 1 * ldo + j0);
+        c20.intoArray(out, oo + 2 * ldo + j0);
+        c30.intoArray(out, oo + 3 * ldo + j0);
+        c40.intoArray(out, oo + 4 * ldo + j0);
+        c50.intoArray(out, oo + 5 * ldo + j0);
+        c60.intoArray(out, oo + 6 * ldo + j0);
+        c70.intoArray(out, oo + 7 * ldo + j0);
+    }
+
+    /** 4 output channels x 2 vector(s) of positions from {@code j0}. */
+    private static void f4x2(float[] wp, int a, int k, float[] img, int io, int[] tap, int j0, float[] out, int oo, int ldo) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int r = 0; r < k; r++, a += 4) {
+            int x = io + tap[r] + j0;
+            FloatVector b0 = FloatVector.fromArray(S, img, x);
+            FloatVector b1 = FloatVector.fromArray(S, img, x + 1 * L);
+            FloatVector w0 = FloatVector.broadcast(S, wp[a + 0]);
+            c00 = w0.fma(b0, c00);
+            c01 = w0.fma(b1, c01);
+            FloatVector w1 = FloatVector.broadcast(S, wp[a + 1]);
+            c10 = w1.fma(b0, c10);
+            c11 = w1.fma(b1, c11);
+            FloatVector w2 = FloatVector.broadcast(S, wp[a + 2]);
+            c20 = w2.fma(b0, c20);
+            c21 = w2.fma(b1, c21);
+            FloatVector w3 = FloatVector.broadcast(S, wp[a + 3]);
+            c30 = w3.fma(b0, c30);
+            c31 = w3.fma(b1, c31);
+        }
+        c00.intoArray(out, oo + 0 * ldo + j0);
+        c01.intoArray(out, oo + 0 * ldo + j0 + 1 * L);
+        c10.intoArray(out, oo + 1 * ldo + j0);
+        c11.intoArray(out, oo + 1 * ldo + j0 + 1 * L);
+        c20.intoArray(out, oo + 2 * ldo + j0);
+        c21.intoArray(out, oo + 2 * ldo + j0 + 1 * L);
+        c30.intoArray(out, oo + 3 * ldo + j0);
+        c31.intoArray(out, oo + 3 * ldo + j0 + 1 * L);
+    }
+
+    /** 4 output channels x 1 vector(s) of positions from {@code j0}. */
+    private static void f4x1(float[] wp, int a, int k, float[] img, int io, int[] tap, int j0, float[] out, int oo, int ldo) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        for (int r = 0; r < k; r++, a += 4) {
+            int x = io + tap[r] + j0;
+            FloatVector b0 = FloatVector.fromArray(S, img, x);
+            FloatVector w0 = FloatVector.broadcast(S, wp[a + 0]);
+            c00 = w0.fma(b0, c00);
+            FloatVector w1 = FloatVector.broadcast(S, wp[a + 1]);
+            c10 = w1.fma(b0, c10);
+            FloatVector w2 = FloatVector.broadcast(S, wp[a + 2]);
+            c20 = w2.fma(b0, c20);
+            FloatVector w3 = FloatVector.broadcast(S, wp[a + 3]);
+            c30 = w3.fma(b0, c30);
+        }
+        c00.intoArray(out, oo + 0 * ldo + j0);
+        c10.intoArray(out, oo + 1 * ldo + j0);
+        c20.intoArray(out, oo + 2 * ldo + j0);
+        c30.intoArray(out, oo + 3 * ldo + j0);
+    }
+
+    /** Taps {@code r, r+1, ..} (6, the last {@code r1 - r} of them real) x 4 vectors of channels from {@code o0}. */
+    private static void w6x4(float[] img, int io, int pitch, int[] tap, int r, int r1, float[] dyt, int dto, int ldt, int o0,
+                               int oh, int ow, float[] dwt, int dwo) {
+        int t0 = tap[Math.min(r + 0, r1 - 1)];
+        int t1 = tap[Math.min(r + 1, r1 - 1)];
+        int t2 = tap[Math.min(r + 2, r1 - 1)];
+        int t3 = tap[Math.min(r + 3, r1 - 1)];
+        int t4 = tap[Math.min(r + 4, r1 - 1)];
+        int t5 = tap[Math.min(r + 5, r1 - 1)];
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
+        for (int p = 0; p < oh; p++) {
+            int xr = io + p * pitch;
+            int dr = dto + p * ow * ldt + o0;
+            for (int q = 0; q < ow; q++) {
+                int x = xr + q;
+                int d = dr + q * ldt;
+                FloatVector g0 = FloatVector.fromArray(S, dyt, d);
+                FloatVector g1 = FloatVector.fromArray(S, dyt, d + 1 * L);
+                FloatVector g2 = FloatVector.fromArray(S, dyt, d + 2 * L);
+                FloatVector g3 = FloatVector.fromArray(S, dyt, d + 3 * L);
+                FloatVector a0 = FloatVector.broadcast(S, img[x + t0]);
+                c00 = a0.fma(g0, c00);
+                c01 = a0.fma(g1, c01);
+                c02 = a0.fma(g2, c02);
+                c03 = a0.fma(g3, c03);
+                FloatVector a1 = FloatVector.broadcast(S, img[x + t1]);
+                c10 = a1.fma(g0, c10);
+                c11 = a1.fma(g1, c11);
+                c12 = a1.fma(g2, c12);
+                c13 = a1.fma(g3, c13);
+                FloatVector a2 = FloatVector.broadcast(S, img[x + t2]);
+                c20 = a2.fma(g0, c20);
+                c21 = a2.fma(g1, c21);
+                c22 = a2.fma(g2, c22);
+                c23 = a2.fma(g3, c23);
+                FloatVector a3 = FloatVector.broadcast(S, img[x + t3]);
+                c30 = a3.fma(g0, c30);
+                c31 = a3.fma(g1, c31);
+                c32 = a3.fma(g2, c32);
+                c33 = a3.fma(g3, c33);
+                FloatVector a4 = FloatVector.broadcast(S, img[x + t4]);
+                c40 = a4.fma(g0, c40);
+                c41 = a4.fma(g1, c41);
+                c42 = a4.fma(g2, c42);
+                c43 = a4.fma(g3, c43);
+                FloatVector a5 = FloatVector.broadcast(S, img[x + t5]);
+                c50 = a5.fma(g0, c50);
+                c51 = a5.fma(g1, c51);
+                c52 = a5.fma(g2, c52);
+                c53 = a5.fma(g3, c53);
+            }
+        }
+        int n = r1 - r;
+        {
+            int d = dwo + (r + 0) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c00).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c01).intoArray(dwt, d + 1 * L);
+            FloatVector.fromArray(S, dwt, d + 2 * L).add(c02).intoArray(dwt, d + 2 * L);
+            FloatVector.fromArray(S, dwt, d + 3 * L).add(c03).intoArray(dwt, d + 3 * L);
+        }
+        if (n > 1) {
+            int d = dwo + (r + 1) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c10).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c11).intoArray(dwt, d + 1 * L);
+            FloatVector.fromArray(S, dwt, d + 2 * L).add(c12).intoArray(dwt, d + 2 * L);
+            FloatVector.fromArray(S, dwt, d + 3 * L).add(c13).intoArray(dwt, d + 3 * L);
+        }
+        if (n > 2) {
+            int d = dwo + (r + 2) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c20).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c21).intoArray(dwt, d + 1 * L);
+            FloatVector.fromArray(S, dwt, d + 2 * L).add(c22).intoArray(dwt, d + 2 * L);
+            FloatVector.fromArray(S, dwt, d + 3 * L).add(c23).intoArray(dwt, d + 3 * L);
+        }
+        if (n > 3) {
+            int d = dwo + (r + 3) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c30).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c31).intoArray(dwt, d + 1 * L);
+            FloatVector.fromArray(S, dwt, d + 2 * L).add(c32).intoArray(dwt, d + 2 * L);
+            FloatVector.fromArray(S, dwt, d + 3 * L).add(c33).intoArray(dwt, d + 3 * L);
+        }
+        if (n > 4) {
+            int d = dwo + (r + 4) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c40).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c41).intoArray(dwt, d + 1 * L);
+            FloatVector.fromArray(S, dwt, d + 2 * L).add(c42).intoArray(dwt, d + 2 * L);
+            FloatVector.fromArray(S, dwt, d + 3 * L).add(c43).intoArray(dwt, d + 3 * L);
+        }
+        if (n > 5) {
+            int d = dwo + (r + 5) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c50).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c51).intoArray(dwt, d + 1 * L);
+            FloatVector.fromArray(S, dwt, d + 2 * L).add(c52).intoArray(dwt, d + 2 * L);
+            FloatVector.fromArray(S, dwt, d + 3 * L).add(c53).intoArray(dwt, d + 3 * L);
+        }
+    }
+
+    /** Taps {@code r, r+1, ..} (4, the last {@code r1 - r} of them real) x 2 vectors of channels from {@code o0}. */
+    private static void w4x2(float[] img, int io, int pitch, int[] tap, int r, int r1, float[] dyt, int dto, int ldt, int o0,
+                               int oh, int ow, float[] dwt, int dwo) {
+        int t0 = tap[Math.min(r + 0, r1 - 1)];
+        int t1 = tap[Math.min(r + 1, r1 - 1)];
+        int t2 = tap[Math.min(r + 2, r1 - 1)];
+        int t3 = tap[Math.min(r + 3, r1 - 1)];
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < oh; p++) {
+            int xr = io + p * pitch;
+            int dr = dto + p * ow * ldt + o0;
+            for (int q = 0; q < ow; q++) {
+                int x = xr + q;
+                int d = dr + q * ldt;
+                FloatVector g0 = FloatVector.fromArray(S, dyt, d);
+                FloatVector g1 = FloatVector.fromArray(S, dyt, d + 1 * L);
+                FloatVector a0 = FloatVector.broadcast(S, img[x + t0]);
+                c00 = a0.fma(g0, c00);
+                c01 = a0.fma(g1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, img[x + t1]);
+                c10 = a1.fma(g0, c10);
+                c11 = a1.fma(g1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, img[x + t2]);
+                c20 = a2.fma(g0, c20);
+                c21 = a2.fma(g1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, img[x + t3]);
+                c30 = a3.fma(g0, c30);
+                c31 = a3.fma(g1, c31);
+            }
+        }
+        int n = r1 - r;
+        {
+            int d = dwo + (r + 0) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c00).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c01).intoArray(dwt, d + 1 * L);
+        }
+        if (n > 1) {
+            int d = dwo + (r + 1) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c10).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c11).intoArray(dwt, d + 1 * L);
+        }
+        if (n > 2) {
+            int d = dwo + (r + 2) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c20).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c21).intoArray(dwt, d + 1 * L);
+        }
+        if (n > 3) {
+            int d = dwo + (r + 3) * ldt + o0;
+            FloatVector.fromArray(S, dwt, d).add(c30).intoArray(dwt, d);
+            FloatVector.fromArray(S, dwt, d + 1 * L).add(c31).intoArray(dwt, d + 1 * L);
+        }
+    }
+}
