@@ -121,7 +121,7 @@ final class BenchLayers {
                         100 * (f + b) / perStep, gf);
             }
             out.printf("step %.1f us (%d steps): %.0f samples/s%n", perStep, steps, batch * 1e6 / perStep);
-            convPasses(layers, batch, ctx, threads, out);
+            convPasses(layers, batch, pool, threads, out);
         }
         return 0;
     }
@@ -145,7 +145,7 @@ final class BenchLayers {
      * round's fraction of that round's peak (1 thread: CPU time, as bench gemm; more: wall time, the
      * peak times the threads).
      */
-    private static void convPasses(List<Layer> layers, int batch, Context ctx, int threads, PrintStream out) {
+    private static void convPasses(List<Layer> layers, int batch, WorkerPool pool, int threads, PrintStream out) {
         List<Integer> convs = new java.util.ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             if (layers.get(i) instanceof dev.vecprop.layer.Conv2d) {
@@ -177,8 +177,10 @@ final class BenchLayers {
             for (int i = 0; i < dy.length; i++) {
                 dy[i] = (float) (rnd.nextDouble() - 0.5);
             }
-            Context input = ctx.paramGrads(false);
-            Context weights = ctx.paramGrads(true).gradsZero(false);
+            // contexts are mutable: one each
+            Context ctx = dev.vecprop.internal.ContextAccess.create(pool, true, 1);
+            Context input = dev.vecprop.internal.ContextAccess.create(pool, true, 1).paramGrads(false);
+            Context weights = dev.vecprop.internal.ContextAccess.create(pool, true, 1).gradsZero(false);
             calls.add(() -> c.forward(ctx, batch, x, 0, y, 0, ws, 0));
             calls.add(() -> c.backward(input, batch, x, 0, y, 0, dy, 0, dx, 0, ws, 0));
             calls.add(() -> c.backward(weights, batch, x, 0, y, 0, dy, 0, null, 0, ws, 0));

@@ -101,10 +101,12 @@ public final class DirectConvSteps {
 
     /**
      * The weight gradient of tap blocks {@code [b0, b1)} ({@link #tapBlocks} in all) over the batch:
-     * {@code dW[dwo ..] +=} the sum over samples, through the accumulators {@code dwt} at {@code dwto}.
+     * {@code dW[dwo ..] +=} the sum over samples, through the accumulators {@code dwt} at {@code dwto};
+     * and, by the caller that owns block 0 when {@code db} is not null, the bias gradient
+     * {@code db[dbo + o] +=} the sum over samples and positions (from the transposed gradient it has at hand).
      */
     public static void weightTaps(ConvGeometry g, ConvScratch sc, int batch, float[] x, int xo, float[] dy, int dyo,
-                                  int b0, int b1, float[] ws, int dwto, float[] dw, int dwo) {
+                                  int b0, int b1, float[] ws, int dwto, float[] dw, int dwo, float[] db, int dbo) {
         int step = DirectConv.tapStep();
         int perGroup = (g.k + step - 1) / step;
         int ldt = ldt(g);
@@ -115,11 +117,16 @@ public final class DirectConvSteps {
             int r1 = Math.min(g.k, r0 + step);
             java.util.Arrays.fill(ws, dwto + (gi * g.k + r0) * ldt, dwto + (gi * g.k + r1) * ldt, 0f);
         }
+        boolean bias = db != null && b0 == 0 && b1 > 0; // the owner of the first block sums the bias gradient
+        float[] sums = bias ? sc.sums(g.groups * ldt) : null;
         for (int s = 0; s < batch; s++) {
             float[] img = sc.pad(x, xo + s * g.c * g.h * g.w, g.c, g.h, g.w, g.pad, g.pad, 0);
             float[] dyt = sc.transposed(g.groups * n * ldt);
             for (int gi = 0; gi < g.groups; gi++) {
                 Transpose.transpose(dy, dyo + (s * g.oc + gi * g.opg) * n, n, g.opg, n, dyt, gi * n * ldt, ldt);
+            }
+            if (bias) {
+                columnSums(dyt, g.groups, n, ldt, sums, s == 0);
             }
             for (int b = b0; b < b1; b++) {
                 int gi = b / perGroup;
@@ -127,6 +134,13 @@ public final class DirectConvSteps {
                 int r1 = Math.min(g.k, r0 + step);
                 DirectConv.weightGrad(img, gi * g.cpg * g.hp * g.wp, g.wp, g.tap, r0, r1,
                         dyt, gi * n * ldt, ldt, g.oh, g.ow, ws, dwto + gi * g.k * ldt);
+            }
+        }
+        if (bias) {
+            for (int gi = 0; gi < g.groups; gi++) {
+                for (int o = 0; o < g.opg; o++) {
+                    db[dbo + gi * g.opg + o] += sums[gi * ldt + o];
+                }
             }
         }
         for (int b = b0; b < b1; b++) {
@@ -137,6 +151,26 @@ public final class DirectConvSteps {
                 int src = dwto + (gi * g.k + r) * ldt;
                 for (int o = 0; o < g.opg; o++) {
                     dw[dwo + (gi * g.opg + o) * g.k + r] += ws[src + o];
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code sums[gi*ldt + o] (+)= sum over r < n of t[(gi*n + r)*ldt + o]}: the per-group column sums
+     * of a transposed gradient. Each column sums its rows in order, so the JIT's vectorisation across
+     * columns changes no bit.
+     */
+    private static void columnSums(float[] t, int groups, int n, int ldt, float[] sums, boolean first) {
+        if (first) {
+            java.util.Arrays.fill(sums, 0, groups * ldt, 0f);
+        }
+        for (int gi = 0; gi < groups; gi++) {
+            int so = gi * ldt;
+            for (int r = 0; r < n; r++) {
+                int row = (gi * n + r) * ldt;
+                for (int o = 0; o < ldt; o++) {
+                    sums[so + o] += t[row + o];
                 }
             }
         }

@@ -244,10 +244,10 @@ public final class Conv2d extends AbstractLayer {
         // dy (B,OC,OH,OW) -> dW += .., db += .., dx (B,C,H,W)
         boolean parallel = ctx.pool().threads() > 1;
         if (ctx.paramGrads()) {
-            if (hasBias) {
+            if (hasBias && !direct()) {
                 ParallelPass.get(body, BIAS, batch).grad(dy, dyo).run(ctx.pool(), outC, 1, parallel);
             }
-            if (direct()) {
+            if (direct()) { // the bias gradient comes with the weights'
                 ParallelPass.get(body, WEIGHTS, batch).in(x, xo).grad(dy, dyo).ws(ws, wo)
                         .run(ctx.pool(), DirectConvSteps.tapBlocks(geo), 1, parallel);
             } else {
@@ -310,7 +310,7 @@ public final class Conv2d extends AbstractLayer {
             }
             case BIAS -> ChannelSums.accumulate(p.dy, p.dyo, p.batch, outC, c.positions(), from, to, g, bOff);
             case WEIGHTS -> DirectConvSteps.weightTaps(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, from, to,
-                    p.ws, p.wo + accumulatorsAt(), g, wOff);
+                    p.ws, p.wo + accumulatorsAt(), g, wOff, hasBias ? g : null, bOff);
             case WEIGHTS_BY_TAPS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, 0, c.opg,
                     from * GemmTiling.NR, Math.min(c.k, to * GemmTiling.NR), g, wOff);
             case WEIGHTS_BY_ROWS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo,

@@ -127,6 +127,7 @@ class Conv2dTest {
         assertThat(two.y).as("forward, 2 threads vs 1").containsExactly(one.y);
         assertThat(two.dw).as("weight grad, 2 threads vs 1").containsExactly(one.dw);
         assertThat(two.dx).as("input grad, 2 threads vs 1").containsExactly(one.dx);
+        assertThat(two.db).as("bias grad, 2 threads vs 1").containsExactly(one.db);
     }
 
     record Result(float[] y, float[] dw, float[] db, float[] dx) {}
