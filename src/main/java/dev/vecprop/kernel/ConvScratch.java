@@ -10,7 +10,6 @@ public final class ConvScratch {
     private float[] cols = new float[0];
     private float[] out = new float[0];
     private float[] transposed = new float[0];
-    private float[] sums = new float[0];
     final ImplicitGemmConv.Columns source = new ImplicitGemmConv.Columns();
 
     private ConvScratch() {}
@@ -44,13 +43,6 @@ public final class ConvScratch {
             transposed = new float[need];
         }
         return transposed;
-    }
-
-    float[] sums(int need) {
-        if (sums.length < need) {
-            sums = new float[need];
-        }
-        return sums;
     }
 
     float[] out(int need) {

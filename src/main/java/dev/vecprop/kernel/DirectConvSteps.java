@@ -6,13 +6,13 @@ package dev.vecprop.kernel;
  * <pre>
  *   forward  y[s]  = store(Wp_g * pad(x[s]))          on the padded input's row pitch WP
  *   input    dx[s] = store(Wflip_g * pad(dy[s]))      the full correlation, on the padded gradient's pitch WDP
- *   weights  dyt = dy[s]^T (positions x channels, each thread its own); dwt_g[r][o] += sum_s sum_n pad(x[s])[tap r + n] * dyt[n][o],
- *            then dW_g[o][r] += dwt_g[r][o]           taps split over threads in blocks of {@link DirectConv#tapStep()}
+ *   weights  dyt = dy[s]^T (positions x channels); per chunk of CHUNK samples dwt_c,g[r][o] = sum_s sum_n pad(x[s])[tap r + n] * dyt[n][o],
+ *            then dW_g[o][r] += sum over chunks in order of dwt_c,g[r][o]      chunks split over threads
  * </pre>
- * The packed weights and the tap accumulators live in the layer's
+ * The packed weights and the chunks' partial sums live in the layer's
  * workspace at offsets the layer lays out from the sizes given here; per-thread buffers (padded images, pitch-grid outputs,
- * transposed gradients: each thread transposes every sample's gradient for the taps it owns, from
- * its own cache) come from {@link ConvScratch}. Every output element is computed by the same operations whatever the split:
+ * transposed gradients) come from {@link ConvScratch}. The chunks are fixed by the batch, not by the
+ * threads, and sum in a fixed order: results are bit-identical for any number of threads. Every output element is computed by the same operations whatever the split:
  * results are bit-identical for any number of threads.
  */
 public final class DirectConvSteps {
@@ -36,16 +36,6 @@ public final class DirectConvSteps {
     /** Floats of the packed input-gradient weights plus the flipped kernel they are packed from. */
     public static int inputWeightsSize(ConvGeometry g) {
         return g.groups * panels(g.cpg) * DirectConv.rows() * g.kFlip + g.c * g.kFlip;
-    }
-
-    /** Floats of the weight-gradient accumulators. */
-    public static int weightAccumulatorSize(ConvGeometry g) {
-        return g.groups * g.k * ldt(g);
-    }
-
-    /** Blocks of taps the weight gradient splits into (over all groups). */
-    public static int tapBlocks(ConvGeometry g) {
-        return g.groups * ((g.k + DirectConv.tapStep() - 1) / DirectConv.tapStep());
     }
 
     /** Packs the weights {@code W [OC][C/g][kh][kw]} at {@code wo} for {@link #forwardSample}. */
@@ -99,78 +89,94 @@ public final class DirectConvSteps {
         }
     }
 
+    /** Samples per weight-gradient chunk. */
+    public static final int CHUNK = 8;
+
+    /** Weight-gradient chunks of a batch. */
+    public static int chunks(int batch) {
+        return (batch + CHUNK - 1) / CHUNK;
+    }
+
+    /** Floats of one chunk's partial sums: the tap accumulators and the bias sums of every group. */
+    public static int chunkSize(ConvGeometry g) {
+        return g.groups * (g.k + 1) * ldt(g);
+    }
+
     /**
-     * The weight gradient of tap blocks {@code [b0, b1)} ({@link #tapBlocks} in all) over the batch:
-     * {@code dW[dwo ..] +=} the sum over samples, through the accumulators {@code dwt} at {@code dwto};
-     * and, by the caller that owns block 0 when {@code db} is not null, the bias gradient
-     * {@code db[dbo + o] +=} the sum over samples and positions (from the transposed gradient it has at hand).
+     * The partial weight (and, with {@code bias}, bias) gradient of samples
+     * {@code [chunk*CHUNK, min(batch, (chunk+1)*CHUNK))} into the chunk's slot {@code ws[slot ..]}
+     * ({@link #chunkSize} floats, overwritten): per sample, the output gradient transposed (by this
+     * thread, from its cache) and every tap block's sums added.
      */
-    public static void weightTaps(ConvGeometry g, ConvScratch sc, int batch, float[] x, int xo, float[] dy, int dyo,
-                                  int b0, int b1, float[] ws, int dwto, float[] dw, int dwo, float[] db, int dbo) {
+    public static void weightChunk(ConvGeometry g, ConvScratch sc, int chunk, int batch, float[] x, int xo,
+                                   float[] dy, int dyo, float[] ws, int slot, boolean bias) {
         int step = DirectConv.tapStep();
-        int perGroup = (g.k + step - 1) / step;
         int ldt = ldt(g);
         int n = g.positions();
-        for (int b = b0; b < b1; b++) {
-            int gi = b / perGroup;
-            int r0 = b % perGroup * step;
-            int r1 = Math.min(g.k, r0 + step);
-            java.util.Arrays.fill(ws, dwto + (gi * g.k + r0) * ldt, dwto + (gi * g.k + r1) * ldt, 0f);
-        }
-        boolean bias = db != null && b0 == 0 && b1 > 0; // the owner of the first block sums the bias gradient
-        float[] sums = bias ? sc.sums(g.groups * ldt) : null;
-        for (int s = 0; s < batch; s++) {
+        int sumsAt = slot + g.groups * g.k * ldt;
+        java.util.Arrays.fill(ws, slot, slot + chunkSize(g), 0f);
+        int s1 = Math.min(batch, (chunk + 1) * CHUNK);
+        for (int s = chunk * CHUNK; s < s1; s++) {
             float[] img = sc.pad(x, xo + s * g.c * g.h * g.w, g.c, g.h, g.w, g.pad, g.pad, 0);
             float[] dyt = sc.transposed(g.groups * n * ldt);
             for (int gi = 0; gi < g.groups; gi++) {
                 Transpose.transpose(dy, dyo + (s * g.oc + gi * g.opg) * n, n, g.opg, n, dyt, gi * n * ldt, ldt);
             }
             if (bias) {
-                columnSums(dyt, g.groups, n, ldt, sums, s == 0);
+                columnSums(dyt, g.groups, n, ldt, ws, sumsAt);
             }
-            for (int b = b0; b < b1; b++) {
-                int gi = b / perGroup;
-                int r0 = b % perGroup * step;
-                int r1 = Math.min(g.k, r0 + step);
-                DirectConv.weightGrad(img, gi * g.cpg * g.hp * g.wp, g.wp, g.tap, r0, r1,
-                        dyt, gi * n * ldt, ldt, g.oh, g.ow, ws, dwto + gi * g.k * ldt);
-            }
-        }
-        if (bias) {
             for (int gi = 0; gi < g.groups; gi++) {
-                for (int o = 0; o < g.opg; o++) {
-                    db[dbo + gi * g.opg + o] += sums[gi * ldt + o];
-                }
-            }
-        }
-        for (int b = b0; b < b1; b++) {
-            int gi = b / perGroup;
-            int r0 = b % perGroup * step;
-            int r1 = Math.min(g.k, r0 + step);
-            for (int r = r0; r < r1; r++) {
-                int src = dwto + (gi * g.k + r) * ldt;
-                for (int o = 0; o < g.opg; o++) {
-                    dw[dwo + (gi * g.opg + o) * g.k + r] += ws[src + o];
+                for (int r0 = 0; r0 < g.k; r0 += step) {
+                    DirectConv.weightGrad(img, gi * g.cpg * g.hp * g.wp, g.wp, g.tap, r0, Math.min(g.k, r0 + step),
+                            dyt, gi * n * ldt, ldt, g.oh, g.ow, ws, slot + gi * g.k * ldt);
                 }
             }
         }
     }
 
     /**
-     * {@code sums[gi*ldt + o] (+)= sum over r < n of t[(gi*n + r)*ldt + o]}: the per-group column sums
+     * {@code dW[dwo ..] +=} (and {@code db[dbo ..] +=}, when {@code db} is not null) the chunks' partial
+     * sums at {@code ws[slots + c*chunkSize ..]}, added in chunk order: the same bits whichever thread
+     * computed which chunk.
+     */
+    public static void reduceChunks(ConvGeometry g, int chunks, float[] ws, int slots, float[] dw, int dwo,
+                                    float[] db, int dbo) {
+        int ldt = ldt(g);
+        int size = chunkSize(g);
+        for (int gi = 0; gi < g.groups; gi++) {
+            for (int o = 0; o < g.opg; o++) {
+                for (int r = 0; r < g.k; r++) {
+                    int at = slots + (gi * g.k + r) * ldt + o;
+                    float sum = 0f;
+                    for (int c = 0; c < chunks; c++) {
+                        sum += ws[at + c * size];
+                    }
+                    dw[dwo + (gi * g.opg + o) * g.k + r] += sum;
+                }
+                if (db != null) {
+                    int at = slots + g.groups * g.k * ldt + gi * ldt + o;
+                    float sum = 0f;
+                    for (int c = 0; c < chunks; c++) {
+                        sum += ws[at + c * size];
+                    }
+                    db[dbo + gi * g.opg + o] += sum;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code ws[so + gi*ldt + o] += sum over r < n of t[(gi*n + r)*ldt + o]}: the per-group column sums
      * of a transposed gradient. Each column sums its rows in order, so the JIT's vectorisation across
      * columns changes no bit.
      */
-    private static void columnSums(float[] t, int groups, int n, int ldt, float[] sums, boolean first) {
-        if (first) {
-            java.util.Arrays.fill(sums, 0, groups * ldt, 0f);
-        }
+    private static void columnSums(float[] t, int groups, int n, int ldt, float[] ws, int so) {
         for (int gi = 0; gi < groups; gi++) {
-            int so = gi * ldt;
             for (int r = 0; r < n; r++) {
                 int row = (gi * n + r) * ldt;
+                int sum = so + gi * ldt;
                 for (int o = 0; o < ldt; o++) {
-                    sums[so + o] += t[row + o];
+                    ws[sum + o] += t[row + o];
                 }
             }
         }

@@ -194,7 +194,7 @@ public final class Conv2d extends AbstractLayer {
         return stride == 1 && !Tuning.CONV_INPUT_GRAD.equals("cols");
     }
 
-    // Workspace (stride 1): packed forward weights | packed flipped weights | tap accumulators.
+    // Workspace (stride 1): packed forward weights | packed flipped weights | weight-gradient chunks.
     private int inputWeightsAt() {
         return DirectConvSteps.forwardWeightsSize(geo);
     }
@@ -203,10 +203,10 @@ public final class Conv2d extends AbstractLayer {
         return inputWeightsAt() + DirectConvSteps.inputWeightsSize(geo);
     }
 
-    /** Stride 1: the packed weights of the forward and the input gradient, and the weight-gradient accumulators. */
+    /** Stride 1: the packed weights of the forward and the input gradient, and the weight-gradient chunks' partial sums. */
     @Override
     public int workspaceSize(int batch) {
-        return direct() ? accumulatorsAt() + DirectConvSteps.weightAccumulatorSize(geo) : 0;
+        return direct() ? accumulatorsAt() + DirectConvSteps.chunks(batch) * DirectConvSteps.chunkSize(geo) : 0;
     }
 
     @Override
@@ -248,8 +248,10 @@ public final class Conv2d extends AbstractLayer {
                 ParallelPass.get(body, BIAS, batch).grad(dy, dyo).run(ctx.pool(), outC, 1, parallel);
             }
             if (direct()) { // the bias gradient comes with the weights'
+                int chunks = DirectConvSteps.chunks(batch);
                 ParallelPass.get(body, WEIGHTS, batch).in(x, xo).grad(dy, dyo).ws(ws, wo)
-                        .run(ctx.pool(), DirectConvSteps.tapBlocks(geo), 1, parallel);
+                        .run(ctx.pool(), chunks, 1, parallel);
+                DirectConvSteps.reduceChunks(geo, chunks, ws, wo + accumulatorsAt(), g, wOff, hasBias ? g : null, bOff);
             } else {
                 boolean byTaps = weightsByTaps(ctx.pool().threads());
                 ParallelPass.get(body, byTaps ? WEIGHTS_BY_TAPS : WEIGHTS_BY_ROWS, batch).in(x, xo).grad(dy, dyo)
@@ -309,8 +311,12 @@ public final class Conv2d extends AbstractLayer {
                 }
             }
             case BIAS -> ChannelSums.accumulate(p.dy, p.dyo, p.batch, outC, c.positions(), from, to, g, bOff);
-            case WEIGHTS -> DirectConvSteps.weightTaps(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, from, to,
-                    p.ws, p.wo + accumulatorsAt(), g, wOff, hasBias ? g : null, bOff);
+            case WEIGHTS -> {
+                for (int chunk = from; chunk < to; chunk++) {
+                    DirectConvSteps.weightChunk(c, sc, chunk, p.batch, p.x, p.xo, p.dy, p.dyo, p.ws,
+                            p.wo + accumulatorsAt() + chunk * DirectConvSteps.chunkSize(c), hasBias);
+                }
+            }
             case WEIGHTS_BY_TAPS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, 0, c.opg,
                     from * GemmTiling.NR, Math.min(c.k, to * GemmTiling.NR), g, wOff);
             case WEIGHTS_BY_ROWS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo,
