@@ -236,12 +236,16 @@ public final class LayerContract {
         m.model.params().zeroGrads();
         ctx.gradsZero(true);
         Pass shortcut = m.pass(ctx, m.x, m.r, false, null);
+        // same rounding allowance as above: bit-for-bit reproducibility is DETERMINISM's business, this
+        // checks that the shortcut neither loses nor doubles a gradient
         for (int k = 0; k < m.params.size(); k++) {
+            double scale = Agreement.maxAbs(first.grads[k], 0, first.grads[k].length);
             Agreement.require(ContractProperty.ACCUMULATION, subject, m.params.get(k).name() + " gradient with gradsZero(true)",
-                    shortcut.grads[k], 0, first.grads[k], 0, first.grads[k].length, Agreement.EXACT, "zero-start shortcut vs accumulate onto 0");
+                    shortcut.grads[k], 0, first.grads[k], 0, first.grads[k].length, Agreement.rounding(1e-5, 1e-6 * scale),
+                    "zero-start shortcut vs accumulate onto 0");
         }
         return PropertyResult.pass(ContractProperty.ACCUMULATION, m.params.size() + " parameter tensors: 2 passes = 2 x 1 pass, "
-                + "zero-start shortcut bit-identical; dx written");
+                + "zero-start shortcut = accumulate onto 0; dx written, not added");
     }
 
     private PropertyResult batchIndependence(String subject) {
