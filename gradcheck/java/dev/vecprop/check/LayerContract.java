@@ -319,7 +319,7 @@ public final class LayerContract {
 
     private PropertyResult determinism(String subject) {
         Model m = model();
-        int b = Math.max(batch, 2 * threads);
+        int b = Math.max(batch, 16 * threads); // big enough that the kernels split their work over the pool
         m.batchOf(b);
         Pass serial = m.pass(m.context(null, true), m.x, m.r, true, null);
         Pass parallel;

@@ -258,6 +258,7 @@ class CliOptionsTest {
     void gradcheckOptionsChangeTheRun() {
         Map<String, Case> c = new LinkedHashMap<>();
         c.put("all-tensors", Case.of("--all-tensors"));
+        c.put("json", Case.of("--json"));
         walk(GradcheckCommand.OPTIONS, List.of("gradcheck"), c, Set.of());
     }
 
