@@ -366,8 +366,67 @@ public final class LayerContract {
                 grads, 0, grads.length, Agreement.EXACT, "after vs before");
         Agreement.require(ContractProperty.EVAL_PURITY, subject, "parameter store buffers", m.model.params().buffers(), 0,
                 buffers, 0, buffers.length, Agreement.EXACT, "after vs before");
+        concurrentInference(m, x, y1, other, output(m, ctx, ws1, other), subject);
         return PropertyResult.pass(ContractProperty.EVAL_PURITY, "3 eval forwards over 2 workspaces: parameters, "
-                + "gradients, buffers and input untouched; same input, same output");
+                + "gradients, buffers and input untouched; same input, same output; " + CONCURRENT_ROUNDS
+                + " eval forwards on each of 2 threads at once give the same outputs");
+    }
+
+    private static final int CONCURRENT_ROUNDS = 200;
+
+    /**
+     * Two threads, each with its own context and workspace, run eval forwards of different inputs at
+     * the same time; each must keep getting its sequential output (a layer that keeps scratch in a
+     * field instead of the workspace mixes them up).
+     */
+    private void concurrentInference(Model m, float[] xa, float[] ya, float[] xb, float[] yb, String subject) {
+        float[][] xs = {xa.clone(), xb.clone()};
+        float[][] ys = {ya, yb};
+        ContractViolation[] found = new ContractViolation[2];
+        RuntimeException[] thrown = new RuntimeException[2];
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        Thread[] t = new Thread[2];
+        for (int k = 0; k < 2; k++) {
+            int id = k;
+            t[k] = new Thread(() -> {
+                try {
+                    Context ctx = m.context(null, false);
+                    Workspace ws = m.model.workspace(m.batch);
+                    start.await();
+                    for (int round = 0; round < CONCURRENT_ROUNDS && found[id] == null; round++) {
+                        float[] y = output(m, ctx, ws, xs[id]);
+                        try {
+                            Agreement.require(ContractProperty.EVAL_PURITY, subject, "output of thread " + id
+                                    + " in round " + round + " of concurrent inference", y, 0, ys[id], 0, y.length,
+                                    Agreement.EXACT, "concurrent vs sequential");
+                        } catch (ContractViolation v) {
+                            found[id] = v;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    thrown[id] = e;
+                } catch (InterruptedException | java.util.concurrent.BrokenBarrierException e) {
+                    thrown[id] = new IllegalStateException("concurrent inference check interrupted", e);
+                }
+            }, "vecprop-contract-inference-" + k);
+            t[k].start();
+        }
+        for (Thread th : t) {
+            try {
+                th.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while checking concurrent inference", e);
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            if (thrown[k] != null) {
+                throw thrown[k];
+            }
+            if (found[k] != null) {
+                throw found[k];
+            }
+        }
     }
 
     private PropertyResult serialization(String subject) {

@@ -36,6 +36,8 @@ final class BrokenAffine extends AbstractLayer {
         EVAL_WRITES_STATE(ContractProperty.EVAL_PURITY),
         /** The gain (2) is not in the config, so a loaded layer has gain 1. */
         CONFIG_LOSES_ARGUMENT(ContractProperty.SERIALIZATION),
+        /** The forward keeps its result in a field before copying it out: concurrent inference mixes threads up. */
+        SHARED_SCRATCH(ContractProperty.EVAL_PURITY),
         /** build accepts any shape; forward then indexes past the weights. */
         NO_SHAPE_CHECK(ContractProperty.SHAPE_ERRORS);
 
@@ -53,6 +55,7 @@ final class BrokenAffine extends AbstractLayer {
     final Bug bug;
     private Param w;
     private Param b;
+    private float[] scratch = new float[0];
 
     BrokenAffine(int n, float gain, Bug bug) {
         this.n = n;
@@ -114,6 +117,14 @@ final class BrokenAffine extends AbstractLayer {
                 }
                 y[yo + s * f + j] = v;
             }
+        }
+        if (bug == Bug.SHARED_SCRATCH) {
+            if (scratch.length < batch * f) {
+                scratch = new float[batch * f];
+            }
+            System.arraycopy(y, yo, scratch, 0, batch * f);
+            Thread.yield(); // a longer computation between writing the field and reading it back
+            System.arraycopy(scratch, 0, y, yo, batch * f);
         }
         if (bug == Bug.EVAL_WRITES_STATE && !ctx.training()) {
             for (int j = 0; j < f; j++) {

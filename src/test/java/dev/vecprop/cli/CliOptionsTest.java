@@ -134,7 +134,7 @@ class CliOptionsTest {
                 unexpectedRejections.add(what.strip());
                 continue;
             }
-            assertThat(r.code()).as(what).isZero();
+            assertThat(r.code()).as(what + r.out()).isZero();
             if (c.getValue().file() != null) {
                 assertThat(c.getValue().file()).as(what).exists();
             } else {
