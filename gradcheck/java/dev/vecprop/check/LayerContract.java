@@ -24,7 +24,9 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * The whole contract of a {@link Layer}, checked in one statement from a test:
+ * The whole contract of a {@link Layer}, checked in one statement from a test (a little over 500
+ * lines: the seven properties share one harness — the seeded model, the pass, the snapshots — and
+ * are easier to keep consistent side by side):
  * <pre>
  *   LayerContract.of(() -&gt; new MyLayer(8), Shape.of(8)).verify();
  * </pre>
@@ -183,9 +185,9 @@ public final class LayerContract {
                 case GRADIENTS -> gradients(subject);
                 case ACCUMULATION -> accumulation(subject);
                 case BATCH_INDEPENDENCE -> batchIndependence(subject);
-                case DETERMINISM -> determinism(subject);
-                case EVAL_PURITY -> evalPurity(subject);
-                case SERIALIZATION -> serialization(subject);
+                case DETERMINISM -> Agreement.exactWithRetries(p, () -> determinism(subject));
+                case EVAL_PURITY -> Agreement.exactWithRetries(p, () -> evalPurity(subject));
+                case SERIALIZATION -> Agreement.exactWithRetries(p, () -> serialization(subject));
                 case SHAPE_ERRORS -> shapeErrors(subject);
             };
         } catch (ContractViolation v) {

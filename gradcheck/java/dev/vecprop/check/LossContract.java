@@ -115,7 +115,7 @@ public final class LossContract {
                     case GRADIENTS -> gradients(subject);
                     case ACCUMULATION -> written(subject);
                     case BATCH_INDEPENDENCE -> batchIndependence(subject);
-                    case DETERMINISM -> determinism(subject);
+                    case DETERMINISM -> Agreement.exactWithRetries(p, () -> determinism(subject));
                     case SHAPE_ERRORS -> shapeErrors(subject);
                     case EVAL_PURITY, SERIALIZATION -> PropertyResult.skipped(p, "a loss has no mode and no parameters");
                 });
