@@ -176,10 +176,9 @@ public final class GradCheck {
         return check("model " + model.layers() + (o.training() ? " [train]" : " [eval]"), model, o);
     }
 
-    private static GradCheckReport check(String subject, Sequential m, Options o) {
-        Random rnd = new Random(o.seed());
-        m.initialize(o.seed());
-        // Parameters drawn N(0, 1/2): larger than PyTorch's init so every path carries signal.
+    /** Initializes the model, then draws its parameters N(0, 1/2): larger than PyTorch's init so every path carries signal. */
+    static void randomize(Sequential m, long seed, Random rnd) {
+        m.initialize(seed);
         for (Param p : m.params().trainable()) {
             if (p.name().endsWith("running_var")) {
                 continue;
@@ -188,6 +187,11 @@ public final class GradCheck {
                 p.set(i, (float) (rnd.nextGaussian() * 0.7));
             }
         }
+    }
+
+    private static GradCheckReport check(String subject, Sequential m, Options o) {
+        Random rnd = new Random(o.seed());
+        randomize(m, o.seed(), rnd);
         int b = o.batch();
         int in = m.inputShape().size();
         int out = m.outputShape().size();

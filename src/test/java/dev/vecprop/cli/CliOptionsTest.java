@@ -134,7 +134,7 @@ class CliOptionsTest {
                 unexpectedRejections.add(what.strip());
                 continue;
             }
-            assertThat(r.code()).as(what).isZero();
+            assertThat(r.code()).as(what + r.out()).isZero();
             if (c.getValue().file() != null) {
                 assertThat(c.getValue().file()).as(what).exists();
             } else {
@@ -258,6 +258,7 @@ class CliOptionsTest {
     void gradcheckOptionsChangeTheRun() {
         Map<String, Case> c = new LinkedHashMap<>();
         c.put("all-tensors", Case.of("--all-tensors"));
+        c.put("json", Case.of("--json"));
         walk(GradcheckCommand.OPTIONS, List.of("gradcheck"), c, Set.of());
     }
 

@@ -227,4 +227,24 @@ class CliTest {
         assertThat(ev.code()).isEqualTo(2);
         assertThat(ev.err()).contains("bad.safetensors").contains("header length");
     }
+
+    @Test
+    void gradcheckPrintsTheContractTableAndItsJson() {
+        Run t = run("gradcheck");
+        assertThat(t.code()).as(t.err()).isZero();
+        assertThat(t.out()).contains("layer and loss contracts").contains("grad   accum  batch  determ eval   serial shape")
+                .contains("BatchNorm2d(3) on (3,5,7) B=2").contains("gradient check of models and penalties");
+        Run j = run("gradcheck", "--json");
+        assertThat(j.code()).as(j.err()).isZero();
+        java.util.Map<?, ?> doc = (java.util.Map<?, ?>) dev.vecprop.io.Json.parse(j.out().strip());
+        assertThat(doc.get("failed")).isEqualTo(0L);
+        java.util.List<?> contracts = (java.util.List<?>) doc.get("contracts");
+        assertThat(contracts).hasSizeGreaterThan(40);
+        for (Object c : contracts) {
+            java.util.Map<?, ?> props = (java.util.Map<?, ?>) ((java.util.Map<?, ?>) c).get("properties");
+            assertThat(props.keySet()).as(String.valueOf(c)).containsExactly("gradients", "accumulation",
+                    "batch_independence", "determinism", "eval_purity", "serialization", "shape_errors");
+        }
+        assertThat((java.util.List<?>) doc.get("gradients")).hasSizeGreaterThan(50);
+    }
 }
