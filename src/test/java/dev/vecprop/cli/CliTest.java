@@ -242,7 +242,7 @@ class CliTest {
         assertThat(contracts).hasSizeGreaterThan(40);
         for (Object c : contracts) {
             java.util.Map<?, ?> props = (java.util.Map<?, ?>) ((java.util.Map<?, ?>) c).get("properties");
-            assertThat(props.keySet()).as(String.valueOf(c)).containsExactly("gradients", "accumulation",
+            assertThat(props.keySet().stream().map(String::valueOf).toList()).as(String.valueOf(c)).containsExactly("gradients", "accumulation",
                     "batch_independence", "determinism", "eval_purity", "serialization", "shape_errors");
         }
         assertThat((java.util.List<?>) doc.get("gradients")).hasSizeGreaterThan(50);
