@@ -112,6 +112,16 @@ public final class DirectConv {
     }
 
     /**
+     * {@code sums[so + o] += sum over r < rows of t[to + r*ldt + o]} for {@code o < ldt} (a multiple of
+     * {@link #channelStep()}): the bias gradient from a transposed output gradient. Each column sums
+     * its rows in order, in the vector form as in the twin: the two agree bit for bit.
+     */
+    public static void columnSums(float[] t, int to, int rows, int ldt, float[] sums, int so) {
+        if (V) DirectConvVector.columnSums(t, to, rows, ldt, sums, so);
+        else DirectConvRef.columnSums(t, to, rows, ldt, sums, so);
+    }
+
+    /**
      * {@code dwt[dwo + r*ldt + o] += sum over p < oh, q < ow of img[io + tap[r] + p*pitch + q] * dyt[dto + (p*ow + q)*ldt + o]}
      * for taps {@code [r0, r1)} and {@code o < ldt}.
      */

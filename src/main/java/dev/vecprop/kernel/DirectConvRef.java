@@ -54,4 +54,15 @@ public final class DirectConvRef {
             }
         }
     }
+
+    /** See {@link DirectConv#columnSums}. */
+    public static void columnSums(float[] t, int to, int rows, int ldt, float[] sums, int so) {
+        for (int o = 0; o < ldt; o++) {
+            float s = sums[so + o];
+            for (int r = 0; r < rows; r++) {
+                s += t[to + r * ldt + o];
+            }
+            sums[so + o] = s;
+        }
+    }
 }

@@ -123,7 +123,9 @@ public final class DirectConvSteps {
                 Transpose.transpose(dy, dyo + (s * g.oc + gi * g.opg) * n, n, g.opg, n, dyt, gi * n * ldt, ldt);
             }
             if (bias) {
-                columnSums(dyt, g.groups, n, ldt, ws, sumsAt);
+                for (int gi = 0; gi < g.groups; gi++) {
+                    DirectConv.columnSums(dyt, gi * n * ldt, n, ldt, ws, sumsAt + gi * ldt);
+                }
             }
             for (int gi = 0; gi < g.groups; gi++) {
                 for (int r0 = 0; r0 < g.k; r0 += step) {
@@ -160,23 +162,6 @@ public final class DirectConvSteps {
                         sum += ws[at + c * size];
                     }
                     db[dbo + gi * g.opg + o] += sum;
-                }
-            }
-        }
-    }
-
-    /**
-     * {@code ws[so + gi*ldt + o] += sum over r < n of t[(gi*n + r)*ldt + o]}: the per-group column sums
-     * of a transposed gradient. Each column sums its rows in order, so the JIT's vectorisation across
-     * columns changes no bit.
-     */
-    private static void columnSums(float[] t, int groups, int n, int ldt, float[] ws, int so) {
-        for (int gi = 0; gi < groups; gi++) {
-            for (int r = 0; r < n; r++) {
-                int row = (gi * n + r) * ldt;
-                int sum = so + gi * ldt;
-                for (int o = 0; o < ldt; o++) {
-                    ws[sum + o] += t[row + o];
                 }
             }
         }

@@ -91,6 +91,20 @@ final class DirectConvVector {
         }
     }
 
+    static void columnSums(float[] t, int to, int rows, int ldt, float[] sums, int so) {
+        for (int o = 0; o < ldt; o += 2 * L) { // ldt is a multiple of OT, itself of 2L
+            FloatVector s0 = FloatVector.fromArray(S, sums, so + o);
+            FloatVector s1 = FloatVector.fromArray(S, sums, so + o + L);
+            for (int r = 0; r < rows; r++) {
+                int row = to + r * ldt + o;
+                s0 = s0.add(FloatVector.fromArray(S, t, row));
+                s1 = s1.add(FloatVector.fromArray(S, t, row + L));
+            }
+            s0.intoArray(sums, so + o);
+            s1.intoArray(sums, so + o + L);
+        }
+    }
+
     static void weightGrad(float[] img, int io, int pitch, int[] tap, int r0, int r1, float[] dyt, int dto,
                            int ldt, int oh, int ow, float[] dwt, int dwo) {
         for (int r = r0; r < r1; r += MT) {

@@ -160,6 +160,25 @@ class DirectConvTest {
     }
 
     @Test
+    void columnSumsMatchTwinBitForBit() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        int step = DirectConv.channelStep();
+        for (int rows : new int[]{1, 5, 576, 677}) {
+            for (int ldt : new int[]{step, 2 * step}) {
+                float[] t = random(rnd, 3 + rows * ldt);
+                float[] want = random(rnd, 2 + ldt);
+                float[] got = want.clone();
+                DirectConv.columnSums(t, 3, rows, ldt, got, 2);
+                DirectConvRef.columnSums(t, 3, rows, ldt, want, 2);
+                for (int i = 0; i < want.length; i++) {
+                    assertThat(Float.floatToRawIntBits(got[i])).as("rows %d ldt %d sums[%d]", rows, ldt, i)
+                            .isEqualTo(Float.floatToRawIntBits(want[i]));
+                }
+            }
+        }
+    }
+
+    @Test
     void transposeIsItsDefinition() {
         SplittableRandom rnd = new SplittableRandom(1);
         for (int[] g : new int[][]{{1, 1}, {3, 70}, {9, 130}, {64, 576}}) {
