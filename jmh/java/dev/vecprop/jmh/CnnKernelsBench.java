@@ -2,6 +2,8 @@ package dev.vecprop.jmh;
 
 import dev.vecprop.kernel.ConvColumns;
 import dev.vecprop.kernel.ConvColumnsRef;
+import dev.vecprop.kernel.ConvWeightGrad;
+import dev.vecprop.kernel.ConvWeightGradRef;
 import dev.vecprop.kernel.DropoutMask;
 import dev.vecprop.kernel.DropoutMaskRef;
 import dev.vecprop.kernel.MaxPool2x2;
@@ -21,15 +23,16 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The CNN kernels (vector code: ConvColumnsVector, MaxPool2x2Vector,
+ * The CNN kernels (vector code: ConvColumnsVector, ConvWeightGradVector, MaxPool2x2Vector,
  * DropoutMaskVector) next to their scalar twins, on one ConvNet sample's shapes, 1 thread:
  * <ul>
  *   <li>{@code columns*}: one 288 x 576 B block of the 32->64 3x3 forward (by position) and its
  *       transpose for the weight gradient (by tap), from a 32 x 26 x 26 image;</li>
+ *   <li>{@code weightGrad*}: the direct weight gradient of the 1->32 3x3 first layer (28 x 28 image);</li>
  *   <li>{@code maxPool*}: 2x2 pooling of 64 planes of 24 x 24;</li>
  *   <li>{@code dropout*}: a 9,216-element mask.</li>
  * </ul>
- * The stride-1 convolution kernels have their own: {@link DirectConvBench}.
+ * The other stride-1 convolution kernels have their own: {@link DirectConvBench}.
  * <pre>./vecprop jmh CnnKernelsBench</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -43,6 +46,10 @@ public class CnnKernelsBench {
     int[] tap;
     int[] pos;
     float[] panels;
+    float[] first;
+    int[] tap1;
+    float[] dy1;
+    float[] dw1;
     float[] planes;
     float[] pooled;
     float[] argmax;
@@ -67,6 +74,15 @@ public class CnnKernelsBench {
             }
         }
         panels = new float[(576 + 15) / 16 * 288 * 16 + 16 * 576];
+        first = random(rnd, 28 * 28);
+        tap1 = new int[9];
+        for (int i = 0, r = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++, r++) {
+                tap1[r] = i * 28 + j;
+            }
+        }
+        dy1 = random(rnd, 32 * 26 * 26);
+        dw1 = new float[32 * 9];
         planes = random(rnd, 64 * 24 * 24);
         pooled = new float[64 * 12 * 12];
         argmax = new float[64 * 12 * 12];
@@ -103,6 +119,18 @@ public class CnnKernelsBench {
     public float columnsByTapScalar() {
         ConvColumnsRef.packByTap(img, 0, tap, pos, 288, 0, 576, 0, 288, panels);
         return panels[17];
+    }
+
+    @Benchmark
+    public float weightGrad() {
+        ConvWeightGrad.accumulate(first, 0, 28, tap1, dy1, 0, 26, 26, 0, 32, 0, 9, 9, dw1, 0);
+        return dw1[5];
+    }
+
+    @Benchmark
+    public float weightGradScalar() {
+        ConvWeightGradRef.accumulate(first, 0, 28, tap1, dy1, 0, 26, 26, 0, 32, 0, 9, 9, dw1, 0);
+        return dw1[5];
     }
 
     @Benchmark

@@ -3,6 +3,7 @@ package dev.vecprop.layer;
 import dev.vecprop.kernel.ChannelSums;
 import dev.vecprop.kernel.ConvGeometry;
 import dev.vecprop.kernel.ConvScratch;
+import dev.vecprop.kernel.ConvWeightGrad;
 import dev.vecprop.kernel.DirectConvSteps;
 import dev.vecprop.kernel.Epilogue;
 import dev.vecprop.kernel.ImplicitGemmConv;
@@ -24,9 +25,11 @@ import java.util.SplittableRandom;
  * the products are kernels. At stride 1 ({@link DirectConvSteps}) the forward and the input gradient
  * (a full correlation of the padded output gradient with the flipped kernel) read the padded image
  * on its row pitch with no column matrix, split over samples, and the weight gradient broadcasts
- * image values against the transposed output gradient, split over blocks of taps. At other strides
- * (or with {@code -Dvecprop.convInputGrad=cols} for the input gradient) the products are implicit
- * im2col GEMMs ({@link ImplicitGemmConv}). Every output element goes through the same operations
+ * image values against the transposed output gradient, split over fixed chunks of samples; a
+ * first layer's few taps take {@link ConvWeightGrad} instead, split over output channels. Where the
+ * padded row pitch is much longer than an output row (a 5x5 kernel over a small image), at other
+ * strides, and with {@code -Dvecprop.convInputGrad=cols} for the input gradient, the products are
+ * implicit im2col GEMMs ({@link ImplicitGemmConv}). Every output element goes through the same operations
  * whatever the thread count: results are bit-identical for any number of threads.
  */
 public final class Conv2d extends AbstractLayer {
@@ -184,14 +187,31 @@ public final class Conv2d extends AbstractLayer {
         }
     }
 
-    /** Whether the stride-1 kernels run the forward and weight gradient. */
+    /**
+     * Whether the direct kernels run the forward: stride 1, and the padded row pitch at most a quarter
+     * longer than an output row (the pitch grid's extra columns are computed and dropped: a 5x5 kernel
+     * over 12 columns would compute 50% more).
+     */
     private boolean direct() {
-        return stride == 1;
+        return stride == 1 && 4L * geo.wp <= 5L * geo.ow;
     }
 
-    /** Whether the input gradient is the direct full correlation (stride 1, unless forced to columns). */
+    /** Whether the input gradient is the direct full correlation: as {@link #direct()}, on the padded gradient's pitch. */
     private boolean directInput() {
-        return stride == 1 && !Tuning.CONV_INPUT_GRAD.equals("cols");
+        return stride == 1 && 4L * geo.wdp <= 5L * geo.w && !Tuning.CONV_INPUT_GRAD.equals("cols");
+    }
+
+    /**
+     * Few taps (a first layer): the weight gradient computed directly per output channel
+     * ({@link ConvWeightGrad}), the tap-broadcast kernel's 6-tap x 64-channel tile being mostly padding.
+     */
+    private boolean fewTapWeights() {
+        return stride == 1 && groups == 1 && geo.k <= 32 && (long) outC * geo.k <= 1024;
+    }
+
+    /** Whether the tap-broadcast kernel takes the weight gradient: stride 1, its channel tile at most half padding. */
+    private boolean directWeights() {
+        return stride == 1 && !fewTapWeights() && DirectConvSteps.ldt(geo) <= 2 * geo.opg;
     }
 
     // Workspace (stride 1): packed forward weights | packed flipped weights | weight-gradient chunks.
@@ -206,7 +226,7 @@ public final class Conv2d extends AbstractLayer {
     /** Stride 1: the packed weights of the forward and the input gradient, and the weight-gradient chunks' partial sums. */
     @Override
     public int workspaceSize(int batch) {
-        return direct() ? accumulatorsAt() + DirectConvSteps.chunks(batch) * DirectConvSteps.chunkSize(geo) : 0;
+        return stride == 1 ? accumulatorsAt() + DirectConvSteps.chunks(batch) * DirectConvSteps.chunkSize(geo) : 0;
     }
 
     @Override
@@ -244,10 +264,12 @@ public final class Conv2d extends AbstractLayer {
         // dy (B,OC,OH,OW) -> dW += .., db += .., dx (B,C,H,W)
         boolean parallel = ctx.pool().threads() > 1;
         if (ctx.paramGrads()) {
-            if (hasBias && !direct()) {
+            if (hasBias && !directWeights()) {
                 ParallelPass.get(body, BIAS, batch).grad(dy, dyo).run(ctx.pool(), outC, 1, parallel);
             }
-            if (direct()) { // the bias gradient comes with the weights'
+            if (fewTapWeights()) {
+                ParallelPass.get(body, WEIGHTS_FEW_TAPS, batch).in(x, xo).grad(dy, dyo).run(ctx.pool(), outC, 2, parallel);
+            } else if (directWeights()) { // the bias gradient comes with the weights'
                 int chunks = DirectConvSteps.chunks(batch);
                 ParallelPass.get(body, WEIGHTS, batch).in(x, xo).grad(dy, dyo).ws(ws, wo)
                         .run(ctx.pool(), chunks, 1, parallel);
@@ -273,6 +295,7 @@ public final class Conv2d extends AbstractLayer {
     private static final int WEIGHTS = 3;
     private static final int WEIGHTS_BY_TAPS = 4;
     private static final int WEIGHTS_BY_ROWS = 5;
+    private static final int WEIGHTS_FEW_TAPS = 6;
 
     /** With fewer samples than workers, a per-sample pass runs on the caller and each GEMM splits its columns. */
     private static dev.vecprop.concurrent.WorkerPool gemmPool(ParallelPass p) {
@@ -317,6 +340,7 @@ public final class Conv2d extends AbstractLayer {
                             p.wo + accumulatorsAt() + chunk * DirectConvSteps.chunkSize(c), hasBias);
                 }
             }
+            case WEIGHTS_FEW_TAPS -> ConvWeightGrad.accumulateBatch(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, from, to, g, wOff);
             case WEIGHTS_BY_TAPS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, 0, c.opg,
                     from * GemmTiling.NR, Math.min(c.k, to * GemmTiling.NR), g, wOff);
             case WEIGHTS_BY_ROWS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo,
