@@ -10,8 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector form of {@link MaxPool2x2}: L outputs at a time from two vectors of each input row, split
  * into even and odd columns by lane permutes and a blend; the comparisons are masks and blends, so
- * no branch depends on the data. A row's ragged end (all of a 12-column row at 16 lanes) takes masked
- * loads and stores.
+ * no branch depends on the data. A row's ragged end takes masked loads and stores; rows shorter than
+ * a vector (ConvNet's 12 columns at 16 lanes) go by whole planes, through gathers.
  */
 final class MaxPool2x2Vector {
     private MaxPool2x2Vector() {}
@@ -39,6 +39,10 @@ final class MaxPool2x2Vector {
     static void forward(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
         int oh = h / 2;
         int ow = w / 2;
+        if (ow < L) {
+            forwardByPlane(x, xo, planes, h, w, y, yo, arg, ao);
+            return;
+        }
         int full = ow - ow % L;
         VectorMask<Float> lo = S.indexInRange(2 * full, 2 * ow);
         VectorMask<Float> hi = S.indexInRange(2 * full + L, 2 * ow);
@@ -104,6 +108,77 @@ final class MaxPool2x2Vector {
                     best.intoArray(y, yrow + full, end);
                     where.intoArray(arg, arow + full, end);
                 }
+            }
+        }
+    }
+
+    /** A plane's window corners: offset {@code 2p*w + 2q} of output {@code p*ow + q}, as int and as float; rebuilt when the size changes. */
+    private static final class Corners {
+        int h = -1;
+        int w = -1;
+        int[] at = new int[0];
+        float[] where = new float[0];
+
+        Corners of(int hh, int ww) {
+            if (hh != h || ww != w) {
+                int oh = hh / 2;
+                int ow = ww / 2;
+                at = new int[oh * ow];
+                where = new float[oh * ow];
+                for (int p = 0; p < oh; p++) {
+                    for (int q = 0; q < ow; q++) {
+                        at[p * ow + q] = 2 * p * ww + 2 * q;
+                        where[p * ow + q] = 2 * p * ww + 2 * q;
+                    }
+                }
+                h = hh;
+                w = ww;
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Corners> CORNERS = ThreadLocal.withInitial(Corners::new);
+
+    /**
+     * Rows shorter than a vector (ConvNet's 12 columns at 16 lanes): L consecutive outputs of the plane
+     * at a time, across row ends, each window's four corners gathered through the corner table; the
+     * plane's last outputs past a whole vector through the twin.
+     */
+    private static void forwardByPlane(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
+        int ow = w / 2;
+        int n = (h / 2) * ow;
+        int full = n - n % L;
+        Corners t = CORNERS.get().of(h, w);
+        int[] at = t.at;
+        float[] wh = t.where;
+        for (int pl = 0; pl < planes; pl++) {
+            int in = xo + pl * h * w;
+            int out = pl * n;
+            for (int m = 0; m < full; m += L) {
+                FloatVector a = FloatVector.fromArray(S, x, in, at, m);
+                FloatVector b = FloatVector.fromArray(S, x, in + 1, at, m);
+                FloatVector c = FloatVector.fromArray(S, x, in + w, at, m);
+                FloatVector d = FloatVector.fromArray(S, x, in + w + 1, at, m);
+                FloatVector corner = FloatVector.fromArray(S, wh, m);
+                FloatVector best = a;
+                FloatVector where = corner;
+                VectorMask<Float> k = takes(b, best);
+                best = best.blend(b, k);
+                where = where.blend(corner.add(1f), k);
+                k = takes(c, best);
+                best = best.blend(c, k);
+                where = where.blend(corner.add(w), k);
+                k = takes(d, best);
+                best = best.blend(d, k);
+                where = where.blend(corner.add(w + 1), k);
+                best.intoArray(y, yo + out + m);
+                where.intoArray(arg, ao + out + m);
+            }
+            for (int m = full; m < n; m++) {
+                int p = m / ow;
+                int q = m % ow;
+                MaxPool2x2Ref.rows(x, in, w, p, q, q + 1, y, yo + out + p * ow, arg, ao + out + p * ow);
             }
         }
     }
