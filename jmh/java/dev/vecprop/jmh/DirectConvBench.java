@@ -1,9 +1,15 @@
 package dev.vecprop.jmh;
 
+import dev.vecprop.kernel.ChannelSums;
+import dev.vecprop.kernel.Col2Im;
+import dev.vecprop.kernel.Col2ImRef;
+import dev.vecprop.kernel.ConvGeometry;
 import dev.vecprop.kernel.DirectConv;
 import dev.vecprop.kernel.DirectConvRef;
+import dev.vecprop.kernel.KernelFlip;
 import dev.vecprop.kernel.Transpose;
 import dev.vecprop.kernel.TransposeRef;
+import dev.vecprop.kernel.ZeroPad;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,7 +31,11 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code forward*}: {@link DirectConv#forward} over the 622-position row-pitch grid;</li>
  *   <li>{@code weightGrad*}: {@link DirectConv#weightGrad} of all 288 taps;</li>
- *   <li>{@code transpose*}: the 64 x 576 output gradient to positions x channels.</li>
+ *   <li>{@code transpose*}: the 64 x 576 output gradient to positions x channels;</li>
+ *   <li>the data movements around them, on the same layer: {@code zeroPad} (the 32 x 26 x 26 input
+ *       padded by 1), {@code kernelFlip} (the 64 x 32 x 3 x 3 weights), {@code col2im*} (288 gradient
+ *       columns of 576 positions into the input, vector runs and the scalar twin), {@code channelSums}
+ *       (the bias gradient over 64 channels of 576 positions, the GEMM path's).</li>
  * </ul>
  * <pre>./vecprop jmh DirectConvBench</pre>
  */
@@ -52,6 +62,13 @@ public class DirectConvBench {
     float[] dyt;
     int ldt;
     float[] dwt;
+    float[] padded;
+    float[] weights;
+    float[] flip;
+    ConvGeometry geo;
+    float[] dcols;
+    float[] dx;
+    float[] db;
 
     @Setup
     public void setup() {
@@ -77,6 +94,13 @@ public class DirectConvBench {
         dyt = new float[OH * OH * ldt];
         Transpose.transpose(dy, 0, OH * OH, OC, OH * OH, dyt, 0, ldt);
         dwt = new float[k * ldt];
+        padded = new float[ZeroPad.size(C, H, H, 1, 1, 0)];
+        weights = w;
+        flip = new float[w.length];
+        geo = new ConvGeometry(C, OC, 3, 3, 1, 0, 1, 1, H, H);
+        dcols = random(rnd, k * OH * OH);
+        dx = new float[C * H * H];
+        db = new float[OC];
     }
 
     private static float[] random(SplittableRandom rnd, int n) {
@@ -121,5 +145,35 @@ public class DirectConvBench {
     public float transposeScalar() {
         TransposeRef.transpose(dy, 0, OH * OH, OC, OH * OH, dyt, 0, ldt);
         return dyt[9];
+    }
+
+    @Benchmark
+    public float zeroPad() {
+        ZeroPad.pad(img, 0, C, H, H, 1, 1, padded, 0);
+        return padded[40];
+    }
+
+    @Benchmark
+    public float kernelFlip() {
+        KernelFlip.flip(weights, 0, 1, C, OC, 3, 3, flip, 0);
+        return flip[7];
+    }
+
+    @Benchmark
+    public float col2im() {
+        Col2Im.accumulate(geo, dcols, 0, OH * OH, dx, 0);
+        return dx[30];
+    }
+
+    @Benchmark
+    public float col2imScalar() {
+        Col2ImRef.accumulate(geo, dcols, 0, OH * OH, dx, 0);
+        return dx[30];
+    }
+
+    @Benchmark
+    public float channelSums() {
+        ChannelSums.accumulate(dy, 0, 1, OC, OH * OH, 0, OC, db, 0);
+        return db[3];
     }
 }

@@ -31,6 +31,19 @@ public final class ConvScratch {
         return padded;
     }
 
+    /**
+     * Sample {@code xs} of a convolution's input as the kernels read it: {@code x} itself when the layer
+     * does not pad, else its zero-padded copy in this buffer; {@link #imageBase} gives the offset.
+     */
+    float[] image(ConvGeometry g, float[] x, int xs) {
+        return g.pad > 0 ? pad(x, xs, g.c, g.h, g.w, g.pad, g.pad, 0) : x;
+    }
+
+    /** Where {@link #image} puts sample {@code xs}'s first element. */
+    static int imageBase(ConvGeometry g, int xs) {
+        return g.pad > 0 ? 0 : xs;
+    }
+
     float[] cols(int need) {
         if (cols.length < need) {
             cols = new float[need];

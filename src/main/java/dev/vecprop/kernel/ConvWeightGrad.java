@@ -34,12 +34,9 @@ public final class ConvWeightGrad {
                                        int o0, int o1, float[] dw, int dwo) {
         int n = g.positions();
         for (int s = 0; s < batch; s++) {
-            float[] img = x;
-            int base = xo + s * g.c * g.h * g.w;
-            if (g.pad > 0) {
-                img = sc.pad(x, base, g.c, g.h, g.w, g.pad, g.pad, 0);
-                base = 0;
-            }
+            int xs = xo + s * g.c * g.h * g.w;
+            float[] img = sc.image(g, x, xs);
+            int base = ConvScratch.imageBase(g, xs);
             accumulate(img, base, g.wp, g.tap, dy, dyo + s * g.oc * n, g.oh, g.ow, o0, o1, 0, g.k, g.k, dw, dwo);
         }
     }

@@ -117,7 +117,9 @@ public final class DirectConvSteps {
         java.util.Arrays.fill(ws, slot, slot + chunkSize(g), 0f);
         int s1 = Math.min(batch, (chunk + 1) * CHUNK);
         for (int s = chunk * CHUNK; s < s1; s++) {
-            float[] img = sc.pad(x, xo + s * g.c * g.h * g.w, g.c, g.h, g.w, g.pad, g.pad, 0);
+            int xs = xo + s * g.c * g.h * g.w;
+            float[] img = sc.image(g, x, xs);
+            int base = ConvScratch.imageBase(g, xs);
             float[] dyt = sc.transposed(g.groups * n * ldt);
             for (int gi = 0; gi < g.groups; gi++) {
                 Transpose.transpose(dy, dyo + (s * g.oc + gi * g.opg) * n, n, g.opg, n, dyt, gi * n * ldt, ldt);
@@ -129,7 +131,7 @@ public final class DirectConvSteps {
             }
             for (int gi = 0; gi < g.groups; gi++) {
                 for (int r0 = 0; r0 < g.k; r0 += step) {
-                    DirectConv.weightGrad(img, gi * g.cpg * g.hp * g.wp, g.wp, g.tap, r0, Math.min(g.k, r0 + step),
+                    DirectConv.weightGrad(img, base + gi * g.cpg * g.hp * g.wp, g.wp, g.tap, r0, Math.min(g.k, r0 + step),
                             dyt, gi * n * ldt, ldt, g.oh, g.ow, ws, slot + gi * g.k * ldt);
                 }
             }

@@ -20,12 +20,8 @@ public final class ImplicitGemmConv {
     public static void forwardSample(ConvGeometry g, ConvScratch sc, float[] x, int xs, float[] w, int wo,
                                      Epilogue[] epilogue, float[] y, int ys, WorkerPool gemmPool) {
         int n = g.positions();
-        float[] img = x;
-        int base = xs;
-        if (g.pad > 0) {
-            img = sc.pad(x, xs, g.c, g.h, g.w, g.pad, g.pad, 0);
-            base = 0;
-        }
+        float[] img = sc.image(g, x, xs);
+        int base = ConvScratch.imageBase(g, xs);
         for (int gi = 0; gi < g.groups; gi++) {
             sc.source.set(false, img, base + gi * g.cpg * g.hp * g.wp, g.tap, g.pos, n, 0);
             Sgemm.sgemm(g.opg, n, g.k, w, wo + gi * g.opg * g.k, g.k, Layout.ROW_MAJOR, sc.source,
@@ -38,12 +34,9 @@ public final class ImplicitGemmConv {
                                    int o0, int o1, int r0, int r1, float[] dw, int dwo) {
         int n = g.positions();
         for (int s = 0; s < batch; s++) {
-            float[] img = x;
-            int base = xo + s * g.c * g.h * g.w;
-            if (g.pad > 0) {
-                img = sc.pad(x, base, g.c, g.h, g.w, g.pad, g.pad, 0);
-                base = 0;
-            }
+            int xs = xo + s * g.c * g.h * g.w;
+            float[] img = sc.image(g, x, xs);
+            int base = ConvScratch.imageBase(g, xs);
             for (int gi = 0; gi < g.groups; gi++) {
                 sc.source.set(true, img, base + gi * g.cpg * g.hp * g.wp, g.tap, g.pos, g.k, r0);
                 Sgemm.sgemm(o1 - o0, r1 - r0, n, dy, dyo + (s * g.oc + gi * g.opg + o0) * n, n, Layout.ROW_MAJOR,
