@@ -23,5 +23,6 @@ module dev.vecprop {
     exports dev.vecprop.io;
     exports dev.vecprop.train;
     exports dev.vecprop.check;
+    exports dev.vecprop.quant;
     exports dev.vecprop.plot;
 }

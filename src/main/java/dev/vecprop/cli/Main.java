@@ -46,6 +46,7 @@ public final class Main {
                 case "train" -> TrainCommand.run(cmdArgs, out, err);
                 case "eval" -> EvalCommand.run(cmdArgs, out, err);
                 case "predict" -> PredictCommand.run(cmdArgs, out, err);
+                case "quantize" -> QuantizeCommand.run(cmdArgs, out, err);
                 default -> {
                     err.println("vecprop: unknown command '" + cmd + "' (try: vecprop --help)");
                     yield 2;
@@ -116,6 +117,7 @@ public final class Main {
                   train [opts]         train an MLP on MNIST / Fashion-MNIST / any IDX folder (vecprop train --help)
                   eval --model FILE    test accuracy and confusion matrix of a checkpoint
                   predict --model FILE classify images (IDX file or test-set indices), top-k with probabilities
+                  quantize --model F --out Q  int8 post-training quantization (vecprop quantize --help)
                   info                 JDK, vector width, GEMM tile shape, threads
                   gradcheck            check every layer and loss against numerical gradients (table)
                   bench gemm [opts]    GEMM GFLOP/s next to this machine's FMA peak (see: vecprop bench --help)

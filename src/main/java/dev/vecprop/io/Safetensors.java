@@ -47,7 +47,7 @@ public final class Safetensors {
     public static final long MAX_HEADER = 100_000_000L;
 
     /** The dtypes {@link #read} converts to float (F16, BF16 exactly; F64 rounded; integers if exact). */
-    public static final List<String> READ_DTYPES = List.of("F32", "F16", "BF16", "F64", "I64", "I32");
+    public static final List<String> READ_DTYPES = List.of("F32", "F16", "BF16", "F64", "I64", "I32", "I8");
 
     /** Every dtype of the specification (for telling "unknown" from "not supported"). */
     private static final Set<String> SPEC_DTYPES = Set.of("BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0",
@@ -63,7 +63,7 @@ public final class Safetensors {
      * One tensor: its dtype in the file, its shape and its values converted to float.
      *
      * @param dtype the safetensors dtype, e.g. {@code F32}, {@code BF16}, {@code I64}; written files
-     *              use only {@code F32} and {@code I64}
+     *              use only {@code F32}, {@code I64} and {@code I8} (quantized weights)
      * @param shape the dimensions, outermost first; empty for a scalar
      * @param data  the values in row-major order, {@link #numel()} of them (not copied)
      */
@@ -120,8 +120,8 @@ public final class Safetensors {
     }
 
     /**
-     * Reads and validates a file; tensors of dtype F32, F16, BF16, F64, I64, I32 are converted to
-     * float (F64 values outside the float range and integers beyond 2^24 in magnitude, which float
+     * Reads and validates a file; tensors of dtype F32, F16, BF16, F64, I64, I32, I8 are converted to
+     * float (F64 values outside the float range and integers beyond 2^24, or (I8) a value outside -128..127 in magnitude, which float
      * cannot hold, are rejected). Every problem is a {@link CheckpointException} naming the file, the
      * field (and tensor) and what was expected.
      *
@@ -355,6 +355,7 @@ public final class Safetensors {
                 }
                 case "I64" -> exact(file, name, dtype, k, b.getLong(8 * k));
                 case "I32" -> exact(file, name, dtype, k, b.getInt(4 * k));
+                case "I8" -> b.get(k);
                 case "F16" -> Float.float16ToFloat(b.getShort(2 * k));
                 case "BF16" -> Float.intBitsToFloat((b.getShort(2 * k) & 0xFFFF) << 16);
                 default -> throw new IllegalStateException(dtype);
@@ -381,16 +382,17 @@ public final class Safetensors {
     }
 
     /**
-     * Writes tensors (F32, or I64 for integer-valued buffers) and metadata atomically: the previous
+     * Writes tensors (F32; I64 for integer-valued buffers; I8 for quantized weights) and metadata atomically: the previous
      * file at {@code file}, if any, stays intact until the new one is complete and synced. Missing
      * parent folders are created.
      *
      * @param file     the file to (re)place
      * @param tensors  the tensors by name, written in iteration order
      * @param metadata string pairs stored as {@code __metadata__} (omitted when empty)
-     * @throws dev.vecprop.ConfigException if a tensor is not F32 or I64, is named {@code __metadata__},
+     * @throws dev.vecprop.ConfigException if a tensor is not F32, I64 or I8, is named {@code __metadata__},
      *                                  has a negative dimension or a data length other than its
-     *                                  shape's, or (I64) holds a non-integer or a value beyond 2^24
+     *                                  shape's, or (I64) holds a non-integer or a value beyond 2^24, or (I8) a
+     *                                  value outside -128..127
      * @throws CheckpointWriteException if the file cannot be written
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) {
@@ -408,8 +410,8 @@ public final class Safetensors {
         long off = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
-            if (!t.dtype().equals("F32") && !t.dtype().equals("I64")) {
-                throw new dev.vecprop.ConfigException("can only write F32 and I64 tensors, got " + t.dtype());
+            if (!t.dtype().equals("F32") && !t.dtype().equals("I64") && !t.dtype().equals("I8")) {
+                throw new dev.vecprop.ConfigException("can only write F32, I64 and I8 tensors, got " + t.dtype());
             }
             if (e.getKey().equals("__metadata__")) {
                 throw new dev.vecprop.ConfigException("a tensor cannot be named __metadata__");
@@ -429,6 +431,14 @@ public final class Safetensors {
                     if (v != Math.rint(v) || Math.abs(v) > FLOAT_EXACT) {
                         throw new dev.vecprop.ConfigException("I64 tensor " + e.getKey() + " holds " + v
                                 + ", expected integers within +-" + FLOAT_EXACT);
+                    }
+                }
+            }
+            if (t.dtype().equals("I8")) {
+                for (float v : t.data()) {
+                    if (v != Math.rint(v) || v < -128 || v > 127) {
+                        throw new dev.vecprop.ConfigException("I8 tensor " + e.getKey() + " holds " + v
+                                + ", expected integers in -128..127");
                     }
                 }
             }
@@ -471,6 +481,8 @@ public final class Safetensors {
                         }
                         if (t.dtype().equals("I64")) {
                             buf.putLong((long) v);
+                        } else if (t.dtype().equals("I8")) {
+                            buf.put((byte) v);
                         } else {
                             buf.putFloat(v);
                         }

@@ -27,13 +27,18 @@ public final class LayerRegistry {
 
     /**
      * {@return a new registry with the library's layers: Linear, Conv2d, pooling, activations,
-     * BatchNorm, Dropout, Flatten, Softmax, Residual}
+     * BatchNorm, Dropout, Flatten, Softmax, Residual, and the int8 QuantizedLinear and QuantizedConv2d}
      */
     public static LayerRegistry builtIn() {
         LayerRegistry r = new LayerRegistry();
         r.register("Linear", c -> new Linear(c.intArg("in"), c.intArg("out"), c.boolArg("bias")));
         r.register("Conv2d", c -> new Conv2d(c.intArg("in"), c.intArg("out"), c.intArg("kh"), c.intArg("kw"),
                 c.intArg("stride"), c.intArg("padding"), c.intArg("dilation"), c.intArg("groups"), c.boolArg("bias")));
+        r.register("QuantizedLinear", c -> new QuantizedLinear(c.intArg("in"), c.intArg("out"), c.boolArg("bias"),
+                c.boolArg("relu"), QuantizedLinear.activationsArg(c)));
+        r.register("QuantizedConv2d", c -> new QuantizedConv2d(c.intArg("in"), c.intArg("out"), c.intArg("kh"), c.intArg("kw"),
+                c.intArg("stride"), c.intArg("padding"), c.intArg("dilation"), c.intArg("groups"), c.boolArg("bias"),
+                c.boolArg("relu")));
         r.register("MaxPool2d", c -> new MaxPool2d(c.intArg("kernel"), c.intArg("stride"), c.intArg("padding")));
         r.register("AvgPool2d", c -> new AvgPool2d(c.intArg("kernel"), c.intArg("stride"), c.intArg("padding")));
         r.register("GlobalAvgPool2d", c -> AvgPool2d.global());

@@ -27,6 +27,11 @@ public final class Residual extends AbstractLayer {
         this.inner = List.of(f);
     }
 
+    /** {@return the branch's layers, in order} */
+    public List<Layer> layers() {
+        return inner;
+    }
+
     Chain chain() {
         return chain;
     }

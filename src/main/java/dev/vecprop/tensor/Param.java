@@ -131,6 +131,7 @@ public final class Param {
      */
     public void set(int i, float v) {
         data()[index(i)] = v;
+        store.touch();
     }
 
     /**
@@ -174,6 +175,7 @@ public final class Param {
         } else {
             System.arraycopy(src, srcOff, data(), offset, spec.numel());
         }
+        store.touch();
     }
 
     /** {@return the values in PyTorch's row-major layout, as a new array of {@link #numel()} floats} */

@@ -23,7 +23,12 @@ public record ParamSpec(String name, int[] shape, Storage storage, boolean train
          * ({@link dev.vecprop.kernel.Panels} of {@code W^T}, {@code in} rows, {@code out} columns),
          * so the forward GEMM reads it without repacking.
          */
-        PANELS_OF_TRANSPOSE
+        PANELS_OF_TRANSPOSE,
+        /**
+         * Row-major like {@link #PLAIN}, holding the integers {@code -127..127} of a quantized weight:
+         * checkpoints store it as {@code I8}, and load it only from {@code I8}. Not trainable.
+         */
+        INT8
     }
 
     /**
@@ -45,6 +50,9 @@ public record ParamSpec(String name, int[] shape, Storage storage, boolean train
                 throw new dev.vecprop.layer.ShapeException(name + " " + Arrays.toString(shape)
                         + " has more elements than one Java array holds");
             }
+        }
+        if (storage == Storage.INT8 && trainable) {
+            throw new dev.vecprop.ConfigException(name + ": an int8 tensor cannot be trainable");
         }
         if (storage == Storage.PANELS_OF_TRANSPOSE && shape.length != 2) {
             throw new dev.vecprop.ConfigException(name + ": packed storage needs a 2-D shape, got "
@@ -81,6 +89,16 @@ public record ParamSpec(String name, int[] shape, Storage storage, boolean train
      */
     public static ParamSpec buffer(String name, int... shape) {
         return new ParamSpec(name, shape, Storage.PLAIN, false);
+    }
+
+    /**
+     * {@return a quantized weight: a buffer of int8 values ({@link Storage#INT8}), e.g. {@code int8("weight", out, in)}}
+     *
+     * @param name  the local name
+     * @param shape the PyTorch shape
+     */
+    public static ParamSpec int8(String name, int... shape) {
+        return new ParamSpec(name, shape, Storage.INT8, false);
     }
 
     /** {@return the number of logical elements, the product of the shape (1 for a scalar)} */

@@ -19,6 +19,7 @@ public final class ParameterStore {
     private final float[] grads;
     private final float[] buffers;
     private final Map<String, Param> byName;
+    private volatile long version;
 
     /**
      * Allocates a zeroed store for the tensors, in iteration order.
@@ -73,6 +74,21 @@ public final class ParameterStore {
 
     private static long align(long n) {
         return (n + ALIGN - 1) / ALIGN * ALIGN;
+    }
+
+    /**
+     * {@return a number that changes whenever a tensor is written through {@link Param#set} or
+     * {@link Param#copyFrom}} Layers that derive data from their tensors (a quantized layer's packed
+     * int8 panels) rebuild it when this changes; a write straight into {@link #values()} or
+     * {@link #buffers()} is not seen (the optimizers write there, and they never touch such tensors).
+     */
+    public long version() {
+        return version;
+    }
+
+    /** Records a write through a {@link Param}. */
+    void touch() {
+        version++;
     }
 
     /** {@return the flat array of every trainable tensor's values (not a copy)} */

@@ -6,10 +6,14 @@ import dev.vecprop.io.CheckpointException;
 import dev.vecprop.io.Json;
 import dev.vecprop.io.LibraryVersion;
 import dev.vecprop.io.Safetensors;
+import dev.vecprop.layer.Layer;
 import dev.vecprop.layer.LayerRegistry;
+import dev.vecprop.layer.QuantizedLayer;
+import dev.vecprop.layer.Residual;
 import dev.vecprop.layer.Sequential;
 import dev.vecprop.optim.Optimizer;
 import dev.vecprop.tensor.Param;
+import dev.vecprop.tensor.ParamSpec;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -137,7 +142,8 @@ public final class Checkpoint {
         Map<String, Safetensors.Tensor> tensors = new LinkedHashMap<>();
         for (Param p : model.params().all()) {
             long[] shape = Arrays.stream(p.shape()).asLongStream().toArray();
-            String dtype = p.name().endsWith("num_batches_tracked") ? "I64" : "F32";
+            String dtype = p.spec().storage() == ParamSpec.Storage.INT8 ? "I8"
+                    : p.name().endsWith("num_batches_tracked") ? "I64" : "F32";
             tensors.put(p.name(), new Safetensors.Tensor(dtype, shape, p.toArray()));
         }
         Map<String, String> meta = new LinkedHashMap<>();
@@ -308,6 +314,13 @@ public final class Checkpoint {
                 throw new CheckpointException(file, "tensor " + p.name() + " has shape " + Arrays.toString(x.shape())
                         + ", the model expects " + Arrays.toString(want));
             }
+            boolean int8 = p.spec().storage() == ParamSpec.Storage.INT8;
+            if (int8 != x.dtype().equals("I8")) {
+                throw new CheckpointException(file, "tensor " + p.name() + " is " + x.dtype() + ", the model expects "
+                        + (int8 ? "I8 (a quantized weight)" : "floating-point values")
+                        + (int8 ? "" : " (an int8-quantized checkpoint? load it with Checkpoint.load, which builds the"
+                        + " quantized model it describes, or dequantize it with vecprop quantize --dequantize)"));
+            }
         }
         for (String name : t.keySet()) {
             if (model.params().get(name) == null && !name.startsWith(OPTIMIZER_PREFIX)) {
@@ -325,6 +338,22 @@ public final class Checkpoint {
         }
         for (Param p : model.params().all()) {
             p.copyFrom(t.get(p.name()).data(), 0);
+        }
+        try {
+            prepareQuantized(model.layers());
+        } catch (dev.vecprop.ConfigException e) {
+            throw new CheckpointException(file, e.getMessage());
+        }
+    }
+
+    /** Lets every quantized layer check its int8 values and scales now, while the file is known. */
+    private static void prepareQuantized(List<Layer> layers) {
+        for (Layer l : layers) {
+            if (l instanceof QuantizedLayer q) {
+                q.prepare();
+            } else if (l instanceof Residual r) {
+                prepareQuantized(r.layers());
+            }
         }
     }
 

@@ -1,0 +1,545 @@
+package dev.vecprop.kernel;
+
+import dev.vecprop.simd.FloatSpecies;
+import dev.vecprop.simd.Simd;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernels of {@link Int8Gemm}. A panel row of {@link Int8Panels#NR} = 2L bytes is read
+ * as two L-byte vectors widened to float (weight-only) or as one 2L-byte vector widened to 16-bit
+ * lanes (int8 activations: two rows multiplied in 16 bits, added, widened to two int32 vectors).
+ * Weight-only: one row at a time (batch 1; larger batches go through the float GEMM on widened
+ * panels, see {@link Int8Gemm#toFloatPanels}), four panels at a time, eight chains, in the GEMM's K
+ * blocks. Int8 activations: tiles of {@value #MR_WIDE} rows with 32 registers, {@value #MR_NARROW} with 16 (two
+ * int accumulators per row); a single row takes four panels at a time. No vector
+ * crosses a method boundary (a helper taking vectors boxes them wherever C2 does not inline it).
+ */
+final class Int8GemmVector {
+    private static final VectorSpecies<Float> S = FloatSpecies.SPECIES;
+    private static final int L = S.length();
+    private static final int NR = Int8Panels.NR;
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
+    private static final VectorSpecies<Byte> B2 = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 16 * L)));
+    private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, S.vectorShape());
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    static final int MR_WIDE = 12;
+    static final int MR_NARROW = 6;
+    /** Rows per tile: one shape per register file. */
+    static final int MR = Simd.REGISTERS >= 32 ? MR_WIDE : MR_NARROW;
+
+    private Int8GemmVector() {}
+
+    /** Per-thread scratch: the kept inputs of a tile, and one tile's raw sums for a ragged last panel. */
+    private static final class Scratch {
+        int[] keep = new int[0];
+        final float[] tile = new float[MR_WIDE * NR];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static Scratch scratch(int in) {
+        Scratch s = SCRATCH.get();
+        if (s.keep.length < in + 1) {
+            s.keep = new int[in + 1];
+        }
+        return s;
+    }
+
+    /** Even {@code k < kp} where any of {@code rows} rows (kp bytes apart from {@code xq[xr]}) has a non-zero byte at k or k + 1. */
+    private static int keptPairs(byte[] xq, int xr, int kp, int rows, int[] keep) {
+        int n = 0;
+        for (int k = 0; k < kp; k += 2) {
+            int any = 0;
+            for (int r = 0; r < rows; r++) {
+                any |= xq[xr + r * kp + k] | xq[xr + r * kp + k + 1];
+            }
+            keep[n] = k;
+            n += any != 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The epilogue of a ragged last panel: raw sums of {@code rows} rows in {@code tile} ({@code NR} apart). */
+    private static void ragged(float[] tile, int rows, float[] scale, float[] bias, boolean relu, int j0, int out,
+                               float[] y, int yr) {
+        int nv = out - j0;
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < nv; t++) {
+                int j = j0 + t;
+                y[yr + r * out + j] = Int8Gemm.epilogue(tile[r * NR + t], scale[j], bias == null ? 0f : bias[j], relu);
+            }
+        }
+    }
+
+    static void weightOnly(int n, int in, int out, float[] x, int xo, byte[] w, float[] scale, float[] bias,
+                           boolean relu, float[] y, int yo) {
+        Scratch s = scratch(in);
+        int[] keep = s.keep;
+        int ldw = Int8Panels.rows(in) * NR;
+        int panels = (out + NR - 1) / NR;
+        int full = out / NR;
+        int step = PanelGemv.kcStep(in);
+        for (int r = 0; r < n; r++) {
+            int xr = xo + r * in;
+            int yr = yo + r * out;
+            for (int pc = 0; pc < in; pc += step) {
+                int nk = kept(x, xr, pc, Math.min(in, pc + step), keep);
+                boolean first = pc == 0;
+                int p = 0;
+                for (; p + 4 <= full; p += 4) {
+                    rowW4(x, xr, keep, nk, w, p * ldw, ldw, y, yr + p * NR, first);
+                }
+                for (; p < panels; p++) {
+                    rowW1(x, xr, keep, nk, w, p * ldw, y, yr + p * NR, Math.min(NR, out - p * NR), first, s.tile);
+                }
+            }
+        }
+        scaleRows(n, out, y, yo, scale, bias, relu);
+    }
+
+    /** {@code y = max?(fma(y, scale_j, bias_j))} over n rows of out (the scalar tail of a row as {@link Int8Gemm#epilogue}). */
+    static void scaleRows(int n, int out, float[] y, int yo, float[] scale, float[] bias, boolean relu) {
+        FloatVector z = relu ? FloatVector.zero(S) : FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int vec = out - out % L;
+        for (int r = 0; r < n; r++) {
+            int yr = yo + r * out;
+            int j = 0;
+            for (; j < vec; j += L) {
+                FloatVector b = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j);
+                FloatVector.fromArray(S, y, yr + j).fma(FloatVector.fromArray(S, scale, j), b).max(z).intoArray(y, yr + j);
+            }
+            for (; j < out; j++) {
+                y[yr + j] = Int8Gemm.epilogue(y[yr + j], scale[j], bias == null ? 0f : bias[j], relu);
+            }
+        }
+    }
+
+    /** Indices {@code k} in {@code [k0, k1)} with {@code x[xr + k] != 0}, into {@code keep}; their count. */
+    private static int kept(float[] x, int xr, int k0, int k1, int[] keep) {
+        int n = 0;
+        for (int k = k0; k < k1; k++) {
+            keep[n] = k;
+            n += x[xr + k] != 0f ? 1 : 0; // branch-free compaction: blank pixels are not predictable
+        }
+        return n;
+    }
+
+    /** Four whole panels ({@code ldw} apart) of one row over the kept inputs of a K block: raw sums, stored or added. */
+    private static void rowW4(float[] x, int xr, int[] keep, int nk, byte[] w, int base, int ldw,
+                              float[] y, int yo, boolean first) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
+        FloatVector c0 = FloatVector.zero(S), c1 = FloatVector.zero(S);
+        FloatVector d0 = FloatVector.zero(S), d1 = FloatVector.zero(S);
+        for (int i = 0; i < nk; i++) {
+            int k = keep[i];
+            FloatVector xk = FloatVector.broadcast(S, x[xr + k]);
+            int o = base + k * NR;
+            a0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2F, S, 0), a0);
+            a1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2F, S, 0), a1);
+            b0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + ldw).convertShape(VectorOperators.B2F, S, 0), b0);
+            b1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + ldw + L).convertShape(VectorOperators.B2F, S, 0), b1);
+            c0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 2 * ldw).convertShape(VectorOperators.B2F, S, 0), c0);
+            c1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 2 * ldw + L).convertShape(VectorOperators.B2F, S, 0), c1);
+            d0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 3 * ldw).convertShape(VectorOperators.B2F, S, 0), d0);
+            d1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 3 * ldw + L).convertShape(VectorOperators.B2F, S, 0), d1);
+        }
+        if (!first) {
+            a0 = a0.add(FloatVector.fromArray(S, y, yo));
+            a1 = a1.add(FloatVector.fromArray(S, y, yo + L));
+            b0 = b0.add(FloatVector.fromArray(S, y, yo + NR));
+            b1 = b1.add(FloatVector.fromArray(S, y, yo + NR + L));
+            c0 = c0.add(FloatVector.fromArray(S, y, yo + 2 * NR));
+            c1 = c1.add(FloatVector.fromArray(S, y, yo + 2 * NR + L));
+            d0 = d0.add(FloatVector.fromArray(S, y, yo + 3 * NR));
+            d1 = d1.add(FloatVector.fromArray(S, y, yo + 3 * NR + L));
+        }
+        a0.intoArray(y, yo);
+        a1.intoArray(y, yo + L);
+        b0.intoArray(y, yo + NR);
+        b1.intoArray(y, yo + NR + L);
+        c0.intoArray(y, yo + 2 * NR);
+        c1.intoArray(y, yo + 2 * NR + L);
+        d0.intoArray(y, yo + 3 * NR);
+        d1.intoArray(y, yo + 3 * NR + L);
+    }
+
+    /** One panel of one row over the kept inputs of a K block into its {@code nv} outputs: raw sums, stored or added. */
+    private static void rowW1(float[] x, int xr, int[] keep, int nk, byte[] w, int base,
+                              float[] y, int yo, int nv, boolean first, float[] tile) {
+        FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+        for (int i = 0; i < nk; i++) {
+            int k = keep[i];
+            FloatVector xk = FloatVector.broadcast(S, x[xr + k]);
+            int o = base + k * NR;
+            a0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2F, S, 0), a0);
+            a1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2F, S, 0), a1);
+        }
+        if (nv == NR) {
+            if (!first) {
+                a0 = a0.add(FloatVector.fromArray(S, y, yo));
+                a1 = a1.add(FloatVector.fromArray(S, y, yo + L));
+            }
+            a0.intoArray(y, yo);
+            a1.intoArray(y, yo + L);
+        } else {
+            a0.intoArray(tile, 0);
+            a1.intoArray(tile, L);
+            for (int t = 0; t < nv; t++) {
+                y[yo + t] = first ? tile[t] : tile[t] + y[yo + t];
+            }
+        }
+    }
+
+    /** Exact widening of the int8 panels ({@code kp} rows each) into float panels of {@code in} rows ({@code Panels} layout, NR equal). */
+    static void toFloat(byte[] w, int out, int in, float[] dst, int dOff) {
+        int kp = Int8Panels.rows(in);
+        int panels = (out + NR - 1) / NR;
+        for (int p = 0; p < panels; p++) {
+            int src = p * kp * NR;
+            int d = dOff + p * in * NR;
+            for (int k = 0; k < in; k++) {
+                ((FloatVector) ByteVector.fromArray(B, w, src + k * NR).convertShape(VectorOperators.B2F, S, 0))
+                        .intoArray(dst, d + k * NR);
+                ((FloatVector) ByteVector.fromArray(B, w, src + k * NR + L).convertShape(VectorOperators.B2F, S, 0))
+                        .intoArray(dst, d + k * NR + L);
+            }
+        }
+    }
+
+    static void int8(int n, int in, int out, byte[] xq, int qo, byte[] w, float[] scale, float[] bias,
+                     boolean relu, float[] y, int yo) {
+        Scratch s = scratch(in);
+        int[] keep = s.keep;
+        int kp = Int8Panels.rows(in);
+        int ldw = kp * NR;
+        int panels = (out + NR - 1) / NR;
+        int r = 0;
+        for (; r + MR <= n; r += MR) {
+            int xr = qo + r * kp;
+            int yr = yo + r * out;
+            int nk = keptPairs(xq, xr, kp, MR, keep);
+            for (int p = 0; p < panels; p++) {
+                if (MR == MR_WIDE) {
+                    tileI12(xq, xr, kp, keep, nk, w, p * ldw, scale, bias, relu, p * NR, out, y, yr, s.tile);
+                } else {
+                    tileI6(xq, xr, kp, keep, nk, w, p * ldw, scale, bias, relu, p * NR, out, y, yr, s.tile);
+                }
+            }
+        }
+        for (; r < n; r++) {
+            int xr = qo + r * kp;
+            int yr = yo + r * out;
+            int nk = keptPairs(xq, xr, kp, 1, keep);
+            int full = out / NR;
+            int p = 0;
+            for (; p + 4 <= full; p += 4) {
+                rowI4(xq, xr, keep, nk, w, p * ldw, ldw, scale, bias, relu, p * NR, y, yr);
+            }
+            for (; p < panels; p++) {
+                tileI1(xq, xr, kp, keep, nk, w, p * ldw, scale, bias, relu, p * NR, out, y, yr, s.tile);
+            }
+        }
+    }
+
+    static boolean quantize(int n, int in, float[] x, int xo, float invScale, byte[] xq, int qo) {
+        int kp = Int8Panels.rows(in);
+        VectorMask<Float> finite = S.maskAll(true);
+        boolean finiteTail = true;
+        int vec = in - in % L;
+        FloatVector lo = FloatVector.broadcast(S, -127f), hi = FloatVector.broadcast(S, 127f);
+        FloatVector round = FloatVector.broadcast(S, Int8Gemm.ROUND);
+        for (int r = 0; r < n; r++) {
+            int xr = xo + r * in;
+            int qr = qo + r * kp;
+            int k = 0;
+            for (; k < vec; k += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xr + k);
+                finite = finite.and(v.test(VectorOperators.IS_FINITE));
+                FloatVector t = v.mul(invScale).max(lo).min(hi).add(round).sub(round);
+                ((ByteVector) t.convertShape(VectorOperators.F2I, I, 0).convertShape(VectorOperators.I2B, B, 0))
+                        .intoArray(xq, qr + k);
+            }
+            for (; k < in; k++) {
+                float v = x[xr + k];
+                finiteTail &= Float.isFinite(v);
+                xq[qr + k] = Int8Gemm.quantizeOne(v, invScale);
+            }
+            if (kp != in) {
+                xq[qr + in] = 0;
+            }
+        }
+        return finiteTail && finite.allTrue();
+    }
+
+    /** Four whole panels ({@code ldw} apart) of one int8 row over its kept row pairs, epilogue fused. */
+    private static void rowI4(byte[] xq, int xr, int[] keep, int nk, byte[] w, int base, int ldw,
+                              float[] scale, float[] bias, boolean relu, int j0, float[] y, int yr) {
+        IntVector a0 = IntVector.zero(I), a1 = IntVector.zero(I);
+        IntVector b0 = IntVector.zero(I), b1 = IntVector.zero(I);
+        IntVector c0 = IntVector.zero(I), c1 = IntVector.zero(I);
+        IntVector d0 = IntVector.zero(I), d1 = IntVector.zero(I);
+        for (int i = 0; i < nk; i++) {
+            int k = keep[i];
+            short xa = xq[xr + k], xb = xq[xr + k + 1];
+            int o = base + k * NR;
+            ShortVector ta = ((ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
+                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
+            ShortVector tb = ((ShortVector) ByteVector.fromArray(B2, w, o + ldw).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
+                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + ldw + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
+            ShortVector tc = ((ShortVector) ByteVector.fromArray(B2, w, o + 2 * ldw).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
+                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + 2 * ldw + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
+            ShortVector td = ((ShortVector) ByteVector.fromArray(B2, w, o + 3 * ldw).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
+                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + 3 * ldw + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
+            a0 = a0.add((IntVector) ta.convertShape(VectorOperators.S2I, I, 0));
+            a1 = a1.add((IntVector) ta.convertShape(VectorOperators.S2I, I, 1));
+            b0 = b0.add((IntVector) tb.convertShape(VectorOperators.S2I, I, 0));
+            b1 = b1.add((IntVector) tb.convertShape(VectorOperators.S2I, I, 1));
+            c0 = c0.add((IntVector) tc.convertShape(VectorOperators.S2I, I, 0));
+            c1 = c1.add((IntVector) tc.convertShape(VectorOperators.S2I, I, 1));
+            d0 = d0.add((IntVector) td.convertShape(VectorOperators.S2I, I, 0));
+            d1 = d1.add((IntVector) td.convertShape(VectorOperators.S2I, I, 1));
+        }
+        FloatVector z = relu ? FloatVector.zero(S) : FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        boolean nb = bias == null;
+        int j = j0;
+        ((FloatVector) a0.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
+        j += L;
+        ((FloatVector) a1.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
+        j += L;
+        ((FloatVector) b0.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
+        j += L;
+        ((FloatVector) b1.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
+        j += L;
+        ((FloatVector) c0.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
+        j += L;
+        ((FloatVector) c1.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
+        j += L;
+        ((FloatVector) d0.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
+        j += L;
+        ((FloatVector) d1.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
+    }
+
+    /**
+     * 12 rows by one panel over the kept row pairs of the tile, epilogue fused; 24 int accumulators.
+     */
+    private static void tileI12(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base,
+                                 float[] scale, float[] bias, boolean relu, int j0, int out, float[] y, int yr, float[] tile) {
+        IntVector a00 = IntVector.zero(I), a01 = IntVector.zero(I);
+        IntVector a10 = IntVector.zero(I), a11 = IntVector.zero(I);
+        IntVector a20 = IntVector.zero(I), a21 = IntVector.zero(I);
+        IntVector a30 = IntVector.zero(I), a31 = IntVector.zero(I);
+        IntVector a40 = IntVector.zero(I), a41 = IntVector.zero(I);
+        IntVector a50 = IntVector.zero(I), a51 = IntVector.zero(I);
+        IntVector a60 = IntVector.zero(I), a61 = IntVector.zero(I);
+        IntVector a70 = IntVector.zero(I), a71 = IntVector.zero(I);
+        IntVector a80 = IntVector.zero(I), a81 = IntVector.zero(I);
+        IntVector a90 = IntVector.zero(I), a91 = IntVector.zero(I);
+        IntVector a100 = IntVector.zero(I), a101 = IntVector.zero(I);
+        IntVector a110 = IntVector.zero(I), a111 = IntVector.zero(I);
+        for (int i = 0; i < nk; i++) {
+            int k = keep[i];
+            int o = base + k * NR;
+            ShortVector wa = (ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0);
+            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0);
+            ShortVector t0 = wa.mul(xq[xr + 0 * kp + k]).add(wb.mul(xq[xr + 0 * kp + k + 1]));
+            a00 = a00.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 0));
+            a01 = a01.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t1 = wa.mul(xq[xr + 1 * kp + k]).add(wb.mul(xq[xr + 1 * kp + k + 1]));
+            a10 = a10.add((IntVector) t1.convertShape(VectorOperators.S2I, I, 0));
+            a11 = a11.add((IntVector) t1.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t2 = wa.mul(xq[xr + 2 * kp + k]).add(wb.mul(xq[xr + 2 * kp + k + 1]));
+            a20 = a20.add((IntVector) t2.convertShape(VectorOperators.S2I, I, 0));
+            a21 = a21.add((IntVector) t2.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t3 = wa.mul(xq[xr + 3 * kp + k]).add(wb.mul(xq[xr + 3 * kp + k + 1]));
+            a30 = a30.add((IntVector) t3.convertShape(VectorOperators.S2I, I, 0));
+            a31 = a31.add((IntVector) t3.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t4 = wa.mul(xq[xr + 4 * kp + k]).add(wb.mul(xq[xr + 4 * kp + k + 1]));
+            a40 = a40.add((IntVector) t4.convertShape(VectorOperators.S2I, I, 0));
+            a41 = a41.add((IntVector) t4.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t5 = wa.mul(xq[xr + 5 * kp + k]).add(wb.mul(xq[xr + 5 * kp + k + 1]));
+            a50 = a50.add((IntVector) t5.convertShape(VectorOperators.S2I, I, 0));
+            a51 = a51.add((IntVector) t5.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t6 = wa.mul(xq[xr + 6 * kp + k]).add(wb.mul(xq[xr + 6 * kp + k + 1]));
+            a60 = a60.add((IntVector) t6.convertShape(VectorOperators.S2I, I, 0));
+            a61 = a61.add((IntVector) t6.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t7 = wa.mul(xq[xr + 7 * kp + k]).add(wb.mul(xq[xr + 7 * kp + k + 1]));
+            a70 = a70.add((IntVector) t7.convertShape(VectorOperators.S2I, I, 0));
+            a71 = a71.add((IntVector) t7.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t8 = wa.mul(xq[xr + 8 * kp + k]).add(wb.mul(xq[xr + 8 * kp + k + 1]));
+            a80 = a80.add((IntVector) t8.convertShape(VectorOperators.S2I, I, 0));
+            a81 = a81.add((IntVector) t8.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t9 = wa.mul(xq[xr + 9 * kp + k]).add(wb.mul(xq[xr + 9 * kp + k + 1]));
+            a90 = a90.add((IntVector) t9.convertShape(VectorOperators.S2I, I, 0));
+            a91 = a91.add((IntVector) t9.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t10 = wa.mul(xq[xr + 10 * kp + k]).add(wb.mul(xq[xr + 10 * kp + k + 1]));
+            a100 = a100.add((IntVector) t10.convertShape(VectorOperators.S2I, I, 0));
+            a101 = a101.add((IntVector) t10.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t11 = wa.mul(xq[xr + 11 * kp + k]).add(wb.mul(xq[xr + 11 * kp + k + 1]));
+            a110 = a110.add((IntVector) t11.convertShape(VectorOperators.S2I, I, 0));
+            a111 = a111.add((IntVector) t11.convertShape(VectorOperators.S2I, I, 1));
+        }
+        if (j0 + NR <= out) {
+            FloatVector s0 = FloatVector.fromArray(S, scale, j0), s1 = FloatVector.fromArray(S, scale, j0 + L);
+            FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
+            FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + L);
+            FloatVector z = relu ? FloatVector.zero(S) : FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            ((FloatVector) a00.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 0 * out + j0);
+            ((FloatVector) a01.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 0 * out + j0 + L);
+            ((FloatVector) a10.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 1 * out + j0);
+            ((FloatVector) a11.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 1 * out + j0 + L);
+            ((FloatVector) a20.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 2 * out + j0);
+            ((FloatVector) a21.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 2 * out + j0 + L);
+            ((FloatVector) a30.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 3 * out + j0);
+            ((FloatVector) a31.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 3 * out + j0 + L);
+            ((FloatVector) a40.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 4 * out + j0);
+            ((FloatVector) a41.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 4 * out + j0 + L);
+            ((FloatVector) a50.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 5 * out + j0);
+            ((FloatVector) a51.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 5 * out + j0 + L);
+            ((FloatVector) a60.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 6 * out + j0);
+            ((FloatVector) a61.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 6 * out + j0 + L);
+            ((FloatVector) a70.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 7 * out + j0);
+            ((FloatVector) a71.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 7 * out + j0 + L);
+            ((FloatVector) a80.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 8 * out + j0);
+            ((FloatVector) a81.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 8 * out + j0 + L);
+            ((FloatVector) a90.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 9 * out + j0);
+            ((FloatVector) a91.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 9 * out + j0 + L);
+            ((FloatVector) a100.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 10 * out + j0);
+            ((FloatVector) a101.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 10 * out + j0 + L);
+            ((FloatVector) a110.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 11 * out + j0);
+            ((FloatVector) a111.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 11 * out + j0 + L);
+        } else {
+            ((FloatVector) a00.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 0 * NR);
+            ((FloatVector) a01.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 0 * NR + L);
+            ((FloatVector) a10.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 1 * NR);
+            ((FloatVector) a11.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 1 * NR + L);
+            ((FloatVector) a20.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 2 * NR);
+            ((FloatVector) a21.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 2 * NR + L);
+            ((FloatVector) a30.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 3 * NR);
+            ((FloatVector) a31.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 3 * NR + L);
+            ((FloatVector) a40.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 4 * NR);
+            ((FloatVector) a41.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 4 * NR + L);
+            ((FloatVector) a50.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 5 * NR);
+            ((FloatVector) a51.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 5 * NR + L);
+            ((FloatVector) a60.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 6 * NR);
+            ((FloatVector) a61.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 6 * NR + L);
+            ((FloatVector) a70.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 7 * NR);
+            ((FloatVector) a71.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 7 * NR + L);
+            ((FloatVector) a80.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 8 * NR);
+            ((FloatVector) a81.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 8 * NR + L);
+            ((FloatVector) a90.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 9 * NR);
+            ((FloatVector) a91.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 9 * NR + L);
+            ((FloatVector) a100.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 10 * NR);
+            ((FloatVector) a101.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 10 * NR + L);
+            ((FloatVector) a110.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 11 * NR);
+            ((FloatVector) a111.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 11 * NR + L);
+            ragged(tile, 12, scale, bias, relu, j0, out, y, yr);
+        }
+    }
+
+    /**
+     * 6 rows by one panel over the kept row pairs of the tile, epilogue fused; 12 int accumulators.
+     */
+    private static void tileI6(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base,
+                                 float[] scale, float[] bias, boolean relu, int j0, int out, float[] y, int yr, float[] tile) {
+        IntVector a00 = IntVector.zero(I), a01 = IntVector.zero(I);
+        IntVector a10 = IntVector.zero(I), a11 = IntVector.zero(I);
+        IntVector a20 = IntVector.zero(I), a21 = IntVector.zero(I);
+        IntVector a30 = IntVector.zero(I), a31 = IntVector.zero(I);
+        IntVector a40 = IntVector.zero(I), a41 = IntVector.zero(I);
+        IntVector a50 = IntVector.zero(I), a51 = IntVector.zero(I);
+        for (int i = 0; i < nk; i++) {
+            int k = keep[i];
+            int o = base + k * NR;
+            ShortVector wa = (ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0);
+            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0);
+            ShortVector t0 = wa.mul(xq[xr + 0 * kp + k]).add(wb.mul(xq[xr + 0 * kp + k + 1]));
+            a00 = a00.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 0));
+            a01 = a01.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t1 = wa.mul(xq[xr + 1 * kp + k]).add(wb.mul(xq[xr + 1 * kp + k + 1]));
+            a10 = a10.add((IntVector) t1.convertShape(VectorOperators.S2I, I, 0));
+            a11 = a11.add((IntVector) t1.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t2 = wa.mul(xq[xr + 2 * kp + k]).add(wb.mul(xq[xr + 2 * kp + k + 1]));
+            a20 = a20.add((IntVector) t2.convertShape(VectorOperators.S2I, I, 0));
+            a21 = a21.add((IntVector) t2.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t3 = wa.mul(xq[xr + 3 * kp + k]).add(wb.mul(xq[xr + 3 * kp + k + 1]));
+            a30 = a30.add((IntVector) t3.convertShape(VectorOperators.S2I, I, 0));
+            a31 = a31.add((IntVector) t3.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t4 = wa.mul(xq[xr + 4 * kp + k]).add(wb.mul(xq[xr + 4 * kp + k + 1]));
+            a40 = a40.add((IntVector) t4.convertShape(VectorOperators.S2I, I, 0));
+            a41 = a41.add((IntVector) t4.convertShape(VectorOperators.S2I, I, 1));
+            ShortVector t5 = wa.mul(xq[xr + 5 * kp + k]).add(wb.mul(xq[xr + 5 * kp + k + 1]));
+            a50 = a50.add((IntVector) t5.convertShape(VectorOperators.S2I, I, 0));
+            a51 = a51.add((IntVector) t5.convertShape(VectorOperators.S2I, I, 1));
+        }
+        if (j0 + NR <= out) {
+            FloatVector s0 = FloatVector.fromArray(S, scale, j0), s1 = FloatVector.fromArray(S, scale, j0 + L);
+            FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
+            FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + L);
+            FloatVector z = relu ? FloatVector.zero(S) : FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            ((FloatVector) a00.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 0 * out + j0);
+            ((FloatVector) a01.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 0 * out + j0 + L);
+            ((FloatVector) a10.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 1 * out + j0);
+            ((FloatVector) a11.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 1 * out + j0 + L);
+            ((FloatVector) a20.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 2 * out + j0);
+            ((FloatVector) a21.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 2 * out + j0 + L);
+            ((FloatVector) a30.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 3 * out + j0);
+            ((FloatVector) a31.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 3 * out + j0 + L);
+            ((FloatVector) a40.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 4 * out + j0);
+            ((FloatVector) a41.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 4 * out + j0 + L);
+            ((FloatVector) a50.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 5 * out + j0);
+            ((FloatVector) a51.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 5 * out + j0 + L);
+        } else {
+            ((FloatVector) a00.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 0 * NR);
+            ((FloatVector) a01.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 0 * NR + L);
+            ((FloatVector) a10.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 1 * NR);
+            ((FloatVector) a11.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 1 * NR + L);
+            ((FloatVector) a20.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 2 * NR);
+            ((FloatVector) a21.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 2 * NR + L);
+            ((FloatVector) a30.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 3 * NR);
+            ((FloatVector) a31.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 3 * NR + L);
+            ((FloatVector) a40.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 4 * NR);
+            ((FloatVector) a41.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 4 * NR + L);
+            ((FloatVector) a50.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 5 * NR);
+            ((FloatVector) a51.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 5 * NR + L);
+            ragged(tile, 6, scale, bias, relu, j0, out, y, yr);
+        }
+    }
+
+
+    /**
+     * 1 rows by one panel over the kept row pairs of the tile, epilogue fused; 2 int accumulators.
+     */
+    private static void tileI1(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base,
+                                 float[] scale, float[] bias, boolean relu, int j0, int out, float[] y, int yr, float[] tile) {
+        IntVector a00 = IntVector.zero(I), a01 = IntVector.zero(I);
+        for (int i = 0; i < nk; i++) {
+            int k = keep[i];
+            int o = base + k * NR;
+            ShortVector wa = (ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0);
+            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0);
+            ShortVector t0 = wa.mul(xq[xr + 0 * kp + k]).add(wb.mul(xq[xr + 0 * kp + k + 1]));
+            a00 = a00.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 0));
+            a01 = a01.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 1));
+        }
+        if (j0 + NR <= out) {
+            FloatVector s0 = FloatVector.fromArray(S, scale, j0), s1 = FloatVector.fromArray(S, scale, j0 + L);
+            FloatVector b0 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0);
+            FloatVector b1 = bias == null ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + L);
+            FloatVector z = relu ? FloatVector.zero(S) : FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            ((FloatVector) a00.convertShape(VectorOperators.I2F, S, 0)).fma(s0, b0).max(z).intoArray(y, yr + 0 * out + j0);
+            ((FloatVector) a01.convertShape(VectorOperators.I2F, S, 0)).fma(s1, b1).max(z).intoArray(y, yr + 0 * out + j0 + L);
+        } else {
+            ((FloatVector) a00.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 0 * NR);
+            ((FloatVector) a01.convertShape(VectorOperators.I2F, S, 0)).intoArray(tile, 0 * NR + L);
+            ragged(tile, 1, scale, bias, relu, j0, out, y, yr);
+        }
+    }
+}
