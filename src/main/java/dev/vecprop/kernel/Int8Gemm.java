@@ -131,19 +131,17 @@ public final class Int8Gemm {
     /** The plain twin of {@link #weightOnly}: the same K blocks, chains and merges, one output at a time. */
     static void weightOnlyScalar(int n, int in, int out, float[] x, int xo, byte[] w, float[] scale, float[] bias,
                                  boolean relu, float[] y, int yo) {
-        int nr = Int8Panels.NR;
-        int kp = Int8Panels.rows(in);
+        int ld = Int8Panels.stride(out);
         int step = PanelGemv.kcStep(in);
         for (int r = 0; r < n; r++) {
             for (int pc = 0; pc < in; pc += step) {
                 int k1 = Math.min(in, pc + step);
                 for (int j = 0; j < out; j++) {
-                    int base = (j / nr) * kp * nr + j % nr;
                     float acc = 0f;
                     for (int k = pc; k < k1; k++) {
                         float xk = x[xo + r * in + k];
                         if (xk != 0f) {
-                            acc = Math.fma(xk, (float) w[base + k * nr], acc);
+                            acc = Math.fma(xk, (float) w[k * ld + j], acc);
                         }
                     }
                     y[yo + r * out + j] = pc == 0 ? acc : acc + y[yo + r * out + j];
@@ -203,12 +201,11 @@ public final class Int8Gemm {
     }
 
     static void toFloatPanelsScalar(byte[] w, int out, int in, float[] dst, int dOff) {
-        int nr = Int8Panels.NR;
-        int kp = Int8Panels.rows(in);
+        int ld = Int8Panels.stride(out);
         java.util.Arrays.fill(dst, dOff, dOff + Panels.size(in, out), 0f);
         for (int j = 0; j < out; j++) {
             for (int k = 0; k < in; k++) {
-                dst[dOff + Panels.index(in, k, j)] = w[(j / nr) * kp * nr + k * nr + j % nr];
+                dst[dOff + Panels.index(in, k, j)] = w[k * ld + j];
             }
         }
     }
@@ -216,14 +213,13 @@ public final class Int8Gemm {
     /** The plain twin of {@link #int8}. */
     static void int8Scalar(int n, int in, int out, byte[] xq, int qo, byte[] w, float[] scale, float[] bias,
                            boolean relu, float[] y, int yo) {
-        int nr = Int8Panels.NR;
         int kp = Int8Panels.rows(in);
+        int ld = Int8Panels.stride(out);
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < out; j++) {
-                int base = (j / nr) * kp * nr + j % nr;
                 int acc = 0;
                 for (int k = 0; k < kp; k++) {
-                    acc += xq[qo + r * kp + k] * w[base + k * nr];
+                    acc += xq[qo + r * kp + k] * w[k * ld + j];
                 }
                 y[yo + r * out + j] = epilogue((float) acc, scale[j], bias == null ? 0f : bias[j], relu);
             }

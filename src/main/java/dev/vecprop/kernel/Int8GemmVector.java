@@ -82,7 +82,7 @@ final class Int8GemmVector {
                            boolean relu, float[] y, int yo) {
         Scratch s = scratch(in);
         int[] keep = s.keep;
-        int ldw = Int8Panels.rows(in) * NR;
+        int ld = Int8Panels.stride(out);
         int panels = (out + NR - 1) / NR;
         int full = out / NR;
         int step = PanelGemv.kcStep(in);
@@ -93,11 +93,16 @@ final class Int8GemmVector {
                 int nk = kept(x, xr, pc, Math.min(in, pc + step), keep);
                 boolean first = pc == 0;
                 int p = 0;
+                if (MR == MR_WIDE) {
+                    for (; p + 8 <= full; p += 8) {
+                        rowW8(x, xr, keep, nk, w, p * NR, ld, y, yr + p * NR, first);
+                    }
+                }
                 for (; p + 4 <= full; p += 4) {
-                    rowW4(x, xr, keep, nk, w, p * ldw, ldw, y, yr + p * NR, first);
+                    rowW4(x, xr, keep, nk, w, p * NR, ld, y, yr + p * NR, first);
                 }
                 for (; p < panels; p++) {
-                    rowW1(x, xr, keep, nk, w, p * ldw, y, yr + p * NR, Math.min(NR, out - p * NR), first, s.tile);
+                    rowW1(x, xr, keep, nk, w, p * NR, ld, y, yr + p * NR, Math.min(NR, out - p * NR), first, s.tile);
                 }
             }
         }
@@ -131,8 +136,76 @@ final class Int8GemmVector {
         return n;
     }
 
-    /** Four whole panels ({@code ldw} apart) of one row over the kept inputs of a K block: raw sums, stored or added. */
-    private static void rowW4(float[] x, int xr, int[] keep, int nk, byte[] w, int base, int ldw,
+    /** Eight whole panels (adjacent column slices) of one row over the kept inputs of a K block (32 registers): raw sums, stored or added. */
+    private static void rowW8(float[] x, int xr, int[] keep, int nk, byte[] w, int base, int ld,
+                              float[] y, int yo, boolean first) {
+        FloatVector a00 = FloatVector.zero(S), a01 = FloatVector.zero(S);
+        FloatVector a10 = FloatVector.zero(S), a11 = FloatVector.zero(S);
+        FloatVector a20 = FloatVector.zero(S), a21 = FloatVector.zero(S);
+        FloatVector a30 = FloatVector.zero(S), a31 = FloatVector.zero(S);
+        FloatVector a40 = FloatVector.zero(S), a41 = FloatVector.zero(S);
+        FloatVector a50 = FloatVector.zero(S), a51 = FloatVector.zero(S);
+        FloatVector a60 = FloatVector.zero(S), a61 = FloatVector.zero(S);
+        FloatVector a70 = FloatVector.zero(S), a71 = FloatVector.zero(S);
+        for (int i = 0; i < nk; i++) {
+            int k = keep[i];
+            FloatVector xk = FloatVector.broadcast(S, x[xr + k]);
+            int o = base + k * ld;
+            a00 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2F, S, 0), a00);
+            a01 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2F, S, 0), a01);
+            a10 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 1 * NR).convertShape(VectorOperators.B2F, S, 0), a10);
+            a11 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 1 * NR + L).convertShape(VectorOperators.B2F, S, 0), a11);
+            a20 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 2 * NR).convertShape(VectorOperators.B2F, S, 0), a20);
+            a21 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 2 * NR + L).convertShape(VectorOperators.B2F, S, 0), a21);
+            a30 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 3 * NR).convertShape(VectorOperators.B2F, S, 0), a30);
+            a31 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 3 * NR + L).convertShape(VectorOperators.B2F, S, 0), a31);
+            a40 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 4 * NR).convertShape(VectorOperators.B2F, S, 0), a40);
+            a41 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 4 * NR + L).convertShape(VectorOperators.B2F, S, 0), a41);
+            a50 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 5 * NR).convertShape(VectorOperators.B2F, S, 0), a50);
+            a51 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 5 * NR + L).convertShape(VectorOperators.B2F, S, 0), a51);
+            a60 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 6 * NR).convertShape(VectorOperators.B2F, S, 0), a60);
+            a61 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 6 * NR + L).convertShape(VectorOperators.B2F, S, 0), a61);
+            a70 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 7 * NR).convertShape(VectorOperators.B2F, S, 0), a70);
+            a71 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 7 * NR + L).convertShape(VectorOperators.B2F, S, 0), a71);
+        }
+        if (!first) {
+            a00 = a00.add(FloatVector.fromArray(S, y, yo + 0 * NR));
+            a01 = a01.add(FloatVector.fromArray(S, y, yo + 0 * NR + L));
+            a10 = a10.add(FloatVector.fromArray(S, y, yo + 1 * NR));
+            a11 = a11.add(FloatVector.fromArray(S, y, yo + 1 * NR + L));
+            a20 = a20.add(FloatVector.fromArray(S, y, yo + 2 * NR));
+            a21 = a21.add(FloatVector.fromArray(S, y, yo + 2 * NR + L));
+            a30 = a30.add(FloatVector.fromArray(S, y, yo + 3 * NR));
+            a31 = a31.add(FloatVector.fromArray(S, y, yo + 3 * NR + L));
+            a40 = a40.add(FloatVector.fromArray(S, y, yo + 4 * NR));
+            a41 = a41.add(FloatVector.fromArray(S, y, yo + 4 * NR + L));
+            a50 = a50.add(FloatVector.fromArray(S, y, yo + 5 * NR));
+            a51 = a51.add(FloatVector.fromArray(S, y, yo + 5 * NR + L));
+            a60 = a60.add(FloatVector.fromArray(S, y, yo + 6 * NR));
+            a61 = a61.add(FloatVector.fromArray(S, y, yo + 6 * NR + L));
+            a70 = a70.add(FloatVector.fromArray(S, y, yo + 7 * NR));
+            a71 = a71.add(FloatVector.fromArray(S, y, yo + 7 * NR + L));
+        }
+        a00.intoArray(y, yo + 0 * NR);
+        a01.intoArray(y, yo + 0 * NR + L);
+        a10.intoArray(y, yo + 1 * NR);
+        a11.intoArray(y, yo + 1 * NR + L);
+        a20.intoArray(y, yo + 2 * NR);
+        a21.intoArray(y, yo + 2 * NR + L);
+        a30.intoArray(y, yo + 3 * NR);
+        a31.intoArray(y, yo + 3 * NR + L);
+        a40.intoArray(y, yo + 4 * NR);
+        a41.intoArray(y, yo + 4 * NR + L);
+        a50.intoArray(y, yo + 5 * NR);
+        a51.intoArray(y, yo + 5 * NR + L);
+        a60.intoArray(y, yo + 6 * NR);
+        a61.intoArray(y, yo + 6 * NR + L);
+        a70.intoArray(y, yo + 7 * NR);
+        a71.intoArray(y, yo + 7 * NR + L);
+    }
+
+    /** Four whole panels (adjacent column slices) of one row over the kept inputs of a K block: raw sums, stored or added. */
+    private static void rowW4(float[] x, int xr, int[] keep, int nk, byte[] w, int base, int ld,
                               float[] y, int yo, boolean first) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
         FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
@@ -141,15 +214,15 @@ final class Int8GemmVector {
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
             FloatVector xk = FloatVector.broadcast(S, x[xr + k]);
-            int o = base + k * NR;
+            int o = base + k * ld;
             a0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2F, S, 0), a0);
             a1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2F, S, 0), a1);
-            b0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + ldw).convertShape(VectorOperators.B2F, S, 0), b0);
-            b1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + ldw + L).convertShape(VectorOperators.B2F, S, 0), b1);
-            c0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 2 * ldw).convertShape(VectorOperators.B2F, S, 0), c0);
-            c1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 2 * ldw + L).convertShape(VectorOperators.B2F, S, 0), c1);
-            d0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 3 * ldw).convertShape(VectorOperators.B2F, S, 0), d0);
-            d1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 3 * ldw + L).convertShape(VectorOperators.B2F, S, 0), d1);
+            b0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + NR).convertShape(VectorOperators.B2F, S, 0), b0);
+            b1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + NR + L).convertShape(VectorOperators.B2F, S, 0), b1);
+            c0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 2 * NR).convertShape(VectorOperators.B2F, S, 0), c0);
+            c1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 2 * NR + L).convertShape(VectorOperators.B2F, S, 0), c1);
+            d0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 3 * NR).convertShape(VectorOperators.B2F, S, 0), d0);
+            d1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + 3 * NR + L).convertShape(VectorOperators.B2F, S, 0), d1);
         }
         if (!first) {
             a0 = a0.add(FloatVector.fromArray(S, y, yo));
@@ -172,13 +245,13 @@ final class Int8GemmVector {
     }
 
     /** One panel of one row over the kept inputs of a K block into its {@code nv} outputs: raw sums, stored or added. */
-    private static void rowW1(float[] x, int xr, int[] keep, int nk, byte[] w, int base,
+    private static void rowW1(float[] x, int xr, int[] keep, int nk, byte[] w, int base, int ld,
                               float[] y, int yo, int nv, boolean first, float[] tile) {
         FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
             FloatVector xk = FloatVector.broadcast(S, x[xr + k]);
-            int o = base + k * NR;
+            int o = base + k * ld;
             a0 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2F, S, 0), a0);
             a1 = xk.fma((FloatVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2F, S, 0), a1);
         }
@@ -200,15 +273,15 @@ final class Int8GemmVector {
 
     /** Exact widening of the int8 panels ({@code kp} rows each) into float panels of {@code in} rows ({@code Panels} layout, NR equal). */
     static void toFloat(byte[] w, int out, int in, float[] dst, int dOff) {
-        int kp = Int8Panels.rows(in);
+        int ld = Int8Panels.stride(out);
         int panels = (out + NR - 1) / NR;
         for (int p = 0; p < panels; p++) {
-            int src = p * kp * NR;
+            int src = p * NR;
             int d = dOff + p * in * NR;
             for (int k = 0; k < in; k++) {
-                ((FloatVector) ByteVector.fromArray(B, w, src + k * NR).convertShape(VectorOperators.B2F, S, 0))
+                ((FloatVector) ByteVector.fromArray(B, w, src + k * ld).convertShape(VectorOperators.B2F, S, 0))
                         .intoArray(dst, d + k * NR);
-                ((FloatVector) ByteVector.fromArray(B, w, src + k * NR + L).convertShape(VectorOperators.B2F, S, 0))
+                ((FloatVector) ByteVector.fromArray(B, w, src + k * ld + L).convertShape(VectorOperators.B2F, S, 0))
                         .intoArray(dst, d + k * NR + L);
             }
         }
@@ -219,7 +292,7 @@ final class Int8GemmVector {
         Scratch s = scratch(in);
         int[] keep = s.keep;
         int kp = Int8Panels.rows(in);
-        int ldw = kp * NR;
+        int ld = Int8Panels.stride(out);
         int panels = (out + NR - 1) / NR;
         int r = 0;
         for (; r + MR <= n; r += MR) {
@@ -228,9 +301,9 @@ final class Int8GemmVector {
             int nk = keptPairs(xq, xr, kp, MR, keep);
             for (int p = 0; p < panels; p++) {
                 if (MR == MR_WIDE) {
-                    tileI12(xq, xr, kp, keep, nk, w, p * ldw, scale, bias, relu, p * NR, out, y, yr, s.tile);
+                    tileI12(xq, xr, kp, keep, nk, w, p * NR, ld, scale, bias, relu, p * NR, out, y, yr, s.tile);
                 } else {
-                    tileI6(xq, xr, kp, keep, nk, w, p * ldw, scale, bias, relu, p * NR, out, y, yr, s.tile);
+                    tileI6(xq, xr, kp, keep, nk, w, p * NR, ld, scale, bias, relu, p * NR, out, y, yr, s.tile);
                 }
             }
         }
@@ -241,10 +314,10 @@ final class Int8GemmVector {
             int full = out / NR;
             int p = 0;
             for (; p + 4 <= full; p += 4) {
-                rowI4(xq, xr, keep, nk, w, p * ldw, ldw, scale, bias, relu, p * NR, y, yr);
+                rowI4(xq, xr, keep, nk, w, p * NR, ld, scale, bias, relu, p * NR, y, yr);
             }
             for (; p < panels; p++) {
-                tileI1(xq, xr, kp, keep, nk, w, p * ldw, scale, bias, relu, p * NR, out, y, yr, s.tile);
+                tileI1(xq, xr, kp, keep, nk, w, p * NR, ld, scale, bias, relu, p * NR, out, y, yr, s.tile);
             }
         }
     }
@@ -279,8 +352,8 @@ final class Int8GemmVector {
         return finiteTail && finite.allTrue();
     }
 
-    /** Four whole panels ({@code ldw} apart) of one int8 row over its kept row pairs, epilogue fused. */
-    private static void rowI4(byte[] xq, int xr, int[] keep, int nk, byte[] w, int base, int ldw,
+    /** Four whole panels (adjacent column slices) of one int8 row over its kept row pairs, epilogue fused. */
+    private static void rowI4(byte[] xq, int xr, int[] keep, int nk, byte[] w, int base, int ld,
                               float[] scale, float[] bias, boolean relu, int j0, float[] y, int yr) {
         IntVector a0 = IntVector.zero(I), a1 = IntVector.zero(I);
         IntVector b0 = IntVector.zero(I), b1 = IntVector.zero(I);
@@ -289,15 +362,15 @@ final class Int8GemmVector {
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
             short xa = xq[xr + k], xb = xq[xr + k + 1];
-            int o = base + k * NR;
+            int o = base + k * ld;
             ShortVector ta = ((ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
-                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
-            ShortVector tb = ((ShortVector) ByteVector.fromArray(B2, w, o + ldw).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
-                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + ldw + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
-            ShortVector tc = ((ShortVector) ByteVector.fromArray(B2, w, o + 2 * ldw).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
-                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + 2 * ldw + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
-            ShortVector td = ((ShortVector) ByteVector.fromArray(B2, w, o + 3 * ldw).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
-                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + 3 * ldw + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
+                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + ld).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
+            ShortVector tb = ((ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
+                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + NR + ld).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
+            ShortVector tc = ((ShortVector) ByteVector.fromArray(B2, w, o + 2 * NR).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
+                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + 2 * NR + ld).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
+            ShortVector td = ((ShortVector) ByteVector.fromArray(B2, w, o + 3 * NR).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
+                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + 3 * NR + ld).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
             a0 = a0.add((IntVector) ta.convertShape(VectorOperators.S2I, I, 0));
             a1 = a1.add((IntVector) ta.convertShape(VectorOperators.S2I, I, 1));
             b0 = b0.add((IntVector) tb.convertShape(VectorOperators.S2I, I, 0));
@@ -330,7 +403,7 @@ final class Int8GemmVector {
     /**
      * 12 rows by one panel over the kept row pairs of the tile, epilogue fused; 24 int accumulators.
      */
-    private static void tileI12(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base,
+    private static void tileI12(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base, int ld,
                                  float[] scale, float[] bias, boolean relu, int j0, int out, float[] y, int yr, float[] tile) {
         IntVector a00 = IntVector.zero(I), a01 = IntVector.zero(I);
         IntVector a10 = IntVector.zero(I), a11 = IntVector.zero(I);
@@ -346,9 +419,9 @@ final class Int8GemmVector {
         IntVector a110 = IntVector.zero(I), a111 = IntVector.zero(I);
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
-            int o = base + k * NR;
+            int o = base + k * ld;
             ShortVector wa = (ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0);
-            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0);
+            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + ld).convertShape(VectorOperators.B2S, H, 0);
             ShortVector t0 = wa.mul(xq[xr + 0 * kp + k]).add(wb.mul(xq[xr + 0 * kp + k + 1]));
             a00 = a00.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 0));
             a01 = a01.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 1));
@@ -447,7 +520,7 @@ final class Int8GemmVector {
     /**
      * 6 rows by one panel over the kept row pairs of the tile, epilogue fused; 12 int accumulators.
      */
-    private static void tileI6(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base,
+    private static void tileI6(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base, int ld,
                                  float[] scale, float[] bias, boolean relu, int j0, int out, float[] y, int yr, float[] tile) {
         IntVector a00 = IntVector.zero(I), a01 = IntVector.zero(I);
         IntVector a10 = IntVector.zero(I), a11 = IntVector.zero(I);
@@ -457,9 +530,9 @@ final class Int8GemmVector {
         IntVector a50 = IntVector.zero(I), a51 = IntVector.zero(I);
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
-            int o = base + k * NR;
+            int o = base + k * ld;
             ShortVector wa = (ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0);
-            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0);
+            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + ld).convertShape(VectorOperators.B2S, H, 0);
             ShortVector t0 = wa.mul(xq[xr + 0 * kp + k]).add(wb.mul(xq[xr + 0 * kp + k + 1]));
             a00 = a00.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 0));
             a01 = a01.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 1));
@@ -517,14 +590,14 @@ final class Int8GemmVector {
     /**
      * 1 rows by one panel over the kept row pairs of the tile, epilogue fused; 2 int accumulators.
      */
-    private static void tileI1(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base,
+    private static void tileI1(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base, int ld,
                                  float[] scale, float[] bias, boolean relu, int j0, int out, float[] y, int yr, float[] tile) {
         IntVector a00 = IntVector.zero(I), a01 = IntVector.zero(I);
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
-            int o = base + k * NR;
+            int o = base + k * ld;
             ShortVector wa = (ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0);
-            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0);
+            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + ld).convertShape(VectorOperators.B2S, H, 0);
             ShortVector t0 = wa.mul(xq[xr + 0 * kp + k]).add(wb.mul(xq[xr + 0 * kp + k + 1]));
             a00 = a00.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 0));
             a01 = a01.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 1));

@@ -4,14 +4,16 @@ import dev.vecprop.simd.Simd;
 
 /**
  * The layout in which the int8 kernels ({@link Int8Gemm}) read a quantized weight {@code W [out, in]}:
- * column panels of {@link #NR} outputs, each a contiguous run of {@code kp} rows of {@code NR} bytes
- * ({@code kp = in} rounded up to even, so the int8-activation kernel can take the rows in pairs), the
- * last panel and the odd row zero-padded:
- * <pre>  Wq(k, j) = panels[(j / NR) * kp * NR + k * NR + j % NR]  </pre>
- * One row of a panel is two float vectors' worth of outputs once widened, so a kernel loads it with one
- * byte vector per float vector and needs no mask. {@code NR} depends on the vector width in use: the
- * layout is only meaningful in the JVM that packed it (checkpoints hold the PyTorch-ordered {@code [out, in]}
- * bytes).
+ * {@code W^T} row-major, {@code kp} rows ({@code in} rounded up to even, so the int8-activation kernel
+ * can take the rows in pairs) of {@link #stride}{@code (out)} bytes ({@code out} rounded up to a
+ * multiple of {@link #NR}), the padding zero:
+ * <pre>  Wq(k, j) = w[k * stride(out) + j]  </pre>
+ * A panel is the column slice {@code [p NR, (p+1) NR)}: two float vectors' worth of outputs once
+ * widened, so a kernel loads a panel row with one byte vector per float vector and needs no mask. One
+ * input's weights for all outputs are contiguous: a request with few non-zero inputs reads a few
+ * contiguous runs instead of one line per panel. {@code NR} depends on the vector width in use: the
+ * layout is only meaningful in the JVM that packed it (checkpoints hold the PyTorch-ordered
+ * {@code [out, in]} bytes).
  */
 public final class Int8Panels {
     /** Outputs per panel: two vectors of floats (16 in the scalar configuration). */
@@ -24,10 +26,14 @@ public final class Int8Panels {
         return in + (in & 1);
     }
 
-    /** {@return bytes needed for an {@code [out, in]} weight in panel layout} */
+    /** {@return bytes between consecutive rows: {@code out} rounded up to a multiple of {@link #NR}} */
+    public static int stride(int out) {
+        return Math.multiplyExact((out + NR - 1) / NR, NR);
+    }
+
+    /** {@return bytes needed for an {@code [out, in]} weight in this layout} */
     public static int size(int out, int in) {
-        int panels = (out + NR - 1) / NR;
-        return Math.multiplyExact(Math.multiplyExact(panels, rows(in)), NR);
+        return Math.multiplyExact(rows(in), stride(out));
     }
 
     /**
@@ -38,15 +44,14 @@ public final class Int8Panels {
      * @param qo  where it starts
      * @param out outputs
      * @param in  inputs
-     * @return the panels, {@link #size} bytes
+     * @return the packed weight, {@link #size} bytes
      */
     public static byte[] pack(float[] q, int qo, int out, int in) {
-        int kp = rows(in);
+        int ld = stride(out);
         byte[] p = new byte[size(out, in)];
         for (int j = 0; j < out; j++) {
-            int base = (j / NR) * kp * NR + j % NR;
             for (int k = 0; k < in; k++) {
-                p[base + k * NR] = (byte) q[qo + j * in + k];
+                p[k * ld + j] = (byte) q[qo + j * in + k];
             }
         }
         return p;

@@ -209,6 +209,51 @@ class CliTest {
     }
 
     @Test
+    void quantizesEvaluatesPredictsAndDequantizes() throws IOException {
+        Path d = data();
+        Path model = dir.resolve("f.safetensors");
+        Run t = run("train", "--data", d.toString(), "--arch", "36-16-3", "--epochs", "2", "--threads", "1",
+                "--save", model.toString(), "--json", "--no-progress");
+        assertThat(t.code()).as(t.err()).isZero();
+        double floatAcc = Double.parseDouble(run("eval", "--model", model.toString(), "--data", d.toString(), "--json")
+                .out().replaceAll("(?s).*\"test_accuracy\":([0-9.]+).*", "$1"));
+        for (String[] opts : new String[][]{{}, {"--activations", "int8", "--calibrate", "100", "--data", d.toString()},
+                {"--activations", "int8", "--method", "percentile", "--data", d.toString()}, {"--keep-last-float"}}) {
+            Path q = dir.resolve("q" + opts.length + ".safetensors");
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("quantize", "--model", model.toString(),
+                    "--out", q.toString(), "--json"));
+            args.addAll(java.util.List.of(opts));
+            Run r = run(args.toArray(new String[0]));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("\"quantized_layers\":" + (opts.length == 1 ? 1 : 2));
+            Run e = run("eval", "--model", q.toString(), "--data", d.toString(), "--json");
+            assertThat(e.code()).as(e.err()).isZero();
+            double acc = Double.parseDouble(e.out().replaceAll("(?s).*\"test_accuracy\":([0-9.]+).*", "$1"));
+            assertThat(acc).as(String.join(" ", opts)).isCloseTo(floatAcc, org.assertj.core.data.Offset.offset(0.03));
+            Run p = run("predict", "--model", q.toString(), "--images", d.resolve("t10k-images-idx3-ubyte").toString(),
+                    "--index", "0,1");
+            assertThat(p.code()).as(p.err()).isZero();
+        }
+        Path back = dir.resolve("back.safetensors");
+        Run b = run("quantize", "--dequantize", "--model", dir.resolve("q0.safetensors").toString(), "--out", back.toString());
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(run("eval", "--model", back.toString(), "--data", d.toString()).code()).isZero();
+        // a quantized file is not quantized twice; options that need int8 activations say so
+        oneLine(run("quantize", "--model", dir.resolve("q0.safetensors").toString(), "--out", dir.resolve("x.safetensors").toString()),
+                "already quantized");
+        oneLine(run("quantize", "--model", model.toString(), "--out", dir.resolve("x.safetensors").toString(), "--calibrate", "10"),
+                "add --activations int8");
+        oneLine(run("quantize", "--model", model.toString(), "--out", dir.resolve("x.safetensors").toString(),
+                "--activations", "int4"), "--activations expects weight-only or int8");
+        assertThat(dir.resolve("x.safetensors")).doesNotExist();
+    }
+
+    private static void oneLine(Run r, String expected) {
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("vecprop: ").contains(expected).doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
     void badInputNamesTheFileAndWritesNothing() throws IOException {
         Path d = data();
         Files.write(d.resolve("t10k-labels-idx1-ubyte"), new byte[]{0, 0, 8, 1, 0, 0, 0, 100, 1, 2});
