@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@code fp32} the float layer ({@link Sgemm#forwardPacked}: batch 1 through {@link PanelGemv});
  * {@code weightOnly} what {@code QuantizedLinear} runs with float activations (up to 8 rows
  * {@link Int8Gemm#weightOnly}, beyond: {@link Int8Gemm#toFloatPanels} + the float GEMM + {@link Int8Gemm#scaleRows});
- * {@code int8} int8 activations ({@link Int8Gemm#quantize} + {@link Int8Gemm#int8}: the widening
- * 16-bit-pair path). {@code zeros}: share of zero inputs in percent (80 is a blank-pixel MNIST image).
+ * {@code int8} int8 activations ({@link Int8Gemm#quantize} + {@link Int8Gemm#int8}: bytes widened
+ * to int32 and multiply-added). {@code zeros}: share of zero inputs in percent (80 is a blank-pixel MNIST image).
  * The numbers choose the default (docs/QUANTIZATION.md); run at {@code -Dvecprop.vectorBits=256} too.
  *
  * <pre>./vecprop jmh Int8GemmBench</pre>

@@ -13,9 +13,10 @@ import dev.vecprop.simd.Simd;
  *       one row alone and the float GEMM of a batch on {@link #toFloatPanels} agree to the bit;</li>
  *   <li>{@link #int8}: int8 activations ({@link #quantize}), the products summed exactly in int32:
  *       {@code y(r, j) = ep(scale_j * (float) sum_k xq(r, k) Wq(j, k) + bias_j)}, {@code scale_j} the
- *       product of the input's and the weight's scales. Values are in {@code [-127, 127]}, so a pair of
- *       products fits a 16-bit lane: the kernel multiplies in 16 bits, adds rows in pairs, widens to 32
- *       (no dot-product instruction is reachable from the Vector API). Exact for {@code in < 1040}
+ *       product of the input's and the weight's scales. The kernel widens the weight bytes to int32
+ *       lanes and multiply-adds the broadcast input byte (no dot-product instruction such as VNNI is
+ *       reachable from the Vector API; a 16-bit pair variant measured far slower, its wide-to-two-halves
+ *       conversion not being intrinsified). Exact for {@code in < 1040}
  *       (the int32 sum converts to float exactly); beyond, the one rounding of that conversion is the
  *       same in both kernels.</li>
  * </ul>

@@ -5,7 +5,6 @@ import dev.vecprop.simd.Simd;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -13,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API kernels of {@link Int8Gemm}. A panel row of {@link Int8Panels#NR} = 2L bytes is read
- * as two L-byte vectors widened to float (weight-only) or as one 2L-byte vector widened to 16-bit
- * lanes (int8 activations: two rows multiplied in 16 bits, added, widened to two int32 vectors).
+ * as two L-byte vectors widened to float (weight-only) or to int32 (int8 activations: multiplied by
+ * the broadcast input byte and added in int32).
  * Weight-only: one row at a time (batch 1; larger batches go through the float GEMM on widened
  * panels, see {@link Int8Gemm#toFloatPanels}), four panels at a time, eight chains, in the GEMM's K
  * blocks. Int8 activations: tiles of {@value #MR_WIDE} rows with 32 registers, {@value #MR_NARROW} with 16 (two
@@ -26,8 +25,6 @@ final class Int8GemmVector {
     private static final int L = S.length();
     private static final int NR = Int8Panels.NR;
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * L)));
-    private static final VectorSpecies<Byte> B2 = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 16 * L)));
-    private static final VectorSpecies<Short> H = VectorSpecies.of(short.class, S.vectorShape());
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     static final int MR_WIDE = 12;
     static final int MR_NARROW = 6;
@@ -52,13 +49,13 @@ final class Int8GemmVector {
         return s;
     }
 
-    /** Even {@code k < kp} where any of {@code rows} rows (kp bytes apart from {@code xq[xr]}) has a non-zero byte at k or k + 1. */
-    private static int keptPairs(byte[] xq, int xr, int kp, int rows, int[] keep) {
+    /** {@code k < in} where any of {@code rows} rows (kp bytes apart from {@code xq[xr]}) has a non-zero byte. */
+    private static int keptBytes(byte[] xq, int xr, int kp, int in, int rows, int[] keep) {
         int n = 0;
-        for (int k = 0; k < kp; k += 2) {
+        for (int k = 0; k < in; k++) {
             int any = 0;
             for (int r = 0; r < rows; r++) {
-                any |= xq[xr + r * kp + k] | xq[xr + r * kp + k + 1];
+                any |= xq[xr + r * kp + k];
             }
             keep[n] = k;
             n += any != 0 ? 1 : 0;
@@ -298,7 +295,7 @@ final class Int8GemmVector {
         for (; r + MR <= n; r += MR) {
             int xr = qo + r * kp;
             int yr = yo + r * out;
-            int nk = keptPairs(xq, xr, kp, MR, keep);
+            int nk = keptBytes(xq, xr, kp, in, MR, keep);
             for (int p = 0; p < panels; p++) {
                 if (MR == MR_WIDE) {
                     tileI12(xq, xr, kp, keep, nk, w, p * NR, ld, scale, bias, relu, p * NR, out, y, yr, s.tile);
@@ -310,7 +307,7 @@ final class Int8GemmVector {
         for (; r < n; r++) {
             int xr = qo + r * kp;
             int yr = yo + r * out;
-            int nk = keptPairs(xq, xr, kp, 1, keep);
+            int nk = keptBytes(xq, xr, kp, in, 1, keep);
             int full = out / NR;
             int p = 0;
             for (; p + 4 <= full; p += 4) {
@@ -352,56 +349,48 @@ final class Int8GemmVector {
         return finiteTail && finite.allTrue();
     }
 
-    /** Four whole panels (adjacent column slices) of one int8 row over its kept row pairs, epilogue fused. */
+    /** 4 whole panels (adjacent column slices) of one int8 row over its kept inputs, epilogue fused. */
     private static void rowI4(byte[] xq, int xr, int[] keep, int nk, byte[] w, int base, int ld,
                               float[] scale, float[] bias, boolean relu, int j0, float[] y, int yr) {
-        IntVector a0 = IntVector.zero(I), a1 = IntVector.zero(I);
-        IntVector b0 = IntVector.zero(I), b1 = IntVector.zero(I);
-        IntVector c0 = IntVector.zero(I), c1 = IntVector.zero(I);
-        IntVector d0 = IntVector.zero(I), d1 = IntVector.zero(I);
+        IntVector a00 = IntVector.zero(I), a01 = IntVector.zero(I);
+        IntVector a10 = IntVector.zero(I), a11 = IntVector.zero(I);
+        IntVector a20 = IntVector.zero(I), a21 = IntVector.zero(I);
+        IntVector a30 = IntVector.zero(I), a31 = IntVector.zero(I);
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
-            short xa = xq[xr + k], xb = xq[xr + k + 1];
+            int xk = xq[xr + k];
             int o = base + k * ld;
-            ShortVector ta = ((ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
-                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + ld).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
-            ShortVector tb = ((ShortVector) ByteVector.fromArray(B2, w, o + NR).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
-                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + NR + ld).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
-            ShortVector tc = ((ShortVector) ByteVector.fromArray(B2, w, o + 2 * NR).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
-                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + 2 * NR + ld).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
-            ShortVector td = ((ShortVector) ByteVector.fromArray(B2, w, o + 3 * NR).convertShape(VectorOperators.B2S, H, 0)).mul(xa)
-                    .add(((ShortVector) ByteVector.fromArray(B2, w, o + 3 * NR + ld).convertShape(VectorOperators.B2S, H, 0)).mul(xb));
-            a0 = a0.add((IntVector) ta.convertShape(VectorOperators.S2I, I, 0));
-            a1 = a1.add((IntVector) ta.convertShape(VectorOperators.S2I, I, 1));
-            b0 = b0.add((IntVector) tb.convertShape(VectorOperators.S2I, I, 0));
-            b1 = b1.add((IntVector) tb.convertShape(VectorOperators.S2I, I, 1));
-            c0 = c0.add((IntVector) tc.convertShape(VectorOperators.S2I, I, 0));
-            c1 = c1.add((IntVector) tc.convertShape(VectorOperators.S2I, I, 1));
-            d0 = d0.add((IntVector) td.convertShape(VectorOperators.S2I, I, 0));
-            d1 = d1.add((IntVector) td.convertShape(VectorOperators.S2I, I, 1));
+            a00 = a00.add(((IntVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+            a01 = a01.add(((IntVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+            a10 = a10.add(((IntVector) ByteVector.fromArray(B, w, o + 1 * NR).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+            a11 = a11.add(((IntVector) ByteVector.fromArray(B, w, o + 1 * NR + L).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+            a20 = a20.add(((IntVector) ByteVector.fromArray(B, w, o + 2 * NR).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+            a21 = a21.add(((IntVector) ByteVector.fromArray(B, w, o + 2 * NR + L).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+            a30 = a30.add(((IntVector) ByteVector.fromArray(B, w, o + 3 * NR).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
+            a31 = a31.add(((IntVector) ByteVector.fromArray(B, w, o + 3 * NR + L).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
         }
         FloatVector z = relu ? FloatVector.zero(S) : FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         boolean nb = bias == null;
-        int j = j0;
-        ((FloatVector) a0.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
-        j += L;
-        ((FloatVector) a1.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
-        j += L;
-        ((FloatVector) b0.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
-        j += L;
-        ((FloatVector) b1.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
-        j += L;
-        ((FloatVector) c0.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
-        j += L;
-        ((FloatVector) c1.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
-        j += L;
-        ((FloatVector) d0.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
-        j += L;
-        ((FloatVector) d1.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j), nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j)).max(z).intoArray(y, yr + j);
+        ((FloatVector) a00.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0),
+                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0)).max(z).intoArray(y, yr + j0);
+        ((FloatVector) a01.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 1 * L),
+                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 1 * L)).max(z).intoArray(y, yr + j0 + 1 * L);
+        ((FloatVector) a10.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 2 * L),
+                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 2 * L)).max(z).intoArray(y, yr + j0 + 2 * L);
+        ((FloatVector) a11.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 3 * L),
+                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 3 * L)).max(z).intoArray(y, yr + j0 + 3 * L);
+        ((FloatVector) a20.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 4 * L),
+                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 4 * L)).max(z).intoArray(y, yr + j0 + 4 * L);
+        ((FloatVector) a21.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 5 * L),
+                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 5 * L)).max(z).intoArray(y, yr + j0 + 5 * L);
+        ((FloatVector) a30.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 6 * L),
+                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 6 * L)).max(z).intoArray(y, yr + j0 + 6 * L);
+        ((FloatVector) a31.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 7 * L),
+                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 7 * L)).max(z).intoArray(y, yr + j0 + 7 * L);
     }
 
     /**
-     * 12 rows by one panel over the kept row pairs of the tile, epilogue fused; 24 int accumulators.
+     * 12 rows by one panel over the kept inputs of the tile, epilogue fused; 24 int accumulators.
      */
     private static void tileI12(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base, int ld,
                                  float[] scale, float[] bias, boolean relu, int j0, int out, float[] y, int yr, float[] tile) {
@@ -420,44 +409,44 @@ final class Int8GemmVector {
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
             int o = base + k * ld;
-            ShortVector wa = (ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0);
-            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + ld).convertShape(VectorOperators.B2S, H, 0);
-            ShortVector t0 = wa.mul(xq[xr + 0 * kp + k]).add(wb.mul(xq[xr + 0 * kp + k + 1]));
-            a00 = a00.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 0));
-            a01 = a01.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t1 = wa.mul(xq[xr + 1 * kp + k]).add(wb.mul(xq[xr + 1 * kp + k + 1]));
-            a10 = a10.add((IntVector) t1.convertShape(VectorOperators.S2I, I, 0));
-            a11 = a11.add((IntVector) t1.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t2 = wa.mul(xq[xr + 2 * kp + k]).add(wb.mul(xq[xr + 2 * kp + k + 1]));
-            a20 = a20.add((IntVector) t2.convertShape(VectorOperators.S2I, I, 0));
-            a21 = a21.add((IntVector) t2.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t3 = wa.mul(xq[xr + 3 * kp + k]).add(wb.mul(xq[xr + 3 * kp + k + 1]));
-            a30 = a30.add((IntVector) t3.convertShape(VectorOperators.S2I, I, 0));
-            a31 = a31.add((IntVector) t3.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t4 = wa.mul(xq[xr + 4 * kp + k]).add(wb.mul(xq[xr + 4 * kp + k + 1]));
-            a40 = a40.add((IntVector) t4.convertShape(VectorOperators.S2I, I, 0));
-            a41 = a41.add((IntVector) t4.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t5 = wa.mul(xq[xr + 5 * kp + k]).add(wb.mul(xq[xr + 5 * kp + k + 1]));
-            a50 = a50.add((IntVector) t5.convertShape(VectorOperators.S2I, I, 0));
-            a51 = a51.add((IntVector) t5.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t6 = wa.mul(xq[xr + 6 * kp + k]).add(wb.mul(xq[xr + 6 * kp + k + 1]));
-            a60 = a60.add((IntVector) t6.convertShape(VectorOperators.S2I, I, 0));
-            a61 = a61.add((IntVector) t6.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t7 = wa.mul(xq[xr + 7 * kp + k]).add(wb.mul(xq[xr + 7 * kp + k + 1]));
-            a70 = a70.add((IntVector) t7.convertShape(VectorOperators.S2I, I, 0));
-            a71 = a71.add((IntVector) t7.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t8 = wa.mul(xq[xr + 8 * kp + k]).add(wb.mul(xq[xr + 8 * kp + k + 1]));
-            a80 = a80.add((IntVector) t8.convertShape(VectorOperators.S2I, I, 0));
-            a81 = a81.add((IntVector) t8.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t9 = wa.mul(xq[xr + 9 * kp + k]).add(wb.mul(xq[xr + 9 * kp + k + 1]));
-            a90 = a90.add((IntVector) t9.convertShape(VectorOperators.S2I, I, 0));
-            a91 = a91.add((IntVector) t9.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t10 = wa.mul(xq[xr + 10 * kp + k]).add(wb.mul(xq[xr + 10 * kp + k + 1]));
-            a100 = a100.add((IntVector) t10.convertShape(VectorOperators.S2I, I, 0));
-            a101 = a101.add((IntVector) t10.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t11 = wa.mul(xq[xr + 11 * kp + k]).add(wb.mul(xq[xr + 11 * kp + k + 1]));
-            a110 = a110.add((IntVector) t11.convertShape(VectorOperators.S2I, I, 0));
-            a111 = a111.add((IntVector) t11.convertShape(VectorOperators.S2I, I, 1));
+            IntVector w0 = (IntVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2I, I, 0);
+            IntVector w1 = (IntVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2I, I, 0);
+            int x0 = xq[xr + 0 * kp + k];
+            a00 = a00.add(w0.mul(x0));
+            a01 = a01.add(w1.mul(x0));
+            int x1 = xq[xr + 1 * kp + k];
+            a10 = a10.add(w0.mul(x1));
+            a11 = a11.add(w1.mul(x1));
+            int x2 = xq[xr + 2 * kp + k];
+            a20 = a20.add(w0.mul(x2));
+            a21 = a21.add(w1.mul(x2));
+            int x3 = xq[xr + 3 * kp + k];
+            a30 = a30.add(w0.mul(x3));
+            a31 = a31.add(w1.mul(x3));
+            int x4 = xq[xr + 4 * kp + k];
+            a40 = a40.add(w0.mul(x4));
+            a41 = a41.add(w1.mul(x4));
+            int x5 = xq[xr + 5 * kp + k];
+            a50 = a50.add(w0.mul(x5));
+            a51 = a51.add(w1.mul(x5));
+            int x6 = xq[xr + 6 * kp + k];
+            a60 = a60.add(w0.mul(x6));
+            a61 = a61.add(w1.mul(x6));
+            int x7 = xq[xr + 7 * kp + k];
+            a70 = a70.add(w0.mul(x7));
+            a71 = a71.add(w1.mul(x7));
+            int x8 = xq[xr + 8 * kp + k];
+            a80 = a80.add(w0.mul(x8));
+            a81 = a81.add(w1.mul(x8));
+            int x9 = xq[xr + 9 * kp + k];
+            a90 = a90.add(w0.mul(x9));
+            a91 = a91.add(w1.mul(x9));
+            int x10 = xq[xr + 10 * kp + k];
+            a100 = a100.add(w0.mul(x10));
+            a101 = a101.add(w1.mul(x10));
+            int x11 = xq[xr + 11 * kp + k];
+            a110 = a110.add(w0.mul(x11));
+            a111 = a111.add(w1.mul(x11));
         }
         if (j0 + NR <= out) {
             FloatVector s0 = FloatVector.fromArray(S, scale, j0), s1 = FloatVector.fromArray(S, scale, j0 + L);
@@ -518,7 +507,7 @@ final class Int8GemmVector {
     }
 
     /**
-     * 6 rows by one panel over the kept row pairs of the tile, epilogue fused; 12 int accumulators.
+     * 6 rows by one panel over the kept inputs of the tile, epilogue fused; 12 int accumulators.
      */
     private static void tileI6(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base, int ld,
                                  float[] scale, float[] bias, boolean relu, int j0, int out, float[] y, int yr, float[] tile) {
@@ -531,26 +520,26 @@ final class Int8GemmVector {
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
             int o = base + k * ld;
-            ShortVector wa = (ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0);
-            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + ld).convertShape(VectorOperators.B2S, H, 0);
-            ShortVector t0 = wa.mul(xq[xr + 0 * kp + k]).add(wb.mul(xq[xr + 0 * kp + k + 1]));
-            a00 = a00.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 0));
-            a01 = a01.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t1 = wa.mul(xq[xr + 1 * kp + k]).add(wb.mul(xq[xr + 1 * kp + k + 1]));
-            a10 = a10.add((IntVector) t1.convertShape(VectorOperators.S2I, I, 0));
-            a11 = a11.add((IntVector) t1.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t2 = wa.mul(xq[xr + 2 * kp + k]).add(wb.mul(xq[xr + 2 * kp + k + 1]));
-            a20 = a20.add((IntVector) t2.convertShape(VectorOperators.S2I, I, 0));
-            a21 = a21.add((IntVector) t2.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t3 = wa.mul(xq[xr + 3 * kp + k]).add(wb.mul(xq[xr + 3 * kp + k + 1]));
-            a30 = a30.add((IntVector) t3.convertShape(VectorOperators.S2I, I, 0));
-            a31 = a31.add((IntVector) t3.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t4 = wa.mul(xq[xr + 4 * kp + k]).add(wb.mul(xq[xr + 4 * kp + k + 1]));
-            a40 = a40.add((IntVector) t4.convertShape(VectorOperators.S2I, I, 0));
-            a41 = a41.add((IntVector) t4.convertShape(VectorOperators.S2I, I, 1));
-            ShortVector t5 = wa.mul(xq[xr + 5 * kp + k]).add(wb.mul(xq[xr + 5 * kp + k + 1]));
-            a50 = a50.add((IntVector) t5.convertShape(VectorOperators.S2I, I, 0));
-            a51 = a51.add((IntVector) t5.convertShape(VectorOperators.S2I, I, 1));
+            IntVector w0 = (IntVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2I, I, 0);
+            IntVector w1 = (IntVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2I, I, 0);
+            int x0 = xq[xr + 0 * kp + k];
+            a00 = a00.add(w0.mul(x0));
+            a01 = a01.add(w1.mul(x0));
+            int x1 = xq[xr + 1 * kp + k];
+            a10 = a10.add(w0.mul(x1));
+            a11 = a11.add(w1.mul(x1));
+            int x2 = xq[xr + 2 * kp + k];
+            a20 = a20.add(w0.mul(x2));
+            a21 = a21.add(w1.mul(x2));
+            int x3 = xq[xr + 3 * kp + k];
+            a30 = a30.add(w0.mul(x3));
+            a31 = a31.add(w1.mul(x3));
+            int x4 = xq[xr + 4 * kp + k];
+            a40 = a40.add(w0.mul(x4));
+            a41 = a41.add(w1.mul(x4));
+            int x5 = xq[xr + 5 * kp + k];
+            a50 = a50.add(w0.mul(x5));
+            a51 = a51.add(w1.mul(x5));
         }
         if (j0 + NR <= out) {
             FloatVector s0 = FloatVector.fromArray(S, scale, j0), s1 = FloatVector.fromArray(S, scale, j0 + L);
@@ -586,9 +575,8 @@ final class Int8GemmVector {
         }
     }
 
-
     /**
-     * 1 rows by one panel over the kept row pairs of the tile, epilogue fused; 2 int accumulators.
+     * 1 row by one panel over the kept inputs of the tile, epilogue fused; 2 int accumulators.
      */
     private static void tileI1(byte[] xq, int xr, int kp, int[] keep, int nk, byte[] w, int base, int ld,
                                  float[] scale, float[] bias, boolean relu, int j0, int out, float[] y, int yr, float[] tile) {
@@ -596,11 +584,11 @@ final class Int8GemmVector {
         for (int i = 0; i < nk; i++) {
             int k = keep[i];
             int o = base + k * ld;
-            ShortVector wa = (ShortVector) ByteVector.fromArray(B2, w, o).convertShape(VectorOperators.B2S, H, 0);
-            ShortVector wb = (ShortVector) ByteVector.fromArray(B2, w, o + ld).convertShape(VectorOperators.B2S, H, 0);
-            ShortVector t0 = wa.mul(xq[xr + 0 * kp + k]).add(wb.mul(xq[xr + 0 * kp + k + 1]));
-            a00 = a00.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 0));
-            a01 = a01.add((IntVector) t0.convertShape(VectorOperators.S2I, I, 1));
+            IntVector w0 = (IntVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2I, I, 0);
+            IntVector w1 = (IntVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2I, I, 0);
+            int x0 = xq[xr + 0 * kp + k];
+            a00 = a00.add(w0.mul(x0));
+            a01 = a01.add(w1.mul(x0));
         }
         if (j0 + NR <= out) {
             FloatVector s0 = FloatVector.fromArray(S, scale, j0), s1 = FloatVector.fromArray(S, scale, j0 + L);

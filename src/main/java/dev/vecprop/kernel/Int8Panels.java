@@ -4,8 +4,7 @@ import dev.vecprop.simd.Simd;
 
 /**
  * The layout in which the int8 kernels ({@link Int8Gemm}) read a quantized weight {@code W [out, in]}:
- * {@code W^T} row-major, {@code kp} rows ({@code in} rounded up to even, so the int8-activation kernel
- * can take the rows in pairs) of {@link #stride}{@code (out)} bytes ({@code out} rounded up to a
+ * {@code W^T} row-major, {@code kp} rows ({@code in} rounded up to even; the odd row zero) of {@link #stride}{@code (out)} bytes ({@code out} rounded up to a
  * multiple of {@link #NR}), the padding zero:
  * <pre>  Wq(k, j) = w[k * stride(out) + j]  </pre>
  * A panel is the column slice {@code [p NR, (p+1) NR)}: two float vectors' worth of outputs once

@@ -118,7 +118,7 @@ class Int8GemmTest {
         byte[] xq = new byte[5 + n * kp];
         for (int r = 0; r < n; r++) {
             for (int k = 0; k < in; k++) {
-                // the extremes often: the 16-bit pair sums reach +-32258
+                // the extremes often
                 int v = rnd.nextInt(100) < zeroPct ? 0 : rnd.nextInt(8) == 0 ? (rnd.nextBoolean() ? 127 : -127)
                         : rnd.nextInt(255) - 127;
                 xq[5 + r * kp + k] = (byte) v;
@@ -150,7 +150,7 @@ class Int8GemmTest {
     }
 
     @Test
-    void extremeProductsDoNotOverflowTheSixteenBitPairs() {
+    void extremeProductsSumExactly() {
         int in = 1030; // 1030 * 127 * 127 < 2^24: the int32 sum converts to float exactly
         int out = 70;
         float[] q = new float[out * in];
