@@ -34,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Worker {
     private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
     private static final AtomicBoolean SCALAR_REPORTED = new AtomicBoolean();
+    /** Scalar-kernel warnings logged in this JVM (0 or 1; read by a test). */
+    static final java.util.concurrent.atomic.AtomicInteger SCALAR_WARNINGS = new java.util.concurrent.atomic.AtomicInteger();
     private static final Map<String, Queue<Worker>> IDLE = new ConcurrentHashMap<>();
     private static volatile String currentRun = "";
 
@@ -64,6 +66,7 @@ final class Worker {
     /** Logs once per executor JVM when vecprop's kernels run scalar there. */
     static void vectorCheck() {
         if (!Platform.vectorized() && SCALAR_REPORTED.compareAndSet(false, true)) {
+            SCALAR_WARNINGS.incrementAndGet();
             LOG.warn("vecprop on this executor uses its scalar kernels ({}); for the Vector API add "
                     + "--add-modules=jdk.incubator.vector to spark.executor.extraJavaOptions",
                     Platform.scalarReason().orElse("vectors disabled"));
