@@ -36,7 +36,8 @@ public final class SparkCommand {
 
     static final String USAGE = """
             usage: vecprop spark [options]   data-parallel training of the MLP on MNIST through Apache Spark
-              --master M          Spark master (default local[2]; local[N,F] retries a failed task F-1 times)
+              --master M          Spark master (default: spark-submit's, else local[2]; local[N,F] retries a
+                                  failed task F-1 times)
               --mode sync|avg     sync: one optimizer step of a global batch per round, gradients added in
                                   partition order (default); avg: K local steps per partition, then averaging
               --batch B           sync: global batch per step (default 512); avg: local batch (default 32)
@@ -202,8 +203,12 @@ public final class SparkCommand {
             std = (float) d.pixelStats()[1];
         }
         Normalization norm = new Normalization(0f, std);
-        SparkConf conf = VectorApi.enable(new SparkConf().setMaster(master).setAppName("vecprop spark")
-                .setIfMissing("spark.ui.enabled", "false"));
+        SparkConf conf = new SparkConf().setAppName("vecprop spark").setIfMissing("spark.ui.enabled", "false");
+        if (a.containsKey("master") || !conf.contains("spark.master")) { // spark-submit's --master comes as spark.master
+            conf.setMaster(master);
+        }
+        master = conf.get("spark.master");
+        VectorApi.enable(conf);
         boolean json = a.containsKey("json");
         try (JavaSparkContext sc = new JavaSparkContext(conf);
              IdxDataset test = IdxDataset.open(testImages, testLabels, 10).normalize(norm.mean(), norm.std())) {
