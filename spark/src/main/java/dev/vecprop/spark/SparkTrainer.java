@@ -265,7 +265,7 @@ public final class SparkTrainer {
                 Safetensors.Contents c = Checkpoint.read(local);
                 Checkpoint.TrainState st = Checkpoint.restoreTraining(local, c, model, opt);
                 if (!sig.equals(st.fit())) {
-                    throw new ConfigException(resumeFrom + ": was trained with " + st.fit() + "; this fit has " + sig
+                    throw new ConfigException(resumeFrom + ": was trained with " + difference(st.fit(), sig)
                             + " (resuming keeps the settings that shape the rounds and batches)");
                 }
                 if (st.seed() != seed) {
@@ -460,6 +460,30 @@ public final class SparkTrainer {
                 dst[i] *= inv;
             }
         }
+    }
+
+    /** The settings of {@code saved} that differ from {@code now}, as "key=a (this fit: key=b)". */
+    static String difference(String saved, String now) {
+        if (saved == null) {
+            return "settings this trainer did not record (not a vecprop-spark checkpoint)";
+        }
+        List<String> a = List.of(saved.split("; "));
+        List<String> b = List.of(now.split("; "));
+        StringBuilder r = new StringBuilder();
+        for (String x : a) {
+            if (!b.contains(x)) {
+                String key = x.contains("=") ? x.substring(0, x.indexOf('=') + 1) : x;
+                String other = b.stream().filter(y -> y.startsWith(key)).findFirst().orElse("none");
+                r.append(r.isEmpty() ? "" : ", ").append(x).append(" (this fit: ").append(other).append(')');
+            }
+        }
+        for (String y : b) {
+            String key = y.contains("=") ? y.substring(0, y.indexOf('=') + 1) : y;
+            if (a.stream().noneMatch(x -> x.startsWith(key))) {
+                r.append(r.isEmpty() ? "" : ", ").append("no ").append(key).append(" (this fit: ").append(y).append(')');
+            }
+        }
+        return r.toString();
     }
 
     private static double median(List<Long> nanos) {

@@ -239,7 +239,10 @@ class SparkTrainerTest {
             assertArrayEquals(whole.params().values(), resumed.params().values(), mode.build().mode() + " resumed");
             assertTrue(r.rounds() > 0);
             Sequential wrong = mlp();
-            assertThrows(dev.vecprop.ConfigException.class, () -> mode.batchSize(50).build().fit(wrong, samples(2)));
+            dev.vecprop.ConfigException e = assertThrows(dev.vecprop.ConfigException.class,
+                    () -> mode.batchSize(50).build().fit(wrong, samples(2)));
+            assertTrue(e.getMessage().contains(": was trained with batch=" + (mode.build().mode() == Mode.SYNC ? 100 : 30)
+                    + " (this fit: batch=50) (resuming keeps"), e.getMessage());
         }
     }
 
