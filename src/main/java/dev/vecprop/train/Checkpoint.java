@@ -128,10 +128,54 @@ public final class Checkpoint {
         write(file, model, ModelCodec.encodeOrNull(model), normalization, Map.of(), null, null);
     }
 
-    /** A resumable checkpoint: weights, structure (when describable), training state and optimizer tensors. */
-    static void saveTraining(Path file, Sequential model, Normalization normalization, Map<String, String> metadata,
-                             TrainState state, Optimizer opt) {
+    /**
+     * Saves a resumable checkpoint: weights, structure (when describable), the training position and
+     * the optimizer's state tensors; what {@link Trainer} writes, for callers that run their own
+     * loop over {@link TrainingStep}. {@link #restoreTraining} reads it back.
+     *
+     * @param file          the file to write (atomically)
+     * @param model         the model
+     * @param normalization the input normalisation the model expects
+     * @param metadata      extra string entries (keys other than {@code vecprop.format}, {@code vecprop.model} and {@code format})
+     * @param state         where training stands
+     * @param opt           the optimizer whose state and step count are saved
+     * @throws CheckpointException if the file cannot be written
+     * @throws ConfigException     if an argument is null or a metadata key is reserved
+     */
+    public static void saveTraining(Path file, Sequential model, Normalization normalization, Map<String, String> metadata,
+                                    TrainState state, Optimizer opt) {
+        dev.vecprop.internal.Require.notNull(state, "saveTraining: the training state");
+        dev.vecprop.internal.Require.notNull(opt, "saveTraining: the optimizer");
         write(file, model, ModelCodec.encodeOrNull(model), normalization, metadata, state, opt);
+    }
+
+    /**
+     * Restores a checkpoint written by {@link #saveTraining} (or a trainer) into a model and an
+     * optimizer made for it: the structure must be the model's, then weights, optimizer state and
+     * step count are copied (the weights only when every tensor of the model fits).
+     *
+     * @param file the file (for messages)
+     * @param c    its contents, from {@link #read}
+     * @param model the model to fill
+     * @param opt  the optimizer over {@code model.params()} whose state is restored
+     * @return where training stood
+     * @throws CheckpointException if the file is weights-only, from another model or optimizer, or malformed
+     */
+    public static TrainState restoreTraining(Path file, Safetensors.Contents c, Sequential model, Optimizer opt) {
+        dev.vecprop.internal.Require.notNull(c, "restoreTraining: the contents");
+        dev.vecprop.internal.Require.notNull(model, "restoreTraining: the model");
+        dev.vecprop.internal.Require.notNull(opt, "restoreTraining: the optimizer");
+        TrainState st = state(file, c);
+        if (st == null) {
+            throw new CheckpointException(file, "has no training state to resume from (a weights-only file)");
+        }
+        if (!opt.describe().equals(st.optimizer())) {
+            throw new CheckpointException(file, "was trained with " + st.optimizer() + ", this run uses " + opt.describe());
+        }
+        checkStructure(file, c, model);
+        loadInto(file, c, model);
+        restoreOptimizer(file, c, model, opt);
+        return st;
     }
 
     private static void write(Path file, Sequential model, String structure, Normalization norm,
