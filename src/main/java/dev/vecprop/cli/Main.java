@@ -124,6 +124,7 @@ public final class Main {
                   bench layers [opts]  where a training step's time goes, layer by layer
                   bench serve [opts]   batch-1 latency and batch-1000 throughput of an InferenceSession
                   jmh [JMH options]    the JMH benchmarks (launcher only; e.g. ./vecprop jmh Sgemm)
+                  spark [opts]         data-parallel training on Apache Spark (launcher only; docs/SPARK.md)
 
                 global options:
                   --verbose            stack traces on errors
