@@ -374,12 +374,18 @@ public final class LayerContract {
                 + " eval forwards on each of 2 threads at once give the same outputs");
     }
 
+    /** Rounds each thread must run while the other is inside a forward too (a race needs the two at once). */
     private static final int CONCURRENT_ROUNDS = 200;
+    /** How long the check may wait for that many overlapping rounds (on a loaded machine the threads rarely overlap). */
+    private static final long CONCURRENT_MAX_NANOS = 10_000_000_000L;
 
     /**
      * Two threads, each with its own context and workspace, run eval forwards of different inputs at
      * the same time; each must keep getting its sequential output (a layer that keeps scratch in a
-     * field instead of the workspace mixes them up).
+     * field instead of the workspace mixes them up). Each thread runs at least {@value #CONCURRENT_ROUNDS}
+     * rounds, and both go on until one of them has had {@value #CONCURRENT_ROUNDS} rounds that overlapped
+     * a forward of the other (or 10 s passed): on a loaded machine one thread can otherwise finish all
+     * its rounds before the other starts, and a race would go unseen.
      */
     private void concurrentInference(Model m, float[] xa, float[] ya, float[] xb, float[] yb, String subject) {
         float[][] xs = {xa.clone(), xb.clone()};
@@ -387,6 +393,8 @@ public final class LayerContract {
         ContractViolation[] found = new ContractViolation[2];
         RuntimeException[] thrown = new RuntimeException[2];
         java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.atomic.AtomicInteger inForward = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
         Thread[] t = new Thread[2];
         for (int k = 0; k < 2; k++) {
             int id = k;
@@ -395,14 +403,25 @@ public final class LayerContract {
                     Context ctx = m.context(null, false);
                     Workspace ws = m.model.workspace(m.batch);
                     start.await();
-                    for (int round = 0; round < CONCURRENT_ROUNDS && found[id] == null; round++) {
+                    long deadline = System.nanoTime() + CONCURRENT_MAX_NANOS;
+                    int overlapped = 0;
+                    for (int round = 0; found[0] == null && found[1] == null
+                            && (round < CONCURRENT_ROUNDS || finished.get() == 0 && System.nanoTime() < deadline); round++) {
+                        int before = inForward.incrementAndGet();
                         float[] y = output(m, ctx, ws, xs[id]);
+                        int after = inForward.getAndDecrement();
+                        if (before == 2 || after == 2) {
+                            overlapped++;
+                        }
                         try {
                             Agreement.require(ContractProperty.EVAL_PURITY, subject, "output of thread " + id
                                     + " in round " + round + " of concurrent inference", y, 0, ys[id], 0, y.length,
                                     Agreement.EXACT, "concurrent vs sequential");
                         } catch (ContractViolation v) {
                             found[id] = v;
+                        }
+                        if (overlapped == CONCURRENT_ROUNDS) {
+                            finished.incrementAndGet(); // enough overlap seen: both threads stop after their minimum
                         }
                     }
                 } catch (RuntimeException e) {
