@@ -43,8 +43,8 @@ final class Int8GemmVector {
 
     private static Scratch scratch(int in) {
         Scratch s = SCRATCH.get();
-        if (s.keep.length < in + 1) {
-            s.keep = new int[in + 1];
+        if (s.keep.length < in + NonzeroInputs.slack()) {
+            s.keep = new int[in + NonzeroInputs.slack()];
         }
         return s;
     }
@@ -87,7 +87,7 @@ final class Int8GemmVector {
             int xr = xo + r * in;
             int yr = yo + r * out;
             for (int pc = 0; pc < in; pc += step) {
-                int nk = kept(x, xr, pc, Math.min(in, pc + step), keep);
+                int nk = NonzeroInputs.kept(x, xr, pc, Math.min(in, pc + step), keep);
                 boolean first = pc == 0;
                 int p = 0;
                 if (MR == MR_WIDE) {
@@ -121,16 +121,6 @@ final class Int8GemmVector {
                 y[yr + j] = Int8Gemm.epilogue(y[yr + j], scale[j], bias == null ? 0f : bias[j], relu);
             }
         }
-    }
-
-    /** Indices {@code k} in {@code [k0, k1)} with {@code x[xr + k] != 0}, into {@code keep}; their count. */
-    private static int kept(float[] x, int xr, int k0, int k1, int[] keep) {
-        int n = 0;
-        for (int k = k0; k < k1; k++) {
-            keep[n] = k;
-            n += x[xr + k] != 0f ? 1 : 0; // branch-free compaction: blank pixels are not predictable
-        }
-        return n;
     }
 
     /** Eight whole panels (adjacent column slices) of one row over the kept inputs of a K block (32 registers): raw sums, stored or added. */

@@ -21,20 +21,10 @@ final class PanelGemvVector {
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** Indices {@code k} in {@code [k0, k1)} with {@code x[xOff + k] != 0}, into {@code keep}; their count. */
-    private static int kept(float[] x, int xOff, int k0, int k1, int[] keep) {
-        int n = 0;
-        for (int k = k0; k < k1; k++) {
-            keep[n] = k;
-            n += x[xOff + k] != 0f ? 1 : 0; // branch-free compaction: blank pixels are not predictable
-        }
-        return n;
-    }
-
     static void run(int in, int out, float[] x, int xOff, float[] w, int wOff, float[] y, int yOff, Epilogue ep) {
         Scratch s = SCRATCH.get();
-        if (s.keep.length < in) {
-            s.keep = new int[in];
+        if (s.keep.length < in + NonzeroInputs.slack()) {
+            s.keep = new int[in + NonzeroInputs.slack()];
         }
         int[] keep = s.keep;
         int ldw = Panels.stride(in);
@@ -42,7 +32,7 @@ final class PanelGemvVector {
         int full = out / NR; // panels whose every lane is an output
         int step = PanelGemv.kcStep(in);
         for (int pc = 0; pc < in; pc += step) {
-            int n = kept(x, xOff, pc, Math.min(in, pc + step), keep);
+            int n = NonzeroInputs.kept(x, xOff, pc, Math.min(in, pc + step), keep);
             boolean first = pc == 0;
             int p = 0;
             for (; p + 4 <= full; p += 4) {
