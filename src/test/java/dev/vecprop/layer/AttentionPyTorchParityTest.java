@@ -17,14 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * key-padding masks, nn.TransformerEncoderLayer(norm_first=True, gelu)) on the fixtures of
  * {@code docs/attention_fixtures.py}: with PyTorch's weights loaded by their state_dict names, the
  * outputs, the input gradient and every parameter gradient of {@code sum(y * dy)} agree within 1e-4
- * (relative to the larger of 1 and the value). {@code -Dvecprop.attentionFixtures=DIR} reads freshly
+ * (relative to the larger of 1 and the value). {@code -DattentionFixtures=DIR} reads freshly
  * generated files instead of the committed ones (CI does when python3-torch is installed).
  */
 class AttentionPyTorchParityTest {
     private static final double TOL = 1e-4;
 
     private static Safetensors.Contents fixture(String name) throws Exception {
-        String dir = System.getProperty("vecprop.attentionFixtures");
+        String dir = System.getProperty("attentionFixtures");
         Path p = dir != null && !dir.isEmpty() ? Path.of(dir, name + ".safetensors")
                 : Path.of(AttentionPyTorchParityTest.class.getResource("attention/" + name + ".safetensors").toURI());
         assertThat(Files.isRegularFile(p)).as("fixture " + p).isTrue();
