@@ -76,6 +76,26 @@ public final class TransformerEncoderLayer extends AbstractLayer {
         this.norm2 = new LayerNorm(dModel, eps);
     }
 
+    /** {@return the model dimension d} */
+    public int dModel() {
+        return dModel;
+    }
+
+    /** {@return the number of attention heads} */
+    public int heads() {
+        return heads;
+    }
+
+    /** {@return the hidden width of the MLP} */
+    public int ff() {
+        return ff;
+    }
+
+    /** {@return whether the attention is causal} */
+    public boolean causal() {
+        return causal;
+    }
+
     @Override
     public LayerConfig config() {
         return LayerConfig.of("TransformerEncoderLayer", "d_model", dModel, "heads", heads, "ff", ff,
