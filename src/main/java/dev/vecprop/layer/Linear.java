@@ -109,7 +109,8 @@ public final class Linear extends AbstractLayer {
             return Shape.of(input.dim(0), out);
         }
         if (input.rank() != 1 || input.dim(0) != in) {
-            throw new ShapeException(describe() + " expects input (" + in + ") or a sequence (T, " + in + "), got " + input
+            throw new ShapeException(describe() + " expects input (" + in + ")"
+                    + (input.rank() > 1 ? " or a sequence (T, " + in + ")" : "") + ", got " + input
                     + (input.rank() > 1 && input.size() == in ? " (add a Flatten before it)" : ""));
         }
         shaped = true;
