@@ -7,7 +7,12 @@ import dev.vecprop.layer.Conv2d;
 import dev.vecprop.layer.Dropout;
 import dev.vecprop.layer.Flatten;
 import dev.vecprop.layer.GELU;
+import dev.vecprop.layer.LayerNorm;
 import dev.vecprop.layer.LeakyReLU;
+import dev.vecprop.layer.MeanOverTime;
+import dev.vecprop.layer.MultiheadSelfAttention;
+import dev.vecprop.layer.PositionalEmbedding;
+import dev.vecprop.layer.TransformerEncoderLayer;
 import dev.vecprop.layer.Linear;
 import dev.vecprop.layer.MaxPool2d;
 import dev.vecprop.layer.ReLU;
@@ -60,6 +65,14 @@ public final class BuiltInContracts {
         s.layer(() -> new AvgPool2d(2), Shape.of(3, 7, 9));
         s.layer(AvgPool2d::global, Shape.of(4, 5, 3));
         s.layer(() -> new BatchNorm2d(3), LayerContract::mixesSamplesInTraining, Shape.of(3, 5, 7));
+        // sequence layers on (T, d)
+        s.layer(() -> new LayerNorm(7), Shape.of(5, 7));
+        s.layer(() -> new Linear(5, 3), Shape.of(4, 5));
+        s.layer(() -> new PositionalEmbedding(9, 5), Shape.of(7, 5));
+        s.layer(MeanOverTime::new, Shape.of(6, 5));
+        s.layer(() -> new MultiheadSelfAttention(6, 2), Shape.of(5, 6));
+        s.layer(() -> new MultiheadSelfAttention(9, 3, true), Shape.of(7, 9));
+        s.layer(() -> new TransformerEncoderLayer(6, 2, 11), Shape.of(5, 6));
         for (Reduction red : Reduction.values()) {
             s.loss(LossContract.labels(new SoftmaxCrossEntropy(red), 5, 10));
             s.loss(LossContract.logProbabilityLabels(new NLLLoss(red), 5, 10));

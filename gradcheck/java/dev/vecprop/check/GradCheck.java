@@ -176,6 +176,23 @@ public final class GradCheck {
         return check("model " + model.layers() + (o.training() ? " [train]" : " [eval]"), model, o);
     }
 
+    /**
+     * Checks a whole model as {@link #checkModel(Sequential, Options)}, every pass run with a padding
+     * mask on its context (sequence models on variable-length batches): padded positions must get a
+     * zero input gradient and leave the parameter gradients alone, which the comparison covers.
+     *
+     * @param model the model
+     * @param o     the settings; {@code o.batch()} must equal {@code mask.rows()}
+     * @param mask  which time steps of the batch are padding
+     * @return the report: the input's result, then one per parameter
+     */
+    public static GradCheckReport checkModel(Sequential model, Options o, dev.vecprop.layer.PaddingMask mask) {
+        dev.vecprop.internal.Require.notNull(model, "checkModel: the model");
+        dev.vecprop.internal.Require.notNull(o, "checkModel: the options (Options.defaults())");
+        dev.vecprop.internal.Require.notNull(mask, "checkModel: the padding mask");
+        return check("model " + model.layers() + " with " + mask + (o.training() ? " [train]" : " [eval]"), model, o, mask);
+    }
+
     /** Initializes the model, then draws its parameters N(0, 1/2): larger than PyTorch's init so every path carries signal. */
     static void randomize(Sequential m, long seed, Random rnd) {
         m.initialize(seed);
@@ -190,6 +207,10 @@ public final class GradCheck {
     }
 
     private static GradCheckReport check(String subject, Sequential m, Options o) {
+        return check(subject, m, o, null);
+    }
+
+    private static GradCheckReport check(String subject, Sequential m, Options o, dev.vecprop.layer.PaddingMask mask) {
         Random rnd = new Random(o.seed());
         randomize(m, o.seed(), rnd);
         int b = o.batch();
@@ -203,7 +224,7 @@ public final class GradCheck {
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) rnd.nextGaussian();
         }
-        Context ctx = dev.vecprop.internal.ContextAccess.create(null, o.training(), o.seed()).step(7);
+        Context ctx = dev.vecprop.internal.ContextAccess.create(null, o.training(), o.seed()).step(7).paddingMask(mask);
         Workspace ws = m.workspace(b);
         float[] y0 = new float[b * out];
 

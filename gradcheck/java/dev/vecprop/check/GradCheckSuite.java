@@ -9,6 +9,12 @@ import dev.vecprop.layer.Dropout;
 import dev.vecprop.layer.Flatten;
 import dev.vecprop.layer.GELU;
 import dev.vecprop.layer.Layer;
+import dev.vecprop.layer.LayerNorm;
+import dev.vecprop.layer.MeanOverTime;
+import dev.vecprop.layer.MultiheadSelfAttention;
+import dev.vecprop.layer.PaddingMask;
+import dev.vecprop.layer.PositionalEmbedding;
+import dev.vecprop.layer.TransformerEncoderLayer;
 import dev.vecprop.layer.LeakyReLU;
 import dev.vecprop.layer.Linear;
 import dev.vecprop.layer.ReLU;
@@ -116,6 +122,32 @@ public final class GradCheckSuite {
                 new Residual(new Linear(16, 16), new GELU(), new Linear(16, 16)),
                 new Residual(new BatchNorm1d(16), new Tanh(), new Linear(16, 16)), new Linear(16, 3)), O.withBatch(4)));
 
+        // sequence layers (T, d): odd sizes, several sequence lengths, causal and padding masks
+        c.add(layer(() -> new LayerNorm(17), Shape.of(17), O));
+        c.add(layer(() -> new LayerNorm(7), Shape.of(5, 7), O.withBatch(3)));
+        c.add(layer(() -> new LayerNorm(33), Shape.of(3, 33), O.withBatch(2)));
+        c.add(layer(() -> new PositionalEmbedding(9, 5), Shape.of(7, 5), O));
+        c.add(layer(MeanOverTime::new, Shape.of(6, 5), O));
+        for (int t : new int[]{1, 5, 9}) {
+            c.add(layer(() -> new MultiheadSelfAttention(6, 2), Shape.of(t, 6), O.withBatch(2)));
+            c.add(layer(() -> new MultiheadSelfAttention(9, 3, true), Shape.of(t, 9), O.withBatch(2)));
+        }
+        c.add(layer(() -> new MultiheadSelfAttention(17, 1), Shape.of(19, 17), O.withBatch(2).withMaxPerTensor(40)));
+        c.add(layer(() -> new TransformerEncoderLayer(6, 2, 11), Shape.of(5, 6), O.withBatch(2).withMaxPerTensor(40)));
+        c.add(layer(() -> new TransformerEncoderLayer(9, 3, 7, true, 1e-5f), Shape.of(7, 9), O.withBatch(2).withMaxPerTensor(40)));
+        c.add(model("attention with a padding mask (lengths 7, 3, 5 of 7)", () -> new Sequential(Shape.of(7, 6),
+                new MultiheadSelfAttention(6, 3), new MeanOverTime()), O.withBatch(3), PaddingMask.ofLengths(7, 7, 3, 5)));
+        c.add(model("causal attention with padding (lengths 2, 6 of 6)", () -> new Sequential(Shape.of(6, 4),
+                new MultiheadSelfAttention(4, 2, true), new MeanOverTime()), O.withBatch(2), PaddingMask.ofLengths(6, 2, 6)));
+        c.add(model("small Transformer classifier with padding (lengths 5, 2, 4 of 5)", () -> new Sequential(Shape.of(5, 3),
+                new Linear(3, 8), new PositionalEmbedding(6, 8), new TransformerEncoderLayer(8, 2, 13),
+                new LayerNorm(8), new MeanOverTime(), new Linear(8, 4)), O.withBatch(3).withMaxPerTensor(30),
+                PaddingMask.ofLengths(5, 5, 2, 4)));
+        c.add(model("small Transformer classifier", () -> new Sequential(Shape.of(5, 3),
+                new Linear(3, 8), new PositionalEmbedding(5, 8), new TransformerEncoderLayer(8, 2, 13),
+                new TransformerEncoderLayer(8, 4, 6), new LayerNorm(8), new MeanOverTime(), new Linear(8, 4)),
+                O.withBatch(2).withMaxPerTensor(30)));
+
         for (Reduction red : Reduction.values()) {
             c.add(classLoss(new SoftmaxCrossEntropy(red), 5, 10, false));
             c.add(classLoss(new SoftmaxCrossEntropy(red), 4, 17, false));
@@ -137,6 +169,10 @@ public final class GradCheckSuite {
 
     private static Case model(String name, Supplier<Sequential> f, GradCheck.Options o) {
         return new Case(name + (o.training() ? " train" : " eval"), () -> GradCheck.checkModel(f.get(), o));
+    }
+
+    private static Case model(String name, Supplier<Sequential> f, GradCheck.Options o, PaddingMask mask) {
+        return new Case(name + (o.training() ? " train" : " eval"), () -> GradCheck.checkModel(f.get(), o, mask));
     }
 
     private static Case classLoss(Loss loss, int batch, int classes, boolean logProbs) {

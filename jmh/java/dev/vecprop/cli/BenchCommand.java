@@ -87,6 +87,8 @@ final class BenchCommand {
                       --batch 64 --threads 1 --seconds 10), share of the step, GFLOP/s of the matrix layers.
                       --data random (default: uniform inputs) | mnist | fashion-mnist (16 batches of its
                       training images, scaled as train does: zero features are skipped as in training).
+                      A model with Transformer blocks (--arch transformer) also times each attention
+                      layer alone at the block's sizes (forward, backward, GFLOP/s).
                     usage: vecprop bench serve [--model FILE] [--threads 1,2] [--seconds S] [--data D] [--json]
                       Batch-1 latency p50/p99 from T request threads on one shared InferenceSession and
                       batch-1000 throughput (see: vecprop bench serve --help).""");

@@ -122,6 +122,7 @@ final class BenchLayers {
             }
             out.printf("step %.1f us (%d steps): %.0f samples/s%n", perStep, steps, batch * 1e6 / perStep);
             convPasses(layers, batch, pool, threads, out);
+            BenchAttention.run(layers, batch, pool, out);
         }
         return 0;
     }

@@ -83,7 +83,9 @@ final class Chain {
         for (int i = 0; i < n; i++) {
             fuseForward[i] = (layers[i] instanceof Linear || layers[i] instanceof Conv2d)
                     && i + 1 < n && layers[i + 1] instanceof ReLU;
-            fuseBackward[i] = layers[i] instanceof Linear && i >= 1 && layers[i - 1] instanceof ReLU;
+            // (a Linear on a sequence reads its input as B*T rows: the mask's row pitch would differ)
+            fuseBackward[i] = layers[i] instanceof Linear && i >= 1 && layers[i - 1] instanceof ReLU
+                    && layers[i].inputShape().rank() == 1;
         }
         maskEpilogues = new Epilogue[n];
     }

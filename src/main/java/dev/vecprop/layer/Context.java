@@ -17,6 +17,7 @@ public final class Context {
     private boolean paramGrads = true;
     private boolean gradsZero;
     private LayerProfile profile;
+    private PaddingMask paddingMask;
 
     static {
         dev.vecprop.internal.ContextAccess.register(Context::new);
@@ -146,6 +147,26 @@ public final class Context {
      */
     public Context profile(LayerProfile p) {
         this.profile = p;
+        return this;
+    }
+
+    /**
+     * {@return which time steps of the batch are padding, for sequence layers (attention, mean over
+     * time); null (the default) when every step is valid}
+     */
+    public PaddingMask paddingMask() {
+        return paddingMask;
+    }
+
+    /**
+     * Sets which time steps of the next passes' batch are padding (see {@link PaddingMask}); the
+     * sequence layers check that it is {@code (batch, their time steps)}.
+     *
+     * @param m the mask, or null when every step is valid
+     * @return this context
+     */
+    public Context paddingMask(PaddingMask m) {
+        this.paddingMask = m;
         return this;
     }
 

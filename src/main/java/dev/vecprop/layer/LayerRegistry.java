@@ -27,7 +27,9 @@ public final class LayerRegistry {
 
     /**
      * {@return a new registry with the library's layers: Linear, Conv2d, pooling, activations,
-     * BatchNorm, Dropout, Flatten, Softmax, Residual, and the int8 QuantizedLinear and QuantizedConv2d}
+     * BatchNorm, Dropout, Flatten, Softmax, Residual, the int8 QuantizedLinear and QuantizedConv2d,
+     * and the attention layers (LayerNorm, MultiheadSelfAttention, PositionalEmbedding,
+     * TransformerEncoderLayer, MeanOverTime)}
      */
     public static LayerRegistry builtIn() {
         LayerRegistry r = new LayerRegistry();
@@ -55,6 +57,14 @@ public final class LayerRegistry {
         r.register("GELU", c -> new GELU(c.boolArg("tanh")));
         r.register("Softmax", c -> new Softmax(c.boolArg("log")));
         r.register("Residual", c -> new Residual(r.createAll(c.children()).toArray(new Layer[0])));
+        // sequence layers: attention (docs/ATTENTION.md)
+        r.register("LayerNorm", c -> new LayerNorm(c.intArg("features"), (float) c.doubleArg("eps")));
+        r.register("MultiheadSelfAttention", c -> new MultiheadSelfAttention(c.intArg("embed"), c.intArg("heads"),
+                c.boolArg("causal")));
+        r.register("PositionalEmbedding", c -> new PositionalEmbedding(c.intArg("max_length"), c.intArg("features")));
+        r.register("TransformerEncoderLayer", c -> new TransformerEncoderLayer(c.intArg("d_model"), c.intArg("heads"),
+                c.intArg("ff"), c.boolArg("causal"), (float) c.doubleArg("eps")));
+        r.register("MeanOverTime", c -> new MeanOverTime());
         return r;
     }
 

@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * {@code y = x W^T + b} with PyTorch's tensors {@code weight [out, in]} and {@code bias [out]}.
+ * {@code y = x W^T + b} with PyTorch's tensors {@code weight [out, in]} and {@code bias [out]}. On a
+ * sequence input {@code (T, in)} it maps every time step alike (as PyTorch's on the last dimension):
+ * output {@code (T, out)}, the GEMMs over all {@code B*T} rows.
  *
  * <p>The weight is kept permanently in the GEMM's packed panel layout (as panels of {@code W^T}),
  * so none of the three products repacks it: forward reads it as B, the input gradient reads the
@@ -26,6 +28,9 @@ public final class Linear extends AbstractLayer {
     private final int in;
     private final int out;
     private final boolean hasBias;
+    /** Rows of {@code in} features per sample: 1 for a vector input, T for a sequence (T, in). */
+    private int rowsPerSample = 1;
+    private boolean shaped;
 
     private float[] w;      // store values (packed W^T at wOff)
     private float[] gw;     // store grads, same indices
@@ -66,7 +71,7 @@ public final class Linear extends AbstractLayer {
 
     @Override
     public long forwardMacs() {
-        return (long) in * out;
+        return (long) rowsPerSample * in * out;
     }
 
     /** {@return the number of input features} */
@@ -96,10 +101,19 @@ public final class Linear extends AbstractLayer {
 
     @Override
     protected Shape computeOutputShape(Shape input) {
+        if (input.rank() == 2 && input.dim(1) == in) { // a sequence (T, in): the same map at every step
+            if (!shaped) { // a second build on another shape is refused by AbstractLayer.build
+                rowsPerSample = input.dim(0);
+                shaped = true;
+            }
+            return Shape.of(input.dim(0), out);
+        }
         if (input.rank() != 1 || input.dim(0) != in) {
-            throw new ShapeException(describe() + " expects input (" + in + "), got " + input
+            throw new ShapeException(describe() + " expects input (" + in + ")"
+                    + (input.rank() > 1 ? " or a sequence (T, " + in + ")" : "") + ", got " + input
                     + (input.rank() > 1 && input.size() == in ? " (add a Flatten before it)" : ""));
         }
+        shaped = true;
         return Shape.of(out);
     }
 
@@ -175,7 +189,7 @@ public final class Linear extends AbstractLayer {
      * @param relu  whether to apply {@code max(., 0)} to the result
      */
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, boolean relu) {
-        Sgemm.forwardPacked(batch, in, out, x, xo, w, wOff, y, yo, relu ? biasReluEpilogue : biasEpilogue,
+        Sgemm.forwardPacked(batch * rowsPerSample, in, out, x, xo, w, wOff, y, yo, relu ? biasReluEpilogue : biasEpilogue,
                 ctx.pool());
     }
 
@@ -205,6 +219,7 @@ public final class Linear extends AbstractLayer {
     public void backward(Context ctx, int batch, float[] x, int xo, float[] dy, int dyo,
                          float[] dx, int dxo, Epilogue dxEpilogue) {
         int panelStride = Panels.stride(in);
+        batch *= rowsPerSample;
         if (ctx.paramGrads()) {
             // stored, not added, when the gradients are known to be zero (Context#gradsZero): no read of them
             Sgemm.weightGradient(batch, in, out, x, xo, dy, dyo, !ctx.gradsZero(), gw, wOff, ctx.pool());

@@ -51,6 +51,8 @@ final class ParallelPass implements WorkerPool.Task {
     int dxo;
     float[] ws;
     int wo;
+    /** Per-position flags for the body (a padding mask), or null. */
+    boolean[] flags;
     /** The pool, for a body that hands it on (a GEMM splitting its columns when samples are too few). */
     WorkerPool pool;
 
@@ -98,6 +100,11 @@ final class ParallelPass implements WorkerPool.Task {
         return this;
     }
 
+    ParallelPass flags(boolean[] f) {
+        flags = f;
+        return this;
+    }
+
     ParallelPass flag(boolean f) {
         flag = f;
         return this;
@@ -125,6 +132,7 @@ final class ParallelPass implements WorkerPool.Task {
             body = null;
             pool = null;
             flag = false;
+            flags = null;
             x = y = dy = dx = ws = null;
         }
     }

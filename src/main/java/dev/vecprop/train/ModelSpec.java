@@ -99,6 +99,10 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
      * @throws dev.vecprop.ConfigException if the architecture or a setting is invalid
      */
     public static ModelSpec parse(String arch, String activation, double dropout, boolean batchNorm) {
+        if (SequenceSpec.isSequence(arch)) { // carried in the cnn slot, encoded as "seq <name>"
+            String name = arch.trim().toLowerCase(java.util.Locale.ROOT);
+            return new ModelSpec(new int[]{SequenceSpec.STEPS * SequenceSpec.FEATURES, 10}, "relu", 0, false, name);
+        }
         if (CnnSpec.isCnn(arch)) {
             String name = arch.trim().toLowerCase(Locale.ROOT);
             return new ModelSpec(new int[]{CnnSpec.input(name).size(), CnnSpec.outputs(name)}, "relu", 0, false, name);
@@ -173,6 +177,9 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
 
     /** The CNN ({@link CnnSpec}); its input shape is the spelling's (1x28x28 unless it says otherwise). */
     private Sequential buildCnn() {
+        if (SequenceSpec.isSequence(cnn)) {
+            return SequenceSpec.build(cnn);
+        }
         return CnnSpec.build(cnn);
     }
 
@@ -182,7 +189,7 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
      */
     public String encode() {
         if (cnn != null) {
-            return "cnn " + cnn;
+            return (SequenceSpec.isSequence(cnn) ? "seq " : "cnn ") + cnn;
         }
         return "mlp " + Arrays.stream(sizes).mapToObj(Integer::toString).collect(Collectors.joining("-"))
                 + " act=" + activation + " dropout=" + dropout + " batchnorm=" + batchNorm;
@@ -197,6 +204,9 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
      */
     public static ModelSpec decode(String s) {
         String[] p = s.trim().split("\\s+");
+        if (p.length == 2 && p[0].equals("seq") && SequenceSpec.isSequence(p[1])) {
+            return parse(p[1], "relu", 0, false);
+        }
         if (p.length == 2 && p[0].equals("cnn") && CnnSpec.isCnn(p[1])) {
             return parse(p[1], "relu", 0, false);
         }
