@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
 /**
  * {@code y = x W^T + b} (then ReLU, if fused) with an int8 weight: {@code W(j, k) = weight_scale_j *
  * weight(j, k)}, {@code weight [out, in]} int8 values (symmetric, {@code -127..127}), {@code weight_scale [out]},
- * {@code bias [out]} float. Inference only.
+ * {@code bias [out]} float. Inference only. A sequence input {@code (T, in)} maps every time step
+ * alike, as {@link Linear}.
  *
  * <p>Two kinds of compute, chosen when quantizing (see docs/QUANTIZATION.md for what each measured):
  * <ul>
@@ -50,6 +51,8 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
     private final boolean relu;
     private final Activations activations;
     private final String name;
+    /** Rows of {@code in} features per sample: 1 for a vector input, T for a sequence (T, in). */
+    private int rowsPerSample = 1;
 
     private ParameterStore store;
     private Param weight;
@@ -130,14 +133,19 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
 
     @Override
     public long forwardMacs() {
-        return (long) in * out;
+        return (long) rowsPerSample * in * out;
     }
 
     @Override
     protected Shape computeOutputShape(Shape input) {
-        if (input.rank() != 1 || input.dim(0) != in) {
-            throw new ShapeException(describe() + " expects input (" + in + "), got " + input);
+        if (input.rank() == 2 && input.dim(1) == in) { // a sequence (T, in): the same map at every step, as Linear
+            rowsPerSample = input.dim(0);
+            return Shape.of(input.dim(0), out);
         }
+        if (input.rank() != 1 || input.dim(0) != in) {
+            throw new ShapeException(describe() + " expects input (" + in + ") or a sequence (T, " + in + "), got " + input);
+        }
+        rowsPerSample = 1;
         return Shape.of(out);
     }
 
@@ -185,7 +193,7 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
 
     @Override
     public int workspaceSize(int batch) {
-        return activations == Activations.FLOAT && batch > ROWS_MAX ? Panels.size(in, out) : 0;
+        return activations == Activations.FLOAT && batch * rowsPerSample > ROWS_MAX ? Panels.size(in, out) : 0;
     }
 
     @Override
@@ -239,6 +247,7 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
     @Override
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
         Packed p = packed();
+        batch *= rowsPerSample; // rows
         if (activations == Activations.INT8) {
             ParallelPass.get(body, 0, batch).in(x, xo).out(y, yo).run(ctx.pool(), batch, 16, batch >= 64);
         } else if (batch <= ROWS_MAX) {

@@ -145,6 +145,16 @@ class QuantizerTest {
     }
 
     @Test
+    void aTransformerQuantizesItsSequenceLinearsAndCarriesTheBlocksOver() {
+        Sequential f = dev.vecprop.train.ModelSpec.parse("transformer", "relu", 0, false).build();
+        f.initialize(5);
+        Sequential q = Quantizer.options().quantize(f);
+        assertThat(q.layers().get(0)).isInstanceOf(QuantizedLinear.class);
+        float[] x = inputs(3, f.inputShape().size(), 12);
+        assertClose(forward(q, x, 3), forward(f, x, 3), 0.03);
+    }
+
+    @Test
     void aBatchGivesEachRowWhatItGetsAloneForAnyThreadCount() {
         Sequential q = Quantizer.options().quantize(mlp());
         int n = 37; // > QuantizedLinear.ROWS_MAX: the float GEMM on widened panels
