@@ -27,7 +27,7 @@ public final class LayerRegistry {
 
     /**
      * {@return a new registry with the library's layers: Linear, Conv2d, pooling, activations,
-     * BatchNorm, Dropout, Flatten, Softmax, Residual}
+     * BatchNorm, Dropout, Flatten, Softmax, Embedding, LSTM, GRU, Residual}
      */
     public static LayerRegistry builtIn() {
         LayerRegistry r = new LayerRegistry();
@@ -49,6 +49,9 @@ public final class LayerRegistry {
         r.register("Tanh", c -> new Tanh());
         r.register("GELU", c -> new GELU(c.boolArg("tanh")));
         r.register("Softmax", c -> new Softmax(c.boolArg("log")));
+        r.register("Embedding", c -> new Embedding(c.intArg("vocab"), c.intArg("dim")));
+        r.register("LSTM", c -> new LSTM(c.intArg("input"), c.intArg("hidden"), c.intArg("layers"), c.boolArg("sequences")));
+        r.register("GRU", c -> new GRU(c.intArg("input"), c.intArg("hidden"), c.intArg("layers"), c.boolArg("sequences")));
         r.register("Residual", c -> new Residual(r.createAll(c.children()).toArray(new Layer[0])));
         return r;
     }
