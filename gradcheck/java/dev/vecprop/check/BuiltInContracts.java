@@ -8,6 +8,9 @@ import dev.vecprop.layer.Dropout;
 import dev.vecprop.layer.Flatten;
 import dev.vecprop.layer.GELU;
 import dev.vecprop.layer.LeakyReLU;
+import dev.vecprop.layer.Embedding;
+import dev.vecprop.layer.GRU;
+import dev.vecprop.layer.LSTM;
 import dev.vecprop.layer.Linear;
 import dev.vecprop.layer.MaxPool2d;
 import dev.vecprop.layer.ReLU;
@@ -60,6 +63,11 @@ public final class BuiltInContracts {
         s.layer(() -> new AvgPool2d(2), Shape.of(3, 7, 9));
         s.layer(AvgPool2d::global, Shape.of(4, 5, 3));
         s.layer(() -> new BatchNorm2d(3), LayerContract::mixesSamplesInTraining, Shape.of(3, 5, 7));
+        s.layer(() -> new LSTM(5, 19, 2, true), Shape.of(3, 5), Shape.of(1, 5));
+        s.layer(() -> new LSTM(6, 7), Shape.of(4, 6));
+        s.layer(() -> new GRU(5, 19, 2, true), Shape.of(3, 5), Shape.of(1, 5));
+        s.layer(() -> new GRU(6, 7), Shape.of(4, 6));
+        s.layer(() -> new Embedding(11, 6), c -> c.tokenInputs(11), Shape.of(4));
         for (Reduction red : Reduction.values()) {
             s.loss(LossContract.labels(new SoftmaxCrossEntropy(red), 5, 10));
             s.loss(LossContract.logProbabilityLabels(new NLLLoss(red), 5, 10));

@@ -69,7 +69,8 @@ final class TrainCommand {
                     | a CNN spelled in dash-separated tokens, e.g.
                       conv32x3-relu-conv64x3-relu-maxpool2-dropout0.25-fc128-relu-dropout0.5-fc10
                       (conv<out>x<k>[s<stride>][p<pad>][d<dil>][g<groups>], maxpool<k>, avgpool<k>,
-                      gap, bn, relu|tanh|sigmoid|gelu|leakyrelu, dropout<p>, fc<out>; input 1x28x28)""")
+                      gap, bn, relu|tanh|sigmoid|gelu|leakyrelu, dropout<p>, fc<out>; input 1x28x28)
+                    | lstm | gru (sequential MNIST: 28 rows as 28 steps, LSTM/GRU(28->128), last state -> FC10)""")
             .valued("activation", "F", "relu (default), leakyrelu, sigmoid, tanh, gelu (MLPs)")
             .valued("dropout", "P", "dropout after each hidden layer (MLPs; default 0)")
             .flag("batchnorm", "BatchNorm1d after each hidden Linear (MLPs)")

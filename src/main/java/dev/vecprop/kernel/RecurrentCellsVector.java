@@ -2,6 +2,7 @@ package dev.vecprop.kernel;
 
 import dev.vecprop.simd.FloatSpecies;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,16 +13,49 @@ final class RecurrentCellsVector {
     private static final VectorSpecies<Float> S = FloatSpecies.SPECIES;
     private static final int L = S.length();
 
+    // exp by Cephes' expf: x = k ln2 + r, |r| <= ln2/2, e^r by a degree-7 polynomial, 2^k through the
+    // exponent bits. Plain lanewise arithmetic only (no EXP/TANH intrinsics, whose interpreted fallback
+    // and C2 code round differently): the same bits whatever the JIT tier, so runs are reproducible.
+    private static final float EXP_HI = 88.0f;
+    private static final float EXP_LO = -87.0f;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f; // 1.5 * 2^23: adding it rounds to an integer
+    private static final float P0 = 1.9875691500e-4f;
+    private static final float P1 = 1.3981999507e-3f;
+    private static final float P2 = 8.3334519073e-3f;
+    private static final float P3 = 4.1665795894e-2f;
+    private static final float P4 = 1.6666665459e-1f;
+    private static final float P5 = 5.0000001201e-1f;
+
+    /** e^v, relative error about 2e-7, for v in [-87, 88] (clamped outside). */
+    static FloatVector exp(FloatVector v) {
+        FloatVector x = v.max(EXP_LO).min(EXP_HI);
+        FloatVector t = x.mul(LOG2E).add(ROUND);
+        FloatVector k = t.sub(ROUND);
+        FloatVector r = x.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
+        FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5);
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        // k as an int sits in the low mantissa bits of t; 2^k = (k + 127) << 23
+        IntVector ki = t.viewAsIntegralLanes().reinterpretAsInts().sub(0x4B400000);
+        FloatVector pow2 = ki.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(pow2);
+    }
+
     /** σ(v) without overflow, as {@link ActivationsRef#sigmoid(float)}: 1/(1+e^-|v|) or e^-|v|/(1+e^-|v|). */
-    private static FloatVector sigmoid(FloatVector v) {
-        FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
+    static FloatVector sigmoid(FloatVector v) {
+        FloatVector e = exp(v.abs().neg());
         FloatVector one = FloatVector.broadcast(S, 1f);
         FloatVector den = one.add(e);
         return e.div(den).blend(one.div(den), v.compare(VectorOperators.GE, 0f));
     }
 
-    private static FloatVector tanh(FloatVector v) {
-        return v.lanewise(VectorOperators.TANH);
+    /** tanh(v) = sign(v) (1 - e^-2|v|) / (1 + e^-2|v|). */
+    static FloatVector tanh(FloatVector v) {
+        FloatVector e = exp(v.abs().mul(-2f));
+        FloatVector t = e.neg().add(1f).div(e.add(1f));
+        return t.blend(t.neg(), v.compare(VectorOperators.LT, 0f));
     }
 
     private static FloatVector at(float[] a, int off) {

@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  *                   {@code tanh} or {@code gelu} (any case)
  * @param dropout    dropout probability after every hidden activation, in [0, 1); 0 for none
  * @param batchNorm  a BatchNorm1d after every hidden Linear
- * @param cnn        the CNN spelling or preset name, or null for an MLP
+ * @param cnn        the CNN spelling or preset name, a recurrent preset ({@link SequenceSpec}: {@code lstm},
+ *                   {@code gru}), or null for an MLP
  */
 public record ModelSpec(int[] sizes, String activation, double dropout, boolean batchNorm, String cnn) {
 
@@ -99,6 +100,11 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
      * @throws dev.vecprop.ConfigException if the architecture or a setting is invalid
      */
     public static ModelSpec parse(String arch, String activation, double dropout, boolean batchNorm) {
+        if (SequenceSpec.isSequence(arch)) {
+            String name = arch.trim().toLowerCase(Locale.ROOT);
+            return new ModelSpec(new int[]{SequenceSpec.STEPS * SequenceSpec.FEATURES, SequenceSpec.CLASSES}, "relu", 0,
+                    false, name);
+        }
         if (CnnSpec.isCnn(arch)) {
             String name = arch.trim().toLowerCase(Locale.ROOT);
             return new ModelSpec(new int[]{CnnSpec.input(name).size(), CnnSpec.outputs(name)}, "relu", 0, false, name);
@@ -173,6 +179,9 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
 
     /** The CNN ({@link CnnSpec}); its input shape is the spelling's (1x28x28 unless it says otherwise). */
     private Sequential buildCnn() {
+        if (SequenceSpec.isSequence(cnn)) {
+            return SequenceSpec.build(cnn);
+        }
         return CnnSpec.build(cnn);
     }
 
@@ -181,6 +190,9 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
      * batchnorm=false}, or {@code cnn lenet} / {@code cnn conv8x3-relu-fc10}}
      */
     public String encode() {
+        if (cnn != null && SequenceSpec.isSequence(cnn)) {
+            return "seq " + cnn;
+        }
         if (cnn != null) {
             return "cnn " + cnn;
         }
@@ -197,6 +209,9 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
      */
     public static ModelSpec decode(String s) {
         String[] p = s.trim().split("\\s+");
+        if (p.length == 2 && p[0].equals("seq") && SequenceSpec.isSequence(p[1])) {
+            return parse(p[1], "relu", 0, false);
+        }
         if (p.length == 2 && p[0].equals("cnn") && CnnSpec.isCnn(p[1])) {
             return parse(p[1], "relu", 0, false);
         }
