@@ -27,7 +27,7 @@ public final class LayerRegistry {
 
     /**
      * {@return a new registry with the library's layers: Linear, Conv2d, pooling, activations,
-     * BatchNorm, Dropout, Flatten, Softmax, Embedding, LSTM, GRU, Residual}
+     * BatchNorm, Dropout, Flatten, Softmax, Embedding, LSTM, GRU, TimeDistributed, Residual}
      */
     public static LayerRegistry builtIn() {
         LayerRegistry r = new LayerRegistry();
@@ -52,6 +52,12 @@ public final class LayerRegistry {
         r.register("Embedding", c -> new Embedding(c.intArg("vocab"), c.intArg("dim")));
         r.register("LSTM", c -> new LSTM(c.intArg("input"), c.intArg("hidden"), c.intArg("layers"), c.boolArg("sequences")));
         r.register("GRU", c -> new GRU(c.intArg("input"), c.intArg("hidden"), c.intArg("layers"), c.boolArg("sequences")));
+        r.register("TimeDistributed", c -> {
+            if (c.children().size() != 1) {
+                throw new ConfigException("layer TimeDistributed needs exactly one inner layer, got " + c.children().size());
+            }
+            return new TimeDistributed(r.create(c.children().get(0)));
+        });
         r.register("Residual", c -> new Residual(r.createAll(c.children()).toArray(new Layer[0])));
         return r;
     }
