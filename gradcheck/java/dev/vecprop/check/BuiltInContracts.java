@@ -19,6 +19,7 @@ import dev.vecprop.layer.Shape;
 import dev.vecprop.layer.Sigmoid;
 import dev.vecprop.layer.Softmax;
 import dev.vecprop.layer.Tanh;
+import dev.vecprop.layer.TimeDistributed;
 import dev.vecprop.loss.BCE;
 import dev.vecprop.loss.BCEWithLogits;
 import dev.vecprop.loss.MSELoss;
@@ -68,6 +69,7 @@ public final class BuiltInContracts {
         s.layer(() -> new GRU(5, 19, 2, true), Shape.of(3, 5), Shape.of(1, 5));
         s.layer(() -> new GRU(6, 7), Shape.of(4, 6));
         s.layer(() -> new Embedding(11, 6), c -> c.tokenInputs(11), Shape.of(4));
+        s.layer(() -> new TimeDistributed(new Linear(5, 7)), Shape.of(3, 5));
         for (Reduction red : Reduction.values()) {
             s.loss(LossContract.labels(new SoftmaxCrossEntropy(red), 5, 10));
             s.loss(LossContract.logProbabilityLabels(new NLLLoss(red), 5, 10));

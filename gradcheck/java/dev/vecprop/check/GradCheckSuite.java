@@ -21,6 +21,7 @@ import dev.vecprop.layer.Shape;
 import dev.vecprop.layer.Sigmoid;
 import dev.vecprop.layer.Softmax;
 import dev.vecprop.layer.Tanh;
+import dev.vecprop.layer.TimeDistributed;
 import dev.vecprop.loss.BCE;
 import dev.vecprop.loss.BCEWithLogits;
 import dev.vecprop.loss.L1Penalty;
@@ -135,6 +136,10 @@ public final class GradCheckSuite {
                 new Linear(9, 4)), new int[]{3, 1, 5}));
         c.add(lengths("GRU(5->9) last state, padded", () -> new Sequential(Shape.of(5, 5), new GRU(5, 9),
                 new Linear(9, 4)), new int[]{2, 5, 3}));
+        c.add(layer(() -> new TimeDistributed(new Linear(5, 7)), Shape.of(3, 5), O));
+        c.add(new Case("char LM: Embedding(13, 8) -> LSTM(8->9, sequence) -> TimeDistributed(Linear(9->13)) token ids",
+                () -> GradCheck.checkTokenModel(new Sequential(Shape.of(5), new Embedding(13, 8), new LSTM(8, 9, 1, true),
+                        new TimeDistributed(new Linear(9, 13))), 13, O.withBatch(2))));
         c.add(new Case("Embedding(11, 6) (4) token ids", () -> GradCheck.checkTokenLayer(new Embedding(11, 6), Shape.of(4),
                 11, O)));
         c.add(new Case("Embedding(13, 8) -> LSTM(8->7) -> Linear(7->5) token ids", () -> GradCheck.checkTokenModel(

@@ -15,16 +15,16 @@ public final class RecurrentCells {
 
     /** As {@link RecurrentCellsRef#lstmForward}, over all {@code n} features. */
     public static void lstmForward(float[] g, int go, float[] b, int bih, int bhh, float[] c, int cp, int co,
-                                   float[] h, int ho, int n) {
-        if (V) RecurrentCellsVector.lstmForward(g, go, b, bih, bhh, c, cp, co, h, ho, n);
-        else RecurrentCellsRef.lstmForward(g, go, b, bih, bhh, c, cp, co, h, ho, n, 0);
+                                   float[] tc, int tco, float[] h, int ho, int n) {
+        if (V) RecurrentCellsVector.lstmForward(g, go, b, bih, bhh, c, cp, co, tc, tco, h, ho, n);
+        else RecurrentCellsRef.lstmForward(g, go, b, bih, bhh, c, cp, co, tc, tco, h, ho, n, 0);
     }
 
     /** As {@link RecurrentCellsRef#lstmBackward}, over all {@code n} features. */
-    public static void lstmBackward(float[] g, int go, float[] c, int cp, int co, float[] dh, int dho,
+    public static void lstmBackward(float[] g, int go, float[] c, int cp, float[] tc, int tco, float[] dh, int dho,
                                     float[] dc, int dco, int n) {
-        if (V) RecurrentCellsVector.lstmBackward(g, go, c, cp, co, dh, dho, dc, dco, n);
-        else RecurrentCellsRef.lstmBackward(g, go, c, cp, co, dh, dho, dc, dco, n, 0);
+        if (V) RecurrentCellsVector.lstmBackward(g, go, c, cp, tc, tco, dh, dho, dc, dco, n);
+        else RecurrentCellsRef.lstmBackward(g, go, c, cp, tc, tco, dh, dho, dc, dco, n, 0);
     }
 
     /** As {@link RecurrentCellsRef#gruForward}, over all {@code n} features. */

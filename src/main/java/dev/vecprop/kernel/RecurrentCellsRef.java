@@ -29,12 +29,13 @@ public final class RecurrentCellsRef {
      * @param bih  offset of {@code bias_ih [4n]} in {@code b}
      * @param bhh  offset of {@code bias_hh [4n]} in {@code b}
      * @param c    cell states; {@code c[cp ..]} the previous, {@code c[co ..]} receives the new one
+     * @param tc   receives {@code tanh(c)} from {@code tc[tco]} (the backward reads it)
      * @param h    receives the new hidden state from {@code h[ho]}
      * @param n    hidden features H
      * @param from first feature to compute
      */
     public static void lstmForward(float[] g, int go, float[] b, int bih, int bhh, float[] c, int cp, int co,
-                                   float[] h, int ho, int n, int from) {
+                                   float[] tc, int tco, float[] h, int ho, int n, int from) {
         for (int j = from; j < n; j++) {
             float i = sigmoid(g[go + j] + b[bih + j] + b[bhh + j]);
             float f = sigmoid(g[go + n + j] + b[bih + n + j] + b[bhh + n + j]);
@@ -45,38 +46,41 @@ public final class RecurrentCellsRef {
             g[go + n + j] = f;
             g[go + 2 * n + j] = gg;
             g[go + 3 * n + j] = o;
+            float t = tanh(cn);
             c[co + j] = cn;
-            h[ho + j] = o * tanh(cn);
+            tc[tco + j] = t;
+            h[ho + j] = o * t;
         }
     }
 
     /**
-     * LSTM cell backward. In: the activated gates of the forward at {@code g[go ..]}, the cell states
-     * {@code c_prev} at {@code c[cp ..]} and {@code c} at {@code c[co ..]}, dL/dh at {@code dh[dho ..]}
+     * LSTM cell backward. In: the activated gates of the forward at {@code g[go ..]}, the previous cell
+     * state at {@code c[cp ..]}, {@code tanh(c)} of this step at {@code tc[tco ..]}, dL/dh at {@code dh[dho ..]}
      * and dL/dc (from the next step) at {@code dc[dco ..]}. Out: {@code g} holds dL/d(pre-activation)
      * of the four gates and {@code dc} holds dL/dc_prev.
      *
      * @param g    gates of the sample, [4][n] from {@code go}; in: activations, out: their pre-activation gradients
-     * @param c    cell states ({@code cp}: previous, {@code co}: this step's)
+     * @param c    the previous cell state from {@code cp}
+     * @param tc   {@code tanh(c)} of this step from {@code tco}
      * @param dh   dL/dh of this step from {@code dho}
      * @param dc   in: dL/dc of this step, out: dL/dc of the previous step, from {@code dco}
      * @param n    hidden features H
      * @param from first feature to compute
      */
-    public static void lstmBackward(float[] g, int go, float[] c, int cp, int co, float[] dh, int dho,
+    public static void lstmBackward(float[] g, int go, float[] c, int cp, float[] tc, int tco, float[] dh, int dho,
                                     float[] dc, int dco, int n, int from) {
         for (int j = from; j < n; j++) {
             float i = g[go + j];
             float f = g[go + n + j];
             float gg = g[go + 2 * n + j];
             float o = g[go + 3 * n + j];
-            float tc = tanh(c[co + j]);
+            float t = tc[tco + j];
             float d = dh[dho + j];
-            float dct = d * o * (1f - tc * tc) + dc[dco + j];
+            float dct = d * o * (1f - t * t) + dc[dco + j];
             g[go + j] = dct * gg * i * (1f - i);
             g[go + n + j] = dct * c[cp + j] * f * (1f - f);
             g[go + 2 * n + j] = dct * i * (1f - gg * gg);
-            g[go + 3 * n + j] = d * tc * o * (1f - o);
+            g[go + 3 * n + j] = d * t * o * (1f - o);
             dc[dco + j] = dct * f;
         }
     }

@@ -55,10 +55,14 @@ public final class LSTM extends RecurrentLayer {
         return "LSTM";
     }
 
-    /** Cell states c, ((T+1)·B·H), slot 0 the initial zero state. */
+    /** Cell states c, ((T+1)·B·H), slot 0 the initial zero state; then tanh(c) of every step (T·B·H). */
     @Override
     int stateSize(int batch) {
-        return (steps + 1) * batch * hidden;
+        return (2 * steps + 1) * batch * hidden;
+    }
+
+    private int tanhOff(int wo, int batch, int l) {
+        return stateOff(wo, batch, l) + (steps + 1) * batch * hidden;
     }
 
     /** dL/dc carried from step to step, (B·H). */
@@ -86,6 +90,7 @@ public final class LSTM extends RecurrentLayer {
         int go = gatesOff(wo, batch, l) + t * batch * g;
         int hs = hsOff(wo, batch, l);
         int cs = stateOff(wo, batch, l);
+        int tc = tanhOff(wo, batch, l);
         for (int b = from; b < to; b++) {
             int prev = (t * batch + b) * H;
             int next = ((t + 1) * batch + b) * H;
@@ -94,7 +99,7 @@ public final class LSTM extends RecurrentLayer {
                 System.arraycopy(ws, cs + prev, ws, cs + next, H);
             } else {
                 RecurrentCells.lstmForward(ws, go + b * g, w, bih[l], bhh[l], ws, cs + prev, cs + next,
-                        ws, hs + next, H);
+                        ws, tc + prev, ws, hs + next, H);
             }
         }
     }
@@ -110,6 +115,7 @@ public final class LSTM extends RecurrentLayer {
         int H = hidden;
         int go = gatesOff(wo, batch, l) + t * batch * g;
         int cs = stateOff(wo, batch, l);
+        int tc = tanhOff(wo, batch, l);
         int d = dhsOff(wo, batch, l);
         int dc = scratchOff(wo, batch);
         for (int b = from; b < to; b++) {
@@ -119,7 +125,7 @@ public final class LSTM extends RecurrentLayer {
                 Arrays.fill(ws, go + b * g, go + (b + 1) * g, 0f);
                 Activations.add(ws, d + prev, ws, d + next, ws, d + prev, H);
             } else {
-                RecurrentCells.lstmBackward(ws, go + b * g, ws, cs + prev, cs + next, ws, d + next, ws, dc + b * H, H);
+                RecurrentCells.lstmBackward(ws, go + b * g, ws, cs + prev, ws, tc + prev, ws, d + next, ws, dc + b * H, H);
             }
         }
     }

@@ -44,16 +44,19 @@ class RecurrentCellsTest {
         float[] cv = c.clone();
         float[] h = new float[off + n];
         float[] hv = new float[off + n];
-        RecurrentCellsRef.lstmForward(g, off, b, off, off + 4 * n, c, off, off + n, h, off, n, 0);
-        RecurrentCells.lstmForward(gv, off, b, off, off + 4 * n, cv, off, off + n, hv, off, n);
+        float[] tc = new float[off + n];
+        float[] tcv = new float[off + n];
+        RecurrentCellsRef.lstmForward(g, off, b, off, off + 4 * n, c, off, off + n, tc, off, h, off, n, 0);
+        RecurrentCells.lstmForward(gv, off, b, off, off + 4 * n, cv, off, off + n, tcv, off, hv, off, n);
         close("lstm gates", g, gv);
         close("lstm c", c, cv);
+        close("lstm tanh(c)", tc, tcv);
         close("lstm h", h, hv);
         float[] dh = gaussian(r, off + n, 1);
         float[] dc = gaussian(r, off + n, 1);
         float[] dcv = dc.clone();
-        RecurrentCellsRef.lstmBackward(g, off, c, off, off + n, dh, off, dc, off, n, 0);
-        RecurrentCells.lstmBackward(gv, off, cv, off, off + n, dh, off, dcv, off, n);
+        RecurrentCellsRef.lstmBackward(g, off, c, off, tc, off, dh, off, dc, off, n, 0);
+        RecurrentCells.lstmBackward(gv, off, cv, off, tcv, off, dh, off, dcv, off, n);
         close("lstm dgates", g, gv);
         close("lstm dc", dc, dcv);
     }
