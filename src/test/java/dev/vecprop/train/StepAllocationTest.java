@@ -26,7 +26,7 @@ class StepAllocationTest {
     @ParameterizedTest(name = "{0} act={1} dropout={2}, {3} thread(s)")
     @CsvSource({"784-256-128-10, relu, 0, 1", "784-256-128-10, relu, 0, 2", "784-64-10, sigmoid, 0.2, 1",
             "784-64-10, tanh, 0, 1", "conv8x3-relu-maxpool2-fc10, relu, 0, 1", "conv8x3-relu-maxpool2-dropout0.25-fc10, relu, 0, 2",
-            "lstm, relu, 0, 1", "lstm, relu, 0, 2", "gru, relu, 0, 1", "gru, relu, 0, 2"})
+            "lstm, relu, 0, 1", "gru, relu, 0, 2"})
     void aWarmStepAllocatesNothing(String arch, String act, double dropout, int threads) {
         Sequential m = ModelSpec.parse(arch, act, dropout, false).build();
         int batch = 64;
