@@ -6,7 +6,7 @@
 # line per run and, at the end, the median ratio vecprop/PyTorch per thread count.
 # Needs Debian's python3-torch; MNIST in data/mnist (./vecprop train fetches it).
 # Usage: docs/side-by-side-seq.sh [--anchors DIR] [--native-blas] MODEL [samples [rounds]]
-#   MODEL = transformer (the sequence presets vecprop has); default 6400 samples, 3 rounds
+#   MODEL = lstm | gru | transformer (nn.LSTM / nn.GRU hidden 128, or the Transformer); default 6400 samples, 3 rounds
 #   --anchors DIR   the anchors' folder (default: $VECPROP_ANCHORS, else ../shared/anchors from the repository root)
 #   --native-blas   run PyTorch with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (see docs/anchor.sh)
 set -euo pipefail
@@ -23,7 +23,7 @@ done
 [ -n "${VECPROP_ANCHORS:-}" ] && export VECPROP_ANCHORS="$(realpath -m "$VECPROP_ANCHORS")"
 [ -n "${VECPROP_DATA:-}" ] && export VECPROP_DATA="$(realpath -m "$VECPROP_DATA")"
 cd "$(dirname "$0")/.."
-model=${1:?usage: docs/side-by-side-seq.sh [--anchors DIR] [--native-blas] transformer [samples [rounds]]}
+model=${1:?usage: docs/side-by-side-seq.sh [--anchors DIR] [--native-blas] lstm|gru|transformer [samples [rounds]]}
 samples=${2:-6400}
 rounds=${3:-3}
 data="${VECPROP_DATA:-data}/mnist"

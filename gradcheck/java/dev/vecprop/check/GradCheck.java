@@ -163,6 +163,60 @@ public final class GradCheck {
     }
 
     /**
+     * Checks one freshly constructed layer whose inputs are token ids (an embedding), wrapped in a
+     * {@link Sequential}, w.r.t. every trainable parameter: the inputs are whole numbers drawn from
+     * {@code 0..vocab-1}, and the input, which has no gradient, is not perturbed (its analytic
+     * gradient must be zero).
+     *
+     * @param layer the layer, not part of another model
+     * @param input the shape of one input sample (the ids of one sample), without the batch dimension
+     * @param vocab the number of token ids, at least 1
+     * @param o     the settings
+     * @return the report: the input's result (zero gradient), then one per parameter
+     */
+    public static GradCheckReport checkTokenLayer(Layer layer, Shape input, int vocab, Options o) {
+        dev.vecprop.internal.Require.notNull(layer, "checkTokenLayer: the layer");
+        dev.vecprop.internal.Require.notNull(input, "checkTokenLayer: the input shape");
+        dev.vecprop.internal.Require.notNull(o, "checkTokenLayer: the options (Options.defaults())");
+        return checkTokenModel(new Sequential(input, layer), vocab, o);
+    }
+
+    /**
+     * Checks a whole model whose inputs are token ids, as {@link #checkTokenLayer}.
+     *
+     * @param model the model (starting with an embedding)
+     * @param vocab the number of token ids, at least 1
+     * @param o     the settings
+     * @return the report: the input's result (zero gradient), then one per parameter
+     */
+    public static GradCheckReport checkTokenModel(Sequential model, int vocab, Options o) {
+        dev.vecprop.internal.Require.notNull(model, "checkTokenModel: the model");
+        dev.vecprop.internal.Require.notNull(o, "checkTokenModel: the options (Options.defaults())");
+        if (vocab < 1) {
+            throw new dev.vecprop.ConfigException("checkTokenModel: at least 1 token id, got " + vocab);
+        }
+        return check("model " + model.layers() + " on token ids" + (o.training() ? " [train]" : " [eval]"), model, o, vocab);
+    }
+
+    /**
+     * Checks a model of sequence layers on a padded batch of variable-length sequences: every pass
+     * runs with {@link Context#lengths(int[])} set to {@code lengths}, so the numerical derivatives
+     * also show that the padded steps influence nothing (their input gradient must be zero).
+     *
+     * @param model   the model
+     * @param lengths the valid length of each sample of the batch ({@code o.batch()} entries)
+     * @param o       the settings
+     * @return the report: the input's result, then one per parameter
+     */
+    public static GradCheckReport checkModelWithLengths(Sequential model, int[] lengths, Options o) {
+        dev.vecprop.internal.Require.notNull(model, "checkModelWithLengths: the model");
+        dev.vecprop.internal.Require.notNull(lengths, "checkModelWithLengths: the lengths");
+        dev.vecprop.internal.Require.notNull(o, "checkModelWithLengths: the options (Options.defaults())");
+        return check("model " + model.layers() + " lengths " + java.util.Arrays.toString(lengths)
+                + (o.training() ? " [train]" : " [eval]"), model, o, 0, lengths.clone());
+    }
+
+    /**
      * Checks a whole model (every layer and the fusions between them) w.r.t. its input and every
      * trainable parameter. The parameters are overwritten with seeded random values.
      *
@@ -207,10 +261,28 @@ public final class GradCheck {
     }
 
     private static GradCheckReport check(String subject, Sequential m, Options o) {
-        return check(subject, m, o, null);
+        return check(subject, m, o, 0, null, null);
     }
 
     private static GradCheckReport check(String subject, Sequential m, Options o, dev.vecprop.layer.PaddingMask mask) {
+        return check(subject, m, o, 0, null, mask);
+    }
+
+    private static GradCheckReport check(String subject, Sequential m, Options o, int vocab) {
+        return check(subject, m, o, vocab, null, null);
+    }
+
+    private static GradCheckReport check(String subject, Sequential m, Options o, int vocab, int[] lengths) {
+        return check(subject, m, o, vocab, lengths, null);
+    }
+
+    /**
+     * {@code vocab > 0}: the inputs are token ids in 0..vocab-1 and are not perturbed;
+     * {@code lengths}: the valid sequence lengths of the batch ({@link Context#lengths(int[])}), or null;
+     * {@code mask}: which time steps are padding ({@link Context#paddingMask}), or null.
+     */
+    private static GradCheckReport check(String subject, Sequential m, Options o, int vocab, int[] lengths,
+                                         dev.vecprop.layer.PaddingMask mask) {
         Random rnd = new Random(o.seed());
         randomize(m, o.seed(), rnd);
         int b = o.batch();
@@ -218,13 +290,14 @@ public final class GradCheck {
         int out = m.outputShape().size();
         float[] x = new float[b * in];
         for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
+            x[i] = vocab > 0 ? rnd.nextInt(vocab) : (float) rnd.nextGaussian();
         }
         float[] r = new float[b * out];
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) rnd.nextGaussian();
         }
-        Context ctx = dev.vecprop.internal.ContextAccess.create(null, o.training(), o.seed()).step(7).paddingMask(mask);
+        Context ctx = dev.vecprop.internal.ContextAccess.create(null, o.training(), o.seed()).step(7).lengths(lengths)
+                .paddingMask(mask);
         Workspace ws = m.workspace(b);
         float[] y0 = new float[b * out];
 
@@ -239,15 +312,19 @@ public final class GradCheck {
 
         Objective obj = new Objective(m, ctx, ws, x, r, y0);
         List<TensorCheck> results = new ArrayList<>();
-        results.add(compare("input", x.length, i -> dx[i], new Perturb() {
-            public float get(int i) {
-                return x[i];
-            }
+        if (vocab > 0) {
+            results.add(zeroGradient("input (token ids)", dx));
+        } else {
+            results.add(compare("input", x.length, i -> dx[i], new Perturb() {
+                public float get(int i) {
+                    return x[i];
+                }
 
-            public void set(int i, float v) {
-                x[i] = v;
-            }
-        }, obj, o, rnd));
+                public void set(int i, float v) {
+                    x[i] = v;
+                }
+            }, obj, o, rnd));
+        }
         for (Param p : m.params().trainable()) {
             results.add(compare(p.name(), p.numel(), i -> grads[p.index(i)], new Perturb() {
                 public float get(int i) {
@@ -474,6 +551,18 @@ public final class GradCheck {
      * float32 noise, and so the tolerance, grows as 1/h): the best agreement counts. A wrong backward
      * disagrees at every step; a composition of many kinks (ReLU, max) usually not at the smallest.
      */
+    /** An input without a gradient (token ids): every analytic element must be exactly 0. */
+    private static TensorCheck zeroGradient(String name, float[] dx) {
+        int worst = 0;
+        for (int i = 1; i < dx.length; i++) {
+            if (Math.abs(dx[i]) > Math.abs(dx[worst])) {
+                worst = i;
+            }
+        }
+        double a = dx.length == 0 ? 0 : dx[worst];
+        return new TensorCheck(name, dx.length, 0, dx.length == 0 ? -1 : worst, a, 0, a == 0 ? 0 : 1, 0);
+    }
+
     private static TensorCheck compare(String name, int numel, Analytic a, Perturb p, Objective obj, Options o,
                                        Random rnd) {
         int[] idx = pick(numel, o.maxPerTensor(), rnd);

@@ -16,6 +16,9 @@ import dev.vecprop.layer.PaddingMask;
 import dev.vecprop.layer.PositionalEmbedding;
 import dev.vecprop.layer.TransformerEncoderLayer;
 import dev.vecprop.layer.LeakyReLU;
+import dev.vecprop.layer.Embedding;
+import dev.vecprop.layer.GRU;
+import dev.vecprop.layer.LSTM;
 import dev.vecprop.layer.Linear;
 import dev.vecprop.layer.ReLU;
 import dev.vecprop.layer.Residual;
@@ -24,6 +27,7 @@ import dev.vecprop.layer.Shape;
 import dev.vecprop.layer.Sigmoid;
 import dev.vecprop.layer.Softmax;
 import dev.vecprop.layer.Tanh;
+import dev.vecprop.layer.TimeDistributed;
 import dev.vecprop.loss.BCE;
 import dev.vecprop.loss.BCEWithLogits;
 import dev.vecprop.loss.L1Penalty;
@@ -147,6 +151,30 @@ public final class GradCheckSuite {
                 new Linear(3, 8), new PositionalEmbedding(5, 8), new TransformerEncoderLayer(8, 2, 13),
                 new TransformerEncoderLayer(8, 4, 6), new LayerNorm(8), new MeanOverTime(), new Linear(8, 4)),
                 O.withBatch(2).withMaxPerTensor(30)));
+        // sequence layers: odd sizes (H = 19 fills a 16-lane vector and leaves a tail), several lengths, 2 layers,
+        // whole sequence and last state, padded batches, token inputs
+        for (int steps : new int[]{1, 3, 6}) {
+            c.add(layer(() -> new LSTM(5, 19, 2, true), Shape.of(steps, 5), O.withBatch(2)));
+            c.add(layer(() -> new GRU(5, 19, 2, true), Shape.of(steps, 5), O.withBatch(2)));
+        }
+        c.add(layer(() -> new LSTM(7, 3), Shape.of(4, 7), O));
+        c.add(layer(() -> new GRU(7, 3), Shape.of(4, 7), O));
+        c.add(lengths("LSTM(5->9, layers 2) padded", () -> new Sequential(Shape.of(5, 5), new LSTM(5, 9, 2, true)),
+                new int[]{5, 2, 3}));
+        c.add(lengths("GRU(5->9, layers 2) padded", () -> new Sequential(Shape.of(5, 5), new GRU(5, 9, 2, true)),
+                new int[]{1, 5, 4}));
+        c.add(lengths("LSTM(5->9) last state, padded", () -> new Sequential(Shape.of(5, 5), new LSTM(5, 9),
+                new Linear(9, 4)), new int[]{3, 1, 5}));
+        c.add(lengths("GRU(5->9) last state, padded", () -> new Sequential(Shape.of(5, 5), new GRU(5, 9),
+                new Linear(9, 4)), new int[]{2, 5, 3}));
+        c.add(layer(() -> new TimeDistributed(new Linear(5, 7)), Shape.of(3, 5), O));
+        c.add(new Case("char LM: Embedding(13, 8) -> LSTM(8->9, sequence) -> TimeDistributed(Linear(9->13)) token ids",
+                () -> GradCheck.checkTokenModel(new Sequential(Shape.of(5), new Embedding(13, 8), new LSTM(8, 9, 1, true),
+                        new TimeDistributed(new Linear(9, 13))), 13, O.withBatch(2))));
+        c.add(new Case("Embedding(11, 6) (4) token ids", () -> GradCheck.checkTokenLayer(new Embedding(11, 6), Shape.of(4),
+                11, O)));
+        c.add(new Case("Embedding(13, 8) -> LSTM(8->7) -> Linear(7->5) token ids", () -> GradCheck.checkTokenModel(
+                new Sequential(Shape.of(6), new Embedding(13, 8), new LSTM(8, 7), new Linear(7, 5)), 13, O)));
 
         for (Reduction red : Reduction.values()) {
             c.add(classLoss(new SoftmaxCrossEntropy(red), 5, 10, false));
@@ -165,6 +193,10 @@ public final class GradCheckSuite {
         Layer probe = f.get();
         String name = probe.describe() + " " + s + (o.training() ? " train" : " eval") + " B=" + o.batch();
         return new Case(name, () -> GradCheck.checkLayer(f.get(), s, o));
+    }
+
+    private static Case lengths(String name, Supplier<Sequential> f, int[] lengths) {
+        return new Case(name + " train", () -> GradCheck.checkModelWithLengths(f.get(), lengths, O.withBatch(lengths.length)));
     }
 
     private static Case model(String name, Supplier<Sequential> f, GradCheck.Options o) {

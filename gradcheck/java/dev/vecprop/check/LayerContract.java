@@ -46,9 +46,12 @@ public final class LayerContract {
     private final List<Shape> rejected;
     private final LayerRegistry registry;
     private final GradCheck.Options gradOptions;
+    /** Token ids 0..vocab-1 as inputs (an embedding), or 0 for real-valued inputs. */
+    private final int vocab;
 
     private LayerContract(Supplier<? extends Layer> factory, Shape input, int batch, long seed, int threads,
-                          boolean mixes, List<Shape> rejected, LayerRegistry registry, GradCheck.Options gradOptions) {
+                          boolean mixes, List<Shape> rejected, LayerRegistry registry, GradCheck.Options gradOptions,
+                          int vocab) {
         this.factory = factory;
         this.input = input;
         this.batch = batch;
@@ -58,6 +61,7 @@ public final class LayerContract {
         this.rejected = List.copyOf(rejected);
         this.registry = registry;
         this.gradOptions = gradOptions;
+        this.vocab = vocab;
     }
 
     /**
@@ -71,7 +75,7 @@ public final class LayerContract {
         dev.vecprop.internal.Require.notNull(layer, "LayerContract.of: the layer factory");
         dev.vecprop.internal.Require.notNull(input, "LayerContract.of: the input shape");
         return new LayerContract(layer, input, 3, 1, 3, false, List.of(), LayerRegistry.builtIn(),
-                GradCheck.Options.defaults());
+                GradCheck.Options.defaults(), 0);
     }
 
     /**
@@ -84,7 +88,7 @@ public final class LayerContract {
         if (b < 2) {
             throw new dev.vecprop.ConfigException("LayerContract.batch: at least 2 samples, got " + b);
         }
-        return new LayerContract(factory, input, b, seed, threads, mixesSamplesInTraining, rejected, registry, gradOptions);
+        return new LayerContract(factory, input, b, seed, threads, mixesSamplesInTraining, rejected, registry, gradOptions, vocab);
     }
 
     /**
@@ -93,7 +97,7 @@ public final class LayerContract {
      * @param s the seed
      */
     public LayerContract seed(long s) {
-        return new LayerContract(factory, input, batch, s, threads, mixesSamplesInTraining, rejected, registry, gradOptions);
+        return new LayerContract(factory, input, batch, s, threads, mixesSamplesInTraining, rejected, registry, gradOptions, vocab);
     }
 
     /**
@@ -106,7 +110,7 @@ public final class LayerContract {
         if (n < 2 || n > 64) {
             throw new dev.vecprop.ConfigException("LayerContract.threads: 2..64 threads, got " + n);
         }
-        return new LayerContract(factory, input, batch, seed, n, mixesSamplesInTraining, rejected, registry, gradOptions);
+        return new LayerContract(factory, input, batch, seed, n, mixesSamplesInTraining, rejected, registry, gradOptions, vocab);
     }
 
     /**
@@ -114,7 +118,7 @@ public final class LayerContract {
      * mode (batch norm's batch statistics): batch independence is then checked in eval mode only}
      */
     public LayerContract mixesSamplesInTraining() {
-        return new LayerContract(factory, input, batch, seed, threads, true, rejected, registry, gradOptions);
+        return new LayerContract(factory, input, batch, seed, threads, true, rejected, registry, gradOptions, vocab);
     }
 
     /**
@@ -125,7 +129,7 @@ public final class LayerContract {
     public LayerContract rejects(Shape... shapes) {
         List<Shape> r = new ArrayList<>(rejected);
         r.addAll(Arrays.asList(shapes));
-        return new LayerContract(factory, input, batch, seed, threads, mixesSamplesInTraining, r, registry, gradOptions);
+        return new LayerContract(factory, input, batch, seed, threads, mixesSamplesInTraining, r, registry, gradOptions, vocab);
     }
 
     /**
@@ -135,7 +139,7 @@ public final class LayerContract {
      */
     public LayerContract registry(LayerRegistry r) {
         dev.vecprop.internal.Require.notNull(r, "LayerContract.registry");
-        return new LayerContract(factory, input, batch, seed, threads, mixesSamplesInTraining, rejected, r, gradOptions);
+        return new LayerContract(factory, input, batch, seed, threads, mixesSamplesInTraining, rejected, r, gradOptions, vocab);
     }
 
     /**
@@ -147,7 +151,23 @@ public final class LayerContract {
      */
     public LayerContract gradCheckOptions(GradCheck.Options o) {
         dev.vecprop.internal.Require.notNull(o, "LayerContract.gradCheckOptions");
-        return new LayerContract(factory, input, batch, seed, threads, mixesSamplesInTraining, rejected, registry, o);
+        return new LayerContract(factory, input, batch, seed, threads, mixesSamplesInTraining, rejected, registry, o, vocab);
+    }
+
+    /**
+     * {@return a copy whose inputs are token ids, whole numbers in {@code 0..vocab-1} (for an embedding
+     * or a model that starts with one): the inputs are drawn from that range, and the input has no
+     * gradient to check (the gradient check covers the parameters)}
+     *
+     * @param vocab the number of token ids, at least 1
+     * @throws dev.vecprop.ConfigException if {@code vocab < 1}
+     */
+    public LayerContract tokenInputs(int vocab) {
+        if (vocab < 1) {
+            throw new dev.vecprop.ConfigException("LayerContract.tokenInputs: at least 1 token id, got " + vocab);
+        }
+        return new LayerContract(factory, input, batch, seed, threads, mixesSamplesInTraining, rejected, registry,
+                gradOptions, vocab);
     }
 
     /** {@return what is checked, e.g. {@code Linear(7->5) on (7) B=3}} */
@@ -203,7 +223,8 @@ public final class LayerContract {
         StringBuilder note = new StringBuilder();
         for (boolean training : new boolean[]{true, false}) {
             GradCheck.Options o = gradOptions.withSeed(seed).withBatch(batch).withTraining(training);
-            GradCheckReport r = GradCheck.checkLayer(factory.get(), input, o);
+            GradCheckReport r = vocab > 0 ? GradCheck.checkTokenLayer(factory.get(), input, vocab, o)
+                    : GradCheck.checkLayer(factory.get(), input, o);
             String mode = training ? "train" : "eval";
             TensorCheck t = r.firstFailure();
             if (t != null) {
@@ -270,7 +291,7 @@ public final class LayerContract {
                 float[] r2 = m.r.clone();
                 for (int b = 0; b < batch; b++) {
                     if (b != s) {
-                        fill(x2, b * in, in, rnd);
+                        fillInput(x2, b * in, in, rnd);
                         fill(r2, b * out, out, rnd);
                     }
                 }
@@ -352,7 +373,7 @@ public final class LayerContract {
         float[] buffers = m.model.params().buffers().clone();
         float[] x = m.x.clone();
         float[] other = m.x.clone();
-        fill(other, 0, other.length, new Random(seed + 99));
+        fillInput(other, 0, other.length, new Random(seed + 99));
         Workspace ws1 = m.model.workspace(batch);
         Workspace ws2 = m.model.workspace(batch);
         float[] y1 = output(m, ctx, ws1, x);
@@ -560,6 +581,17 @@ public final class LayerContract {
         return Arrays.copyOfRange(ws.data(), yo, yo + m.batch * model.outputShape().size());
     }
 
+    /** Inputs: N(0, 1), or token ids when {@link #tokenInputs}. */
+    private void fillInput(float[] a, int off, int n, Random rnd) {
+        if (vocab == 0) {
+            fill(a, off, n, rnd);
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            a[off + i] = rnd.nextInt(vocab);
+        }
+    }
+
     private static void fill(float[] a, int off, int n, Random rnd) {
         for (int i = 0; i < n; i++) {
             a[off + i] = (float) rnd.nextGaussian();
@@ -594,7 +626,7 @@ public final class LayerContract {
             Random rnd = new Random(seed * 31 + b);
             x = new float[b * model.inputShape().size()];
             r = new float[b * model.outputShape().size()];
-            fill(x, 0, x.length, rnd);
+            fillInput(x, 0, x.length, rnd);
             fill(r, 0, r.length, rnd);
         }
 

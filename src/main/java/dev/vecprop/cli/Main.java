@@ -44,6 +44,8 @@ public final class Main {
                 case "bench" -> bench(cmdArgs, out, err);
                 case "gradcheck" -> GradcheckCommand.run(cmdArgs, out);
                 case "train" -> TrainCommand.run(cmdArgs, out, err);
+                case "train-lm" -> TrainLmCommand.run(cmdArgs, out, err);
+                case "sample" -> SampleCommand.run(cmdArgs, out, err);
                 case "eval" -> EvalCommand.run(cmdArgs, out, err);
                 case "predict" -> PredictCommand.run(cmdArgs, out, err);
                 case "quantize" -> QuantizeCommand.run(cmdArgs, out, err);
@@ -115,6 +117,8 @@ public final class Main {
 
                 commands:
                   train [opts]         train an MLP on MNIST / Fashion-MNIST / any IDX folder (vecprop train --help)
+                  train-lm [opts]      a character-level LSTM language model on the fortunes corpus (bits per char)
+                  sample --model FILE  text from a train-lm model (--length N --temperature T)
                   eval --model FILE    test accuracy and confusion matrix of a checkpoint
                   predict --model FILE classify images (IDX file or test-set indices), top-k with probabilities
                   quantize --model F --out Q  int8 post-training quantization (vecprop quantize --help)

@@ -70,6 +70,7 @@ final class TrainCommand {
                       conv32x3-relu-conv64x3-relu-maxpool2-dropout0.25-fc128-relu-dropout0.5-fc10
                       (conv<out>x<k>[s<stride>][p<pad>][d<dil>][g<groups>], maxpool<k>, avgpool<k>,
                       gap, bn, relu|tanh|sigmoid|gelu|leakyrelu, dropout<p>, fc<out>; input 1x28x28)
+                    | lstm | gru (sequential MNIST: 28 rows as 28 steps, LSTM/GRU(28->128), last state -> FC10)
                     | transformer (sequential MNIST: 28 rows as time steps, 2 pre-norm encoder blocks
                       d 64, 4 heads, GELU MLP 256, mean over time; docs/ATTENTION.md)""")
             .valued("activation", "F", "relu (default), leakyrelu, sigmoid, tanh, gelu (MLPs)")

@@ -27,9 +27,9 @@ public final class LayerRegistry {
 
     /**
      * {@return a new registry with the library's layers: Linear, Conv2d, pooling, activations,
-     * BatchNorm, Dropout, Flatten, Softmax, Residual, the int8 QuantizedLinear and QuantizedConv2d,
-     * and the attention layers (LayerNorm, MultiheadSelfAttention, PositionalEmbedding,
-     * TransformerEncoderLayer, MeanOverTime)}
+     * BatchNorm, Dropout, Flatten, Softmax, Residual, the sequence layers (Embedding, LSTM, GRU,
+     * TimeDistributed, LayerNorm, MultiheadSelfAttention, PositionalEmbedding, TransformerEncoderLayer,
+     * MeanOverTime), and the int8 QuantizedLinear and QuantizedConv2d}
      */
     public static LayerRegistry builtIn() {
         LayerRegistry r = new LayerRegistry();
@@ -56,6 +56,15 @@ public final class LayerRegistry {
         r.register("Tanh", c -> new Tanh());
         r.register("GELU", c -> new GELU(c.boolArg("tanh")));
         r.register("Softmax", c -> new Softmax(c.boolArg("log")));
+        r.register("Embedding", c -> new Embedding(c.intArg("vocab"), c.intArg("dim")));
+        r.register("LSTM", c -> new LSTM(c.intArg("input"), c.intArg("hidden"), c.intArg("layers"), c.boolArg("sequences")));
+        r.register("GRU", c -> new GRU(c.intArg("input"), c.intArg("hidden"), c.intArg("layers"), c.boolArg("sequences")));
+        r.register("TimeDistributed", c -> {
+            if (c.children().size() != 1) {
+                throw new ConfigException("layer TimeDistributed needs exactly one inner layer, got " + c.children().size());
+            }
+            return new TimeDistributed(r.create(c.children().get(0)));
+        });
         r.register("Residual", c -> new Residual(r.createAll(c.children()).toArray(new Layer[0])));
         // sequence layers: attention (docs/ATTENTION.md)
         r.register("LayerNorm", c -> new LayerNorm(c.intArg("features"), (float) c.doubleArg("eps")));

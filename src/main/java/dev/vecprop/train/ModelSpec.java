@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  *                   {@code tanh} or {@code gelu} (any case)
  * @param dropout    dropout probability after every hidden activation, in [0, 1); 0 for none
  * @param batchNorm  a BatchNorm1d after every hidden Linear
- * @param cnn        the CNN spelling or preset name, or null for an MLP
+ * @param cnn        the CNN spelling or preset name, a recurrent preset ({@link SequenceSpec}: {@code lstm},
+ *                   {@code gru}), or null for an MLP
  */
 public record ModelSpec(int[] sizes, String activation, double dropout, boolean batchNorm, String cnn) {
 
@@ -99,9 +100,10 @@ public record ModelSpec(int[] sizes, String activation, double dropout, boolean 
      * @throws dev.vecprop.ConfigException if the architecture or a setting is invalid
      */
     public static ModelSpec parse(String arch, String activation, double dropout, boolean batchNorm) {
-        if (SequenceSpec.isSequence(arch)) { // carried in the cnn slot, encoded as "seq <name>"
-            String name = arch.trim().toLowerCase(java.util.Locale.ROOT);
-            return new ModelSpec(new int[]{SequenceSpec.STEPS * SequenceSpec.FEATURES, 10}, "relu", 0, false, name);
+        if (SequenceSpec.isSequence(arch)) {
+            String name = arch.trim().toLowerCase(Locale.ROOT);
+            return new ModelSpec(new int[]{SequenceSpec.STEPS * SequenceSpec.FEATURES, SequenceSpec.CLASSES}, "relu", 0,
+                    false, name);
         }
         if (CnnSpec.isCnn(arch)) {
             String name = arch.trim().toLowerCase(Locale.ROOT);

@@ -19,15 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A warm training step (forward, loss, backward, Adam) allocates nothing, on the kernels this machine
  * runs (a vector passed to a helper C2 does not inline is boxed: this catches it), at 1 and 2 threads,
  * for the MLP (dense GEMMs and the zero-skipping ones on blank pixels), a small CNN (convolution,
- * pooling, dropout) with sigmoid and tanh heads, and the sequential-MNIST Transformer (attention,
- * layer norm; with a padding mask at 2 threads).
+ * pooling, dropout) with sigmoid and tanh heads, the recurrent presets (LSTM, GRU: per-step GEMMs and
+ * cells) and the sequential-MNIST Transformer (attention, layer norm; with a padding mask at 2 threads).
  */
 @org.junit.jupiter.api.Tag("allocation")
 class StepAllocationTest {
     @ParameterizedTest(name = "{0} act={1} dropout={2}, {3} thread(s)")
     @CsvSource({"784-256-128-10, relu, 0, 1", "784-256-128-10, relu, 0, 2", "784-64-10, sigmoid, 0.2, 1",
             "784-64-10, tanh, 0, 1", "conv8x3-relu-maxpool2-fc10, relu, 0, 1", "conv8x3-relu-maxpool2-dropout0.25-fc10, relu, 0, 2",
-            "transformer, relu, 0, 1", "transformer, relu, 0, 2"})
+            "lstm, relu, 0, 1", "gru, relu, 0, 2", "transformer, relu, 0, 1", "transformer, relu, 0, 2"})
     void aWarmStepAllocatesNothing(String arch, String act, double dropout, int threads) {
         Sequential m = ModelSpec.parse(arch, act, dropout, false).build();
         int batch = 64;
