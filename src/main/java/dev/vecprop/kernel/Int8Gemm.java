@@ -103,6 +103,37 @@ public final class Int8Gemm {
                 : quantizeScalar(n, in, x, xo, invScale, xq, qo);
     }
 
+    /**
+     * Quantizes rows of activations as {@link #quantize}, but writes the int8 values as floats (exact),
+     * rows {@code in} apart: the input of {@link #weightOnly} for int8 activations. An int8 value times an
+     * int8 weight is exact in float, and so is every partial sum below 2^24 (any {@code in < 1040}): the
+     * weight-only kernels then compute the int32 sum exactly, in float lanes (the int32 kernel
+     * {@link #int8} measured slower, docs/QUANTIZATION.md).
+     *
+     * @param n        rows
+     * @param in       values per row
+     * @param x        the activations, rows {@code in} apart from {@code x[xo]}
+     * @param xo       where they start
+     * @param invScale one over the input's scale
+     * @param dst      the destination, rows {@code in} apart from {@code dst[dOff]}
+     * @param dOff     where it starts
+     * @return false if a value was NaN or infinite, true otherwise
+     */
+    public static boolean quantizeToFloat(int n, int in, float[] x, int xo, float invScale, float[] dst, int dOff) {
+        return VECTOR ? Int8GemmVector.quantizeToFloat(n * in, x, xo, invScale, dst, dOff)
+                : quantizeToFloatScalar(n * in, x, xo, invScale, dst, dOff);
+    }
+
+    static boolean quantizeToFloatScalar(int count, float[] x, int xo, float invScale, float[] dst, int dOff) {
+        boolean finite = true;
+        for (int i = 0; i < count; i++) {
+            float v = x[xo + i];
+            finite &= Float.isFinite(v);
+            dst[dOff + i] = quantizeOne(v, invScale);
+        }
+        return finite;
+    }
+
     /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer, half to even. */
     static final float ROUND = 12582912f;
 

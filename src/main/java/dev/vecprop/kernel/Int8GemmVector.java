@@ -298,15 +298,30 @@ final class Int8GemmVector {
             int xr = qo + r * kp;
             int yr = yo + r * out;
             int nk = keptBytes(xq, xr, kp, in, 1, keep);
-            int full = out / NR;
-            int p = 0;
-            for (; p + 4 <= full; p += 4) {
-                rowI4(xq, xr, keep, nk, w, p * NR, ld, scale, bias, relu, p * NR, y, yr);
-            }
-            for (; p < panels; p++) {
+            for (int p = 0; p < panels; p++) {
                 tileI1(xq, xr, kp, keep, nk, w, p * NR, ld, scale, bias, relu, p * NR, out, y, yr, s.tile);
             }
         }
+    }
+
+    static boolean quantizeToFloat(int count, float[] x, int xo, float invScale, float[] dst, int dOff) {
+        VectorMask<Float> finite = S.maskAll(true);
+        boolean finiteTail = true;
+        FloatVector lo = FloatVector.broadcast(S, -127f), hi = FloatVector.broadcast(S, 127f);
+        FloatVector round = FloatVector.broadcast(S, Int8Gemm.ROUND);
+        int vec = count - count % L;
+        int i = 0;
+        for (; i < vec; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            finite = finite.and(v.test(VectorOperators.IS_FINITE));
+            v.mul(invScale).max(lo).min(hi).add(round).sub(round).intoArray(dst, dOff + i);
+        }
+        for (; i < count; i++) {
+            float v = x[xo + i];
+            finiteTail &= Float.isFinite(v);
+            dst[dOff + i] = Int8Gemm.quantizeOne(v, invScale);
+        }
+        return finiteTail && finite.allTrue();
     }
 
     static boolean quantize(int n, int in, float[] x, int xo, float invScale, byte[] xq, int qo) {
@@ -337,46 +352,6 @@ final class Int8GemmVector {
             }
         }
         return finiteTail && finite.allTrue();
-    }
-
-    /** 4 whole panels (adjacent column slices) of one int8 row over its kept inputs, epilogue fused. */
-    private static void rowI4(byte[] xq, int xr, int[] keep, int nk, byte[] w, int base, int ld,
-                              float[] scale, float[] bias, boolean relu, int j0, float[] y, int yr) {
-        IntVector a00 = IntVector.zero(I), a01 = IntVector.zero(I);
-        IntVector a10 = IntVector.zero(I), a11 = IntVector.zero(I);
-        IntVector a20 = IntVector.zero(I), a21 = IntVector.zero(I);
-        IntVector a30 = IntVector.zero(I), a31 = IntVector.zero(I);
-        for (int i = 0; i < nk; i++) {
-            int k = keep[i];
-            int xk = xq[xr + k];
-            int o = base + k * ld;
-            a00 = a00.add(((IntVector) ByteVector.fromArray(B, w, o).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-            a01 = a01.add(((IntVector) ByteVector.fromArray(B, w, o + L).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-            a10 = a10.add(((IntVector) ByteVector.fromArray(B, w, o + 1 * NR).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-            a11 = a11.add(((IntVector) ByteVector.fromArray(B, w, o + 1 * NR + L).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-            a20 = a20.add(((IntVector) ByteVector.fromArray(B, w, o + 2 * NR).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-            a21 = a21.add(((IntVector) ByteVector.fromArray(B, w, o + 2 * NR + L).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-            a30 = a30.add(((IntVector) ByteVector.fromArray(B, w, o + 3 * NR).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-            a31 = a31.add(((IntVector) ByteVector.fromArray(B, w, o + 3 * NR + L).convertShape(VectorOperators.B2I, I, 0)).mul(xk));
-        }
-        FloatVector z = relu ? FloatVector.zero(S) : FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        boolean nb = bias == null;
-        ((FloatVector) a00.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0),
-                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0)).max(z).intoArray(y, yr + j0);
-        ((FloatVector) a01.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 1 * L),
-                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 1 * L)).max(z).intoArray(y, yr + j0 + 1 * L);
-        ((FloatVector) a10.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 2 * L),
-                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 2 * L)).max(z).intoArray(y, yr + j0 + 2 * L);
-        ((FloatVector) a11.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 3 * L),
-                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 3 * L)).max(z).intoArray(y, yr + j0 + 3 * L);
-        ((FloatVector) a20.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 4 * L),
-                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 4 * L)).max(z).intoArray(y, yr + j0 + 4 * L);
-        ((FloatVector) a21.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 5 * L),
-                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 5 * L)).max(z).intoArray(y, yr + j0 + 5 * L);
-        ((FloatVector) a30.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 6 * L),
-                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 6 * L)).max(z).intoArray(y, yr + j0 + 6 * L);
-        ((FloatVector) a31.convertShape(VectorOperators.I2F, S, 0)).fma(FloatVector.fromArray(S, scale, j0 + 7 * L),
-                nb ? FloatVector.zero(S) : FloatVector.fromArray(S, bias, j0 + 7 * L)).max(z).intoArray(y, yr + j0 + 7 * L);
     }
 
     /**

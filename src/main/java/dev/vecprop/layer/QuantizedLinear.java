@@ -29,8 +29,9 @@ import java.util.SplittableRandom;
  *       than the float layer); a larger batch widens the panels once into its workspace and runs the float
  *       GEMM, then scales; both give every row the same result to the bit;</li>
  *   <li>{@link Activations#INT8}: inputs quantized with a calibrated per-tensor scale
- *       ({@code input_scale []}), products summed exactly in int32 ({@link Int8Gemm#int8}), rescaled
- *       by {@code input_scale * weight_scale_j} in the epilogue.</li>
+ *       ({@code input_scale []}) to int8 values held as exact floats, multiplied by the int8 weight
+ *       in the same kernels (the int8 products and their sums are exact in float for {@code in < 1040}),
+ *       rescaled by {@code input_scale * weight_scale_j} in the epilogue.</li>
  * </ul>
  */
 public final class QuantizedLinear extends AbstractLayer implements QuantizedLayer {
@@ -60,8 +61,6 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
     private Param bias;
     private Param inputScale;
     private volatile Packed packed;
-    private final ParallelPass.Body body = this::range;
-    private static final ThreadLocal<byte[][]> XQ = ThreadLocal.withInitial(() -> new byte[1][0]);
 
     /** What the kernels read, derived from the tensors at store version {@code version}. */
     private record Packed(long version, byte[] panels, float[] scale, float[] bias, float[] combined, float invInputScale) {}
@@ -191,9 +190,11 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
         }
     }
 
+    /** Widened panels (a batch of more than {@value #ROWS_MAX} rows), then the quantized input (int8 activations). */
     @Override
     public int workspaceSize(int batch) {
-        return activations == Activations.FLOAT && batch * rowsPerSample > ROWS_MAX ? Panels.size(in, out) : 0;
+        int rows = batch * rowsPerSample;
+        return (rows > ROWS_MAX ? Panels.size(in, out) : 0) + (activations == Activations.INT8 ? rows * in : 0);
     }
 
     @Override
@@ -247,32 +248,26 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
     @Override
     public void forward(Context ctx, int batch, float[] x, int xo, float[] y, int yo, float[] ws, int wo) {
         Packed p = packed();
-        batch *= rowsPerSample; // rows
+        int rows = batch * rowsPerSample;
+        float[] scale = p.scale;
         if (activations == Activations.INT8) {
-            ParallelPass.get(body, 0, batch).in(x, xo).out(y, yo).run(ctx.pool(), batch, 16, batch >= 64);
-        } else if (batch <= ROWS_MAX) {
-            Int8Gemm.weightOnly(batch, in, out, x, xo, p.panels, p.scale, p.bias, relu, y, yo);
+            // the input's int8 values (as exact floats) after the widened panels: the weight-only kernels
+            // then sum the int8 products exactly, rescaled by input_scale * weight_scale
+            int qo = wo + (rows > ROWS_MAX ? Panels.size(in, out) : 0);
+            if (!Int8Gemm.quantizeToFloat(rows, in, x, xo, p.invInputScale, ws, qo)) {
+                throw new dev.vecprop.VecpropException(describe() + ": the input holds NaN or infinite values");
+            }
+            x = ws;
+            xo = qo;
+            scale = p.combined;
+        }
+        if (rows <= ROWS_MAX) {
+            Int8Gemm.weightOnly(rows, in, out, x, xo, p.panels, scale, p.bias, relu, y, yo);
         } else {
             Int8Gemm.toFloatPanels(p.panels, out, in, ws, wo);
-            Sgemm.forwardPacked(batch, in, out, x, xo, ws, wo, y, yo, Epilogue.NONE, ctx.pool());
-            Int8Gemm.scaleRows(batch, out, y, yo, p.scale, p.bias, relu);
+            Sgemm.forwardPacked(rows, in, out, x, xo, ws, wo, y, yo, Epilogue.NONE, ctx.pool());
+            Int8Gemm.scaleRows(rows, out, y, yo, scale, p.bias, relu);
         }
-    }
-
-    /** Rows {@code [from, to)} of the int8-activation path: quantize into the thread's scratch, multiply. */
-    private void range(ParallelPass pass, int from, int to) {
-        Packed p = packed;
-        int kp = Int8Panels.rows(in);
-        byte[][] holder = XQ.get();
-        int need = (to - from) * kp;
-        if (holder[0].length < need) {
-            holder[0] = new byte[need];
-        }
-        byte[] xq = holder[0];
-        if (!Int8Gemm.quantize(to - from, in, pass.x, pass.xo + from * in, p.invInputScale, xq, 0)) {
-            throw new dev.vecprop.VecpropException(describe() + ": the input holds NaN or infinite values");
-        }
-        Int8Gemm.int8(to - from, in, out, xq, 0, p.panels, p.combined, p.bias, relu, pass.y, pass.yo + from * out);
     }
 
     @Override

@@ -217,6 +217,31 @@ class Int8GemmTest {
     }
 
     @Test
+    void quantizeToFloatEqualsTheByteQuantizerAndItsTwin() {
+        Random rnd = new Random(6);
+        for (int count = 0; count < 70; count++) {
+            float[] x = new float[3 + count];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (rnd.nextGaussian() * 90);
+            }
+            float[] v = new float[count + 1];
+            float[] s = new float[count + 1];
+            byte[] q = new byte[Int8Panels.rows(count) + 1];
+            assertThat(Int8Gemm.quantizeToFloat(1, count, x, 3, 1.1f, v, 1)).isTrue();
+            assertThat(Int8Gemm.quantizeToFloatScalar(count, x, 3, 1.1f, s, 1)).isTrue();
+            Int8Gemm.quantize(1, count, x, 3, 1.1f, q, 0);
+            assertThat(v).containsExactly(s);
+            for (int i = 0; i < count; i++) {
+                assertThat(v[1 + i]).isEqualTo((float) q[i]);
+            }
+            if (count > 0) {
+                x[3 + count / 2] = Float.NaN;
+                assertThat(Int8Gemm.quantizeToFloat(1, count, x, 3, 1.1f, v, 1)).isFalse();
+            }
+        }
+    }
+
+    @Test
     void quantizeEqualsItsTwinOnRandomRows() {
         Random rnd = new Random(5);
         for (int in = 1; in < 70; in++) {
