@@ -15,7 +15,7 @@ package dev.vecprop.kernel;
  */
 public final class Epilogue {
     /** The kinds of fused epilogue. */
-    public enum Kind { NONE, BIAS, RELU, BIAS_RELU, RELU_MASK, ROW_BIAS, ROW_BIAS_RELU }
+    public enum Kind { NONE, BIAS, RELU, BIAS_RELU, RELU_MASK, ROW_BIAS, ROW_BIAS_RELU, SCALE_BIAS, SCALE_BIAS_RELU }
 
     /** No epilogue. */
     public static final Epilogue NONE = new Epilogue(Kind.NONE, null, 0, 0);
@@ -53,6 +53,22 @@ public final class Epilogue {
         return new Epilogue(relu ? Kind.ROW_BIAS_RELU : Kind.ROW_BIAS, bias, off, 0);
     }
 
+    /**
+     * {@code c = fma(c, scale[off + j], bias[off + n + j])}, then {@code max(., 0)} if relu: a quantized
+     * layer's per-column scale with its bias, in one array {@code [scale (n) | bias (n)]} of the GEMM's
+     * {@code n} columns (the bias part all zero for none). The operations of {@code Int8Gemm}'s epilogue.
+     *
+     * @param scaleBias the scales then the biases
+     * @param off       where the scales start
+     * @param n         columns (the biases start at {@code off + n})
+     * @param relu      whether to apply the ReLU
+     * @return the epilogue
+     */
+    public static Epilogue scaleBias(float[] scaleBias, int off, int n, boolean relu) {
+        return new Epilogue(relu ? Kind.SCALE_BIAS_RELU : Kind.SCALE_BIAS, java.util.Objects.requireNonNull(scaleBias,
+                "scaleBias"), off, n);
+    }
+
     /** {@code c = mask[off + i*ld + j] > 0 ? c : 0}. */
     public static Epilogue reluMask(float[] mask, int off, int ld) {
         return new Epilogue(Kind.RELU_MASK, java.util.Objects.requireNonNull(mask, "mask"), off, ld);
@@ -77,6 +93,8 @@ public final class Epilogue {
             case RELU_MASK -> arr[off + i * ld + j] > 0f ? v : 0f;
             case ROW_BIAS -> v + arr[off + i];
             case ROW_BIAS_RELU -> Math.max(v + arr[off + i], 0f);
+            case SCALE_BIAS -> Math.fma(v, arr[off + j], arr[off + ld + j]);
+            case SCALE_BIAS_RELU -> Math.max(Math.fma(v, arr[off + j], arr[off + ld + j]), 0f);
         };
     }
 
@@ -92,6 +110,12 @@ public final class Epilogue {
                 if (off < 0 || (long) off + m > arr.length) {
                     throw new IllegalArgumentException("epilogue row bias: needs " + m + " floats at offset "
                             + off + ", array has " + arr.length);
+                }
+            }
+            case SCALE_BIAS, SCALE_BIAS_RELU -> {
+                if (off < 0 || ld != n || (long) off + 2L * n > arr.length) {
+                    throw new IllegalArgumentException("epilogue scale/bias: needs 2 x " + n + " floats at offset "
+                            + off + " (columns " + ld + "), array has " + arr.length);
                 }
             }
             case RELU_MASK -> {

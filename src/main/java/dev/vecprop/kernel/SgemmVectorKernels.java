@@ -327,6 +327,19 @@ final class SgemmVectorKernels {
                     }
                 }
             }
+            case SCALE_BIAS, SCALE_BIAS_RELU -> {
+                FloatVector floor = ep.kind == Epilogue.Kind.SCALE_BIAS_RELU ? zero
+                        : FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+                int so = ep.off + j0;
+                int bo = ep.off + ep.ld + j0;
+                for (int i = 0; i < mv; i++) {
+                    int row = co + i * ldc;
+                    for (int j = 0; j < vn; j += L) {
+                        FloatVector.fromArray(S, c, row + j).fma(FloatVector.fromArray(S, e, so + j),
+                                FloatVector.fromArray(S, e, bo + j)).max(floor).intoArray(c, row + j);
+                    }
+                }
+            }
             case BIAS -> {
                 for (int i = 0; i < mv; i++) {
                     int row = co + i * ldc;

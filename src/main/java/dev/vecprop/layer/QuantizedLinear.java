@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  *   <li>{@link Activations#FLOAT} (weight-only): float inputs; a request of up to {@value #ROWS_MAX}
  *       rows streams the int8 panels once per row, widening to float as it reads (4x fewer weight bytes
  *       than the float layer); a larger batch widens the panels once into its workspace and runs the float
- *       GEMM, then scales; both give every row the same result to the bit;</li>
+ *       GEMM with scale and bias in its epilogue; both give every row the same result to the bit;</li>
  *   <li>{@link Activations#INT8}: inputs quantized with a calibrated per-tensor scale
  *       ({@code input_scale []}) to int8 values held as exact floats, multiplied by the int8 weight
  *       in the same kernels (the int8 products and their sums are exact in float for {@code in < 1040}),
@@ -63,7 +63,8 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
     private volatile Packed packed;
 
     /** What the kernels read, derived from the tensors at store version {@code version}. */
-    private record Packed(long version, byte[] panels, float[] scale, float[] bias, float[] combined, float invInputScale) {}
+    private record Packed(long version, byte[] panels, float[] scale, float[] bias, float[] combined, float invInputScale,
+                          Epilogue gemmEpilogue) {}
 
     /**
      * Creates a quantized dense layer (its tensors come from a checkpoint or from {@code Quantizer}).
@@ -242,7 +243,14 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
                 combined[j] = sx * s[j];
             }
         }
-        return new Packed(version, Int8Panels.pack(q, 0, out, in), s, b, combined, inv);
+        // the batch path's GEMM epilogue: [scale | bias] per column, the row path's operations
+        float[] scaleBias = new float[2 * out];
+        System.arraycopy(combined != null ? combined : s, 0, scaleBias, 0, out);
+        if (b != null) {
+            System.arraycopy(b, 0, scaleBias, out, out);
+        }
+        return new Packed(version, Int8Panels.pack(q, 0, out, in), s, b, combined, inv,
+                Epilogue.scaleBias(scaleBias, 0, out, relu));
     }
 
     @Override
@@ -265,8 +273,7 @@ public final class QuantizedLinear extends AbstractLayer implements QuantizedLay
             Int8Gemm.weightOnly(rows, in, out, x, xo, p.panels, scale, p.bias, relu, y, yo);
         } else {
             Int8Gemm.toFloatPanels(p.panels, out, in, ws, wo);
-            Sgemm.forwardPacked(rows, in, out, x, xo, ws, wo, y, yo, Epilogue.NONE, ctx.pool());
-            Int8Gemm.scaleRows(rows, out, y, yo, scale, p.bias, relu);
+            Sgemm.forwardPacked(rows, in, out, x, xo, ws, wo, y, yo, p.gemmEpilogue, ctx.pool());
         }
     }
 

@@ -87,8 +87,21 @@ class Int8GemmTest {
         Arrays.fill(yb, 7f);
         Sgemm.forwardPacked(n, in, out, x, 3, wf, 1, yb, 2, Epilogue.NONE, null);
         Int8Gemm.scaleRows(n, out, yb, 2, scale, bias, relu);
+        // ... and with the scale and bias in the GEMM's own epilogue (the layer's batch path)
+        float[] sb = new float[1 + 2 * out];
+        System.arraycopy(scale, 0, sb, 1, out);
+        if (bias != null) {
+            System.arraycopy(bias, 0, sb, 1 + out, out);
+        }
+        float[] ye = new float[yb.length];
+        Arrays.fill(ye, 7f);
+        Sgemm.forwardPacked(n, in, out, x, 3, wf, 1, ye, 2, Epilogue.scaleBias(sb, 1, out, relu), null);
         for (int i = 0; i < yb.length; i++) {
-            assertThat(yb[i] == yv[i] || (yb[i] == 0f && yv[i] == 0f)).as("element %d: %s vs %s", i, yb[i], yv[i]).isTrue();
+            boolean same = yb[i] == yv[i] || (yb[i] == 0f && yv[i] == 0f);
+            boolean sameEp = ye[i] == yv[i] || (ye[i] == 0f && yv[i] == 0f);
+            if (!same || !sameEp) {
+                assertThat(new float[]{yb[i], ye[i]}).as("element %d", i).containsExactly(yv[i], yv[i]);
+            }
         }
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < out; j++) {

@@ -87,7 +87,7 @@ class SgemmTest {
     void fusedEpiloguesMatchScalarTwin(int m, int n, int k, Epilogue.Kind kind) {
         Random rnd = new Random(m * 131L + n * 17L + k + kind.ordinal());
         Operands o = Operands.random(rnd, m, n, k, Layout.ROW_MAJOR, Layout.PANELS, Layout.ROW_MAJOR);
-        float[] bias = new float[Math.max(m, n) + 3];
+        float[] bias = new float[Math.max(m, 2 * n) + 3];
         for (int j = 0; j < bias.length; j++) {
             bias[j] = (float) rnd.nextGaussian();
         }
@@ -103,6 +103,8 @@ class SgemmTest {
             case RELU_MASK -> Epilogue.reluMask(mask, 5, n);
             case ROW_BIAS -> Epilogue.rowBias(bias, 1, false);
             case ROW_BIAS_RELU -> Epilogue.rowBias(bias, 3, true);
+            case SCALE_BIAS -> Epilogue.scaleBias(bias, 1, n, false);
+            case SCALE_BIAS_RELU -> Epilogue.scaleBias(bias, 2, n, true);
         };
         float[] expected = o.c.clone();
         SgemmRef.sgemm(m, n, k, o.a, o.aOff, o.lda, Layout.ROW_MAJOR, o.b, o.bOff, o.ldb, Layout.PANELS, 0f,
@@ -111,7 +113,8 @@ class SgemmTest {
         Sgemm.sgemm(m, n, k, o.a, o.aOff, o.lda, Layout.ROW_MAJOR, o.b, o.bOff, o.ldb, Layout.PANELS, 0f,
                 got, o.cOff, o.ldc, Layout.ROW_MAJOR, ep, two);
         o.assertClose(expected, got, 0f, 4f);
-        if (kind == Epilogue.Kind.RELU || kind == Epilogue.Kind.BIAS_RELU || kind == Epilogue.Kind.ROW_BIAS_RELU) {
+        if (kind == Epilogue.Kind.RELU || kind == Epilogue.Kind.BIAS_RELU || kind == Epilogue.Kind.ROW_BIAS_RELU
+                || kind == Epilogue.Kind.SCALE_BIAS_RELU) {
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
                     assertThat(got[o.cOff + i * o.ldc + j]).isGreaterThanOrEqualTo(0f);
