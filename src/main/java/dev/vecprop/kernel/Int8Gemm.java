@@ -21,7 +21,7 @@ import dev.vecprop.simd.Simd;
  *       same in both kernels.</li>
  * </ul>
  * The epilogue is {@code fma(acc, scale_j, bias_j)} (bias 0 without one), then {@code max(., 0)} if
- * {@code relu}. {@link Int8GemmVector} is the Vector API kernel (vectors of at least 8 floats); the
+ * {@code relu}. {@link Int8GemmVector} (weight-only) and {@link Int8DotVector} (int32) are the Vector API kernels (vectors of at least 8 floats); the
  * methods here named {@code *Scalar} are its plain twins and the reference of the tests: every result
  * equal to the bit.
  */
@@ -78,7 +78,7 @@ public final class Int8Gemm {
     public static void int8(int n, int in, int out, byte[] xq, int qo, byte[] w, float[] scale, float[] bias,
                             boolean relu, float[] y, int yo) {
         if (VECTOR) {
-            Int8GemmVector.int8(n, in, out, xq, qo, w, scale, bias, relu, y, yo);
+            Int8DotVector.int8(n, in, out, xq, qo, w, scale, bias, relu, y, yo);
         } else {
             int8Scalar(n, in, out, xq, qo, w, scale, bias, relu, y, yo);
         }
@@ -99,7 +99,7 @@ public final class Int8Gemm {
      * @return false if a value was NaN or infinite (its byte is then meaningless), true otherwise
      */
     public static boolean quantize(int n, int in, float[] x, int xo, float invScale, byte[] xq, int qo) {
-        return VECTOR ? Int8GemmVector.quantize(n, in, x, xo, invScale, xq, qo)
+        return VECTOR ? Int8DotVector.quantize(n, in, x, xo, invScale, xq, qo)
                 : quantizeScalar(n, in, x, xo, invScale, xq, qo);
     }
 
