@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * kernel ({@link PanelGemvVector}), {@code scalar} its twin ({@link PanelGemv#scalar}), {@code gemm}
  * the GEMM's register-tile path on the same operands (what batch 1 ran before: {@link Sgemm#sgemm},
  * whose loop nest is {@link SgemmJob}). Shapes of the MNIST MLP; {@code zeros} is the share of zero
- * inputs in percent (80: a blank-pixel MNIST image, 0: a dense hidden layer). In the kernel package
+ * inputs in percent (80: a blank-pixel MNIST image, 0: a dense hidden layer); {@code nonzero*} time the
+ * list of non-zero inputs the kernel streams weights for, alone. In the kernel package
  * so that the package-private kernels are reachable.
  *
  * <pre>./vecprop jmh PanelGemvBench</pre>
@@ -42,6 +43,7 @@ public class PanelGemvBench {
         float[] x;
         float[] w;
         float[] y;
+        int[] keep;
 
         @Setup
         public void setup() {
@@ -60,6 +62,7 @@ public class PanelGemvBench {
             w = new float[Panels.size(in, out)];
             Panels.pack(wt, 0, out, false, in, out, w, 0);
             y = new float[out];
+            keep = new int[in + NonzeroInputs.slack()];
         }
     }
 
@@ -67,6 +70,18 @@ public class PanelGemvBench {
     public float vector(Operands o) {
         PanelGemvVector.run(o.in, o.out, o.x, 0, o.w, 0, o.y, 0, Epilogue.NONE);
         return o.y[0];
+    }
+
+    /** The list of non-zero inputs alone ({@link NonzeroInputs}): the vector compress form (AVX-512 only). */
+    @Benchmark
+    public int nonzeroVector(Operands o) {
+        return NonzeroInputs.COMPRESS ? NonzeroInputs.vector(o.x, 0, 0, o.in, o.keep) : -1;
+    }
+
+    /** The list of non-zero inputs alone: the branch-free scalar twin. */
+    @Benchmark
+    public int nonzeroScalar(Operands o) {
+        return NonzeroInputs.scalar(o.x, 0, 0, o.in, o.keep);
     }
 
     @Benchmark
