@@ -6,6 +6,8 @@ import dev.vecprop.kernel.Epilogue;
 import dev.vecprop.kernel.Layout;
 import dev.vecprop.kernel.Panels;
 import dev.vecprop.kernel.Sgemm;
+import dev.vecprop.kernel.SmallGemm;
+import dev.vecprop.kernel.Transpose;
 import dev.vecprop.tensor.Param;
 import dev.vecprop.tensor.ParamSpec;
 import dev.vecprop.tensor.ParameterStore;
@@ -32,9 +34,10 @@ import java.util.SplittableRandom;
  * </pre>
  * Masks: with {@code causal} query t sees keys {@code 0..t} only (PyTorch's
  * {@code generate_square_subsequent_mask}); a {@link PaddingMask} on the context hides padded keys
- * ({@code key_padding_mask}). The per-head products run as small GEMMs, the (sample, head) pairs
- * split over the pool's workers; the forward caches QKV, P and O for the backward. Bit-identical
- * for any thread count.
+ * ({@code key_padding_mask}). The per-head products run on {@link SmallGemm} (no packing; K and V
+ * are transposed per head where a product needs them as rows), the (sample, head) pairs split over
+ * the pool's workers; the forward caches QKV, P and O for the backward. Bit-identical for any
+ * thread count.
  */
 public final class MultiheadSelfAttention extends AbstractLayer {
     private static final int FORWARD = 0;
@@ -174,6 +177,7 @@ public final class MultiheadSelfAttention extends AbstractLayer {
 
     // workspace, for B samples of T steps (n = B*T rows):
     //   QKV (n, 3E) | P (B, H, T, T) | O (n, E) | dO (n, E) | dS (B, H, T, T) | dQKV (n, 3E)
+    //   | per (b, h) K_h^T (Dh, T) in the forward, V_h^T in the backward (scratch)
     private int pOff(int batch) {
         return batch * steps * 3 * embed;
     }
@@ -194,9 +198,13 @@ public final class MultiheadSelfAttention extends AbstractLayer {
         return dSOff(batch) + batch * heads * steps * steps;
     }
 
+    private int transposeOff(int batch) {
+        return dQkvOff(batch) + batch * steps * 3 * embed;
+    }
+
     @Override
     public int workspaceSize(int batch) {
-        return dQkvOff(batch) + batch * steps * 3 * embed;
+        return transposeOff(batch) + batch * steps * embed;
     }
 
     private boolean[] mask(Context ctx, int batch) {
@@ -253,27 +261,24 @@ public final class MultiheadSelfAttention extends AbstractLayer {
             int v = q + 2 * embed;
             int pr = p.wo + pOff(batch) + i * t * t;   // P (T, T)
             int o = p.wo + oOff(batch) + b * t * embed + h * headDim; // O_h (T, Dh), ld E
+            int kt = p.wo + transposeOff(batch) + i * headDim * t; // K_h^T or V_h^T (Dh, T)
             if (p.kind == FORWARD) {
-                Sgemm.sgemm(t, t, headDim, ws, q, e3, Layout.ROW_MAJOR, ws, k, e3, Layout.TRANSPOSED,
-                        0f, ws, pr, t, Layout.ROW_MAJOR, Epilogue.NONE, null);
+                Transpose.transpose(ws, k, e3, t, headDim, ws, kt, t);
+                SmallGemm.multiply(t, t, headDim, ws, q, e3, 1, ws, kt, t, ws, pr, t);          // S = Q K^T
                 AttentionSoftmax.forward(ws, pr, t, t, scale, causal, p.flags, b * t);
-                Sgemm.sgemm(t, headDim, t, ws, pr, t, Layout.ROW_MAJOR, ws, v, e3, Layout.ROW_MAJOR,
-                        0f, ws, o, embed, Layout.ROW_MAJOR, Epilogue.NONE, null);
+                SmallGemm.multiply(t, headDim, t, ws, pr, t, 1, ws, v, e3, ws, o, embed);       // O_h = P V
             } else {
                 int dO = p.wo + dOOff(batch) + b * t * embed + h * headDim;
                 int ds = p.wo + dSOff(batch) + i * t * t;
                 int dq = p.wo + dQkvOff(batch) + b * t * e3 + h * headDim;
                 int dk = dq + embed;
                 int dv = dq + 2 * embed;
-                Sgemm.sgemm(t, headDim, t, ws, pr, t, Layout.TRANSPOSED, ws, dO, embed, Layout.ROW_MAJOR,
-                        0f, ws, dv, e3, Layout.ROW_MAJOR, Epilogue.NONE, null);
-                Sgemm.sgemm(t, t, headDim, ws, dO, embed, Layout.ROW_MAJOR, ws, v, e3, Layout.TRANSPOSED,
-                        0f, ws, ds, t, Layout.ROW_MAJOR, Epilogue.NONE, null);
+                SmallGemm.multiply(t, headDim, t, ws, pr, 1, t, ws, dO, embed, ws, dv, e3);     // dV = P^T dO
+                Transpose.transpose(ws, v, e3, t, headDim, ws, kt, t);
+                SmallGemm.multiply(t, t, headDim, ws, dO, embed, 1, ws, kt, t, ws, ds, t);      // dP = dO V^T
                 AttentionSoftmax.backward(ws, pr, ws, ds, t, t, scale);
-                Sgemm.sgemm(t, headDim, t, ws, ds, t, Layout.ROW_MAJOR, ws, k, e3, Layout.ROW_MAJOR,
-                        0f, ws, dq, e3, Layout.ROW_MAJOR, Epilogue.NONE, null);
-                Sgemm.sgemm(t, headDim, t, ws, ds, t, Layout.TRANSPOSED, ws, q, e3, Layout.ROW_MAJOR,
-                        0f, ws, dk, e3, Layout.ROW_MAJOR, Epilogue.NONE, null);
+                SmallGemm.multiply(t, headDim, t, ws, ds, t, 1, ws, k, e3, ws, dq, e3);         // dQ = dS K
+                SmallGemm.multiply(t, headDim, t, ws, ds, 1, t, ws, q, e3, ws, dk, e3);         // dK = dS^T Q
             }
         }
     }
