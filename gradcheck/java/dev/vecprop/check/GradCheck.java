@@ -199,24 +199,6 @@ public final class GradCheck {
     }
 
     /**
-     * Checks a model of sequence layers on a padded batch of variable-length sequences: every pass
-     * runs with {@link Context#lengths(int[])} set to {@code lengths}, so the numerical derivatives
-     * also show that the padded steps influence nothing (their input gradient must be zero).
-     *
-     * @param model   the model
-     * @param lengths the valid length of each sample of the batch ({@code o.batch()} entries)
-     * @param o       the settings
-     * @return the report: the input's result, then one per parameter
-     */
-    public static GradCheckReport checkModelWithLengths(Sequential model, int[] lengths, Options o) {
-        dev.vecprop.internal.Require.notNull(model, "checkModelWithLengths: the model");
-        dev.vecprop.internal.Require.notNull(lengths, "checkModelWithLengths: the lengths");
-        dev.vecprop.internal.Require.notNull(o, "checkModelWithLengths: the options (Options.defaults())");
-        return check("model " + model.layers() + " lengths " + java.util.Arrays.toString(lengths)
-                + (o.training() ? " [train]" : " [eval]"), model, o, 0, lengths.clone());
-    }
-
-    /**
      * Checks a whole model (every layer and the fusions between them) w.r.t. its input and every
      * trainable parameter. The parameters are overwritten with seeded random values.
      *
@@ -232,7 +214,8 @@ public final class GradCheck {
 
     /**
      * Checks a whole model as {@link #checkModel(Sequential, Options)}, every pass run with a padding
-     * mask on its context (sequence models on variable-length batches): padded positions must get a
+     * mask on its context (sequence models on variable-length batches: attention, mean over time,
+     * recurrent layers, the latter padded at the end only): padded positions must get a
      * zero input gradient and leave the parameter gradients alone, which the comparison covers.
      *
      * @param model the model
@@ -261,27 +244,22 @@ public final class GradCheck {
     }
 
     private static GradCheckReport check(String subject, Sequential m, Options o) {
-        return check(subject, m, o, 0, null, null);
+        return check(subject, m, o, 0, null);
     }
 
     private static GradCheckReport check(String subject, Sequential m, Options o, dev.vecprop.layer.PaddingMask mask) {
-        return check(subject, m, o, 0, null, mask);
+        return check(subject, m, o, 0, mask);
     }
 
     private static GradCheckReport check(String subject, Sequential m, Options o, int vocab) {
-        return check(subject, m, o, vocab, null, null);
-    }
-
-    private static GradCheckReport check(String subject, Sequential m, Options o, int vocab, int[] lengths) {
-        return check(subject, m, o, vocab, lengths, null);
+        return check(subject, m, o, vocab, null);
     }
 
     /**
      * {@code vocab > 0}: the inputs are token ids in 0..vocab-1 and are not perturbed;
-     * {@code lengths}: the valid sequence lengths of the batch ({@link Context#lengths(int[])}), or null;
      * {@code mask}: which time steps are padding ({@link Context#paddingMask}), or null.
      */
-    private static GradCheckReport check(String subject, Sequential m, Options o, int vocab, int[] lengths,
+    private static GradCheckReport check(String subject, Sequential m, Options o, int vocab,
                                          dev.vecprop.layer.PaddingMask mask) {
         Random rnd = new Random(o.seed());
         randomize(m, o.seed(), rnd);
@@ -296,7 +274,7 @@ public final class GradCheck {
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) rnd.nextGaussian();
         }
-        Context ctx = dev.vecprop.internal.ContextAccess.create(null, o.training(), o.seed()).step(7).lengths(lengths)
+        Context ctx = dev.vecprop.internal.ContextAccess.create(null, o.training(), o.seed()).step(7)
                 .paddingMask(mask);
         Workspace ws = m.workspace(b);
         float[] y0 = new float[b * out];

@@ -18,7 +18,6 @@ public final class Context {
     private boolean gradsZero;
     private LayerProfile profile;
     private PaddingMask paddingMask;
-    private int[] lengths;
 
     static {
         dev.vecprop.internal.ContextAccess.register(Context::new);
@@ -153,7 +152,7 @@ public final class Context {
 
     /**
      * {@return which time steps of the batch are padding, for sequence layers (attention, mean over
-     * time); null (the default) when every step is valid}
+     * time, the recurrent layers); null (the default) when every step is valid}
      */
     public PaddingMask paddingMask() {
         return paddingMask;
@@ -161,38 +160,15 @@ public final class Context {
 
     /**
      * Sets which time steps of the next passes' batch are padding (see {@link PaddingMask}); the
-     * sequence layers check that it is {@code (batch, their time steps)}.
+     * sequence layers check that it is {@code (batch, their time steps)}. The mask is read, not
+     * copied, at every pass. Recurrent layers ({@link LSTM}, {@link GRU}) need each sequence padded
+     * at its end ({@link PaddingMask#ofLengths}) and stop its recurrence after its valid steps.
      *
      * @param m the mask, or null when every step is valid
      * @return this context
      */
     public Context paddingMask(PaddingMask m) {
         this.paddingMask = m;
-        return this;
-    }
-
-    /**
-     * {@return the valid lengths of the batch's sequences (sample {@code b} has {@code lengths()[b]}
-     * real time steps, the rest is padding), or null (the default) when every sequence fills its
-     * whole shape}
-     */
-    public int[] lengths() {
-        return lengths;
-    }
-
-    /**
-     * Sets the valid lengths of the next passes' sequences, for batches of variable-length sequences
-     * padded to one shape. Recurrent layers ({@link LSTM}, {@link GRU}) then stop each sample's
-     * recurrence at its length: its padded steps change neither the outputs of its real steps nor its
-     * last state, their outputs are zero, and they receive and pass on no gradient. The array is read,
-     * not copied, at every pass; entry {@code b} is the length of sample {@code b} of the batch.
-     *
-     * @param l the lengths (at least one per sample of the batch, each from 1 to the padded length),
-     *          or null for full-length sequences
-     * @return this context
-     */
-    public Context lengths(int[] l) {
-        this.lengths = l;
         return this;
     }
 

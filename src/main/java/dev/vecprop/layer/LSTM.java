@@ -21,7 +21,7 @@ import java.util.Arrays;
  * {@code weight_ih_l{l} [4H, I_l]}, {@code weight_hh_l{l} [4H, H]}, {@code bias_ih_l{l} [4H]},
  * {@code bias_hh_l{l} [4H]}. Input {@code (T, I)}; output {@code (T, H)} (every step of the last
  * layer) or {@code (H)} (its last hidden state, {@code output[:, -1]} in PyTorch, or the state at a
- * sample's last real step under {@link Context#lengths(int[])}). See {@link RecurrentLayer} for the
+ * sample's last real step under a {@link Context#paddingMask(PaddingMask) padding mask}). See {@link RecurrentLayer} for the
  * data flow and the variable-length semantics.
  */
 public final class LSTM extends RecurrentLayer {

@@ -6,8 +6,9 @@ import java.util.Arrays;
  * Which time steps of a batch of sequences are padding: a {@code (batch, steps)} matrix of flags,
  * PyTorch's {@code key_padding_mask} ({@code true} = padded, ignored). A batch of sequences of
  * different lengths is padded to the model's length and run with the mask set on the pass's
- * {@link Context#paddingMask(PaddingMask) context}: attention gives padded keys no weight and
- * {@link MeanOverTime} averages the valid steps only, so what the padded positions hold changes
+ * {@link Context#paddingMask(PaddingMask) context}: attention gives padded keys no weight,
+ * {@link MeanOverTime} averages the valid steps only and the recurrent layers ({@link LSTM},
+ * {@link GRU}; padding at the end only) stop each sample's recurrence after its valid steps, so what the padded positions hold changes
  * neither the outputs of the valid positions, nor the loss, nor any parameter gradient; the input
  * gradient at padded positions is zero. Immutable.
  */
@@ -16,18 +17,25 @@ public final class PaddingMask {
     private final int rows;
     private final int steps;
     private final int[] valid;
+    private final boolean[] endPadded;
 
     private PaddingMask(boolean[] padded, int rows, int steps) {
         this.padded = padded;
         this.rows = rows;
         this.steps = steps;
         this.valid = new int[rows];
+        this.endPadded = new boolean[rows];
         for (int r = 0; r < rows; r++) {
             int n = 0;
             for (int t = 0; t < steps; t++) {
                 n += padded[r * steps + t] ? 0 : 1;
             }
             valid[r] = n;
+            boolean atEnd = true;
+            for (int t = 0; t < n; t++) {
+                atEnd &= !padded[r * steps + t];
+            }
+            endPadded[r] = atEnd;
         }
     }
 
@@ -99,6 +107,16 @@ public final class PaddingMask {
      */
     public int validSteps(int r) {
         return valid[r];
+    }
+
+    /**
+     * {@return whether sample {@code r}'s padding is all at its end (its valid steps come first), as
+     * recurrent layers need}
+     *
+     * @param r the sample, from 0
+     */
+    public boolean isPaddedAtEnd(int r) {
+        return endPadded[r];
     }
 
     /** The flags, row-major (not a copy; read only). */

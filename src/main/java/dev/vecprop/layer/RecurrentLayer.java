@@ -38,8 +38,9 @@ import java.util.SplittableRandom;
  * products go through {@link Sgemm}, whose split over threads never cuts a sum, and the elementwise
  * steps split over samples, so results are bit-identical for any thread count.
  *
- * <p>Variable lengths: with {@link Context#lengths(int[])} set, sample b's recurrence stops after
- * its {@code lengths[b]} steps — the state is carried unchanged through the padding (so the last
+ * <p>Variable lengths: with a {@link Context#paddingMask(PaddingMask) padding mask} set (each
+ * sequence padded at its end, {@link PaddingMask#ofLengths}), sample b's recurrence stops after
+ * its valid steps — the state is carried unchanged through the padding (so the last
  * state is the state at its last real step, as with PyTorch's packed sequences), the sequence output
  * is zero there, and no gradient enters or leaves a padded step.
  */
@@ -289,16 +290,16 @@ public abstract sealed class RecurrentLayer extends AbstractLayer permits LSTM, 
         int H = hidden;
         int I = inputSize;
         int lo = lensOff(wo);
-        int[] lens = ctx.lengths();
-        if (lens != null && lens.length < batch) {
-            throw new ShapeException(describe() + ": " + lens.length + " sequence lengths (Context.lengths) for a batch of "
-                    + batch + " samples");
+        PaddingMask mask = ctx.paddingMask();
+        if (mask != null) {
+            mask.check(this, batch, T);
         }
         for (int b = 0; b < batch; b++) {
-            int n = lens == null ? T : lens[b];
-            if (n < 1 || n > T) {
-                throw new ShapeException(describe() + ": sequence length " + n + " of sample " + b
-                        + " (Context.lengths) is outside 1.." + T);
+            int n = mask == null ? T : mask.validSteps(b);
+            if (mask != null && (n < 1 || !mask.isPaddedAtEnd(b))) {
+                throw new ShapeException(describe() + ": sample " + b + " of the padding mask "
+                        + (n < 1 ? "has no valid step" : "is not padded at its end")
+                        + "; a recurrent layer needs each sequence's valid steps first (PaddingMask.ofLengths)");
             }
             ws[lo + b] = n;
         }

@@ -8,6 +8,7 @@ import dev.vecprop.layer.Context;
 import dev.vecprop.layer.Embedding;
 import dev.vecprop.layer.LSTM;
 import dev.vecprop.layer.Linear;
+import dev.vecprop.layer.PaddingMask;
 import dev.vecprop.layer.Sequential;
 import dev.vecprop.layer.Shape;
 import dev.vecprop.layer.TimeDistributed;
@@ -224,7 +225,7 @@ public final class CharLanguageModel {
     /**
      * Generates text: starting from {@code prompt} (or a newline), repeatedly runs the model on the
      * last T characters (fewer at the start: the shorter context runs as a variable-length sequence,
-     * {@link Context#lengths(int[])}), turns the logits of the last one into probabilities
+     * padded at its end, {@link Context#paddingMask(PaddingMask)}), turns the logits of the last one into probabilities
      * {@code softmax(logits / temperature)} and draws the next character.
      *
      * @param model       a character language model
@@ -245,8 +246,10 @@ public final class CharLanguageModel {
         int start = text.length();
         Workspace ws = model.workspace(1);
         Context ctx = Context.inference();
-        int[] len = new int[1];
-        ctx.lengths(len);
+        PaddingMask[] masks = new PaddingMask[T + 1]; // masks[n]: n valid steps, then padding
+        for (int n = 1; n <= T; n++) {
+            masks[n] = PaddingMask.ofLengths(T, n);
+        }
         float[] x = new float[T];
         double[] p = new double[TextCorpus.VOCAB];
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -257,7 +260,7 @@ public final class CharLanguageModel {
                 char c = text.charAt(text.length() - n + t);
                 x[t] = c < 128 ? c : '?';
             }
-            len[0] = n;
+            ctx.paddingMask(masks[n]);
             int yo = model.forward(ctx, ws, x, 0, 1) + (n - 1) * TextCorpus.VOCAB;
             float[] y = ws.data();
             double max = Double.NEGATIVE_INFINITY;

@@ -38,7 +38,8 @@ class RecurrentLengthsTest {
 
     /** Last state -> Linear -> cross-entropy; the loss of the batch and all gradients. */
     private static Run run(Sequential m, WorkerPool pool, float[] x, int batch, int[] lens, int[] labels) {
-        Context ctx = new Context(pool, true, 1).lengths(lens);
+        Context ctx = new Context(pool, true, 1)
+                .paddingMask(lens == null ? null : PaddingMask.ofLengths(m.inputShape().dim(0), lens));
         Workspace ws = m.workspace(batch);
         int yo = m.forward(ctx, ws, x, 0, batch);
         float[] y = Arrays.copyOfRange(ws.data(), yo, yo + batch * m.outputShape().size());
@@ -123,7 +124,7 @@ class RecurrentLengthsTest {
             int H = 17;
             float[] x = batch(r, B);
             Sequential m = model(T, lstm, true);
-            Context ctx = new Context(WorkerPool.serial(), true, 1).lengths(LENS);
+            Context ctx = new Context(WorkerPool.serial(), true, 1).paddingMask(PaddingMask.ofLengths(T, LENS));
             Workspace ws = m.workspace(B);
             float[][] grads = new float[2][];
             float[][] dxs = new float[2][];
@@ -157,15 +158,23 @@ class RecurrentLengthsTest {
         Sequential m = model(T, true, false);
         Workspace ws = m.workspace(4);
         float[] x = new float[4 * T * I];
-        ShapeException few = assertThrows(ShapeException.class,
-                () -> m.forward(new Context(null, true, 1).lengths(new int[]{3, 3}), ws, x, 0, 4));
-        assertTrue(few.getMessage().startsWith("LSTM(5->17, layers 2, last state): 2 sequence lengths"), few.getMessage());
-        ShapeException longer = assertThrows(ShapeException.class,
-                () -> m.forward(new Context(null, true, 1).lengths(new int[]{3, 7, 1, 1}), ws, x, 0, 4));
-        assertTrue(longer.getMessage().contains("LSTM(5->17, layers 2, last state): sequence length 7 of sample 1"),
-                longer.getMessage());
-        assertThrows(ShapeException.class, () -> m.forward(new Context(null, true, 1).lengths(new int[]{0, 1, 1, 1}),
-                ws, x, 0, 4));
+        ShapeException few = assertThrows(ShapeException.class, () -> m.forward(
+                new Context(null, true, 1).paddingMask(PaddingMask.ofLengths(T, 3, 3)), ws, x, 0, 4));
+        assertEquals("LSTM(5->17, layers 2, last state): padding mask is (2, 6), expected (4, 6) = (batch, time steps)",
+                few.getMessage());
+        ShapeException longer = assertThrows(ShapeException.class, () -> PaddingMask.ofLengths(T, 3, 7, 1, 1));
+        assertTrue(longer.getMessage().contains("length 7 of sample 1 is outside 1..6"), longer.getMessage());
+        boolean[] front = new boolean[4 * T];
+        front[T] = true; // sample 1 padded at its first step
+        ShapeException notAtEnd = assertThrows(ShapeException.class, () -> m.forward(
+                new Context(null, true, 1).paddingMask(PaddingMask.of(front, 4, T)), ws, x, 0, 4));
+        assertEquals("LSTM(5->17, layers 2, last state): sample 1 of the padding mask is not padded at its end;"
+                + " a recurrent layer needs each sequence's valid steps first (PaddingMask.ofLengths)", notAtEnd.getMessage());
+        boolean[] empty = new boolean[4 * T];
+        java.util.Arrays.fill(empty, 0, T, true); // sample 0 all padding
+        ShapeException none = assertThrows(ShapeException.class, () -> m.forward(
+                new Context(null, true, 1).paddingMask(PaddingMask.of(empty, 4, T)), ws, x, 0, 4));
+        assertTrue(none.getMessage().contains("sample 0 of the padding mask has no valid step"), none.getMessage());
         ShapeException shape = assertThrows(ShapeException.class, () -> new Sequential(Shape.of(28 * 28), new GRU(28, 8)));
         assertTrue(shape.getMessage().contains("GRU(28->8, last state) expects sequences (T, 28) (time steps, features), got (784)"),
                 shape.getMessage());

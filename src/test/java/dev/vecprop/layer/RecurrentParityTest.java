@@ -71,7 +71,7 @@ class RecurrentParityTest {
                 String where = name + (packed ? " packed" : "") + " threads " + pool.threads();
                 // whole sequence out: dL/dy = r_seq, plus r_last at each sample's last real step
                 Sequential m = model(c, () -> f.make(true), T, I);
-                Context ctx = new Context(pool, true, 1).lengths(packed ? lens : null);
+                Context ctx = new Context(pool, true, 1).paddingMask(packed ? PaddingMask.ofLengths(T, lens) : null);
                 Workspace ws = m.workspace(B);
                 int yo = m.forward(ctx, ws, x, 0, B);
                 close(where + " output", t(c, p + "out"), ws.data(), yo);
