@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * The workloads {@link PairedAb} times, written against vecprop's public API only, so that the same
  * source compiles against an older build too (the A/B run compiles it once per build).
  *
- * <p>Names: {@code mlp}, {@code lenet}, {@code convnet} (or any {@code --arch} spelling): one training
+ * <p>Names: {@code mlp}, {@code lenet}, {@code convnet} (or any {@code --arch} spelling, the sequence
+ * models {@code lstm}, {@code gru}, {@code transformer} too, MNIST rows as time steps): one training
  * step at batch 64 — forward, softmax cross-entropy, backward, Adam — on uniform random inputs;
  * {@code mnist:ARCH} the same on real MNIST batches (pixels/255) and {@code mnist-norm:ARCH} on
  * normalised ones; {@code gemm-fwd1},
@@ -140,7 +141,8 @@ public final class AbWorkloads {
         int batch = 64;
         boolean mnist = name.startsWith("mnist:") || name.startsWith("mnist-norm:");
         String arch = mnist ? name.substring(name.indexOf(':') + 1) : name;
-        Sequential model = ModelSpec.parse(arch, "relu", 0, false).build();
+        Sequential model = dev.vecprop.train.SequenceSpec.isSequence(arch) ? dev.vecprop.train.SequenceSpec.build(arch)
+                : ModelSpec.parse(arch, "relu", 0, false).build();
         model.initialize(1);
         int in = model.inputShape().size();
         int classes = model.outputShape().size();

@@ -25,17 +25,19 @@ import java.util.SplittableRandom;
  * {@code Q, K, V (T, Dh)} the h-th column blocks of {@code x W_in^T + b_in}:
  * <pre>
  *   forward   QKV (B*T, 3E) = x W_in^T + b_in                      one GEMM over the whole batch
- *             per (b, h): S = Q K^T (T,T);  P = softmax(S / sqrt(Dh)) over the visible keys;  O_h = P V
+ *             per (b, h): S^T = K Q^T (T,T);  P^T = softmax(S / sqrt(Dh)) over the visible keys, transposed;  O_h = P V
  *             y (B*T, E) = O W_out^T + b_out                       one GEMM
  *   backward  dO = dy W_out;  dW_out += O^T dy
- *             per (b, h): dV = P^T dO_h;  dP = dO_h V^T;  dS = P * (dP - rowsum(dP * P)) / sqrt(Dh)
+ *             per (b, h): dV = P^T dO_h;  dP^T = V dO_h^T;  dS = P * (dP - rowsum(dP * P)) / sqrt(Dh), transposed
  *                         dQ = dS K;  dK = dS^T Q
  *             dW_in += x^T dQKV;  db_in += colsum dQKV;  dx = dQKV W_in
  * </pre>
  * Masks: with {@code causal} query t sees keys {@code 0..t} only (PyTorch's
  * {@code generate_square_subsequent_mask}); a {@link PaddingMask} on the context hides padded keys
- * ({@code key_padding_mask}). The per-head products run on {@link SmallGemm} (no packing; K and V
- * are transposed per head where a product needs them as rows), the (sample, head) pairs split over
+ * ({@code key_padding_mask}). The scores and probabilities are kept transposed ({@code [key][query]}),
+ * so that {@link AttentionSoftmax} runs each query's softmax down a column with one query per vector
+ * lane. The per-head products run on {@link SmallGemm} (no packing; Q and dO are transposed per
+ * head where a product needs them as rows), the (sample, head) pairs split over
  * the pool's workers; the forward caches QKV, P and O for the backward. Bit-identical for any
  * thread count.
  */
@@ -176,8 +178,8 @@ public final class MultiheadSelfAttention extends AbstractLayer {
     }
 
     // workspace, for B samples of T steps (n = B*T rows):
-    //   QKV (n, 3E) | P (B, H, T, T) | O (n, E) | dO (n, E) | dS (B, H, T, T) | dQKV (n, 3E)
-    //   | per (b, h) K_h^T (Dh, T) in the forward, V_h^T in the backward (scratch)
+    //   QKV (n, 3E) | P^T (B, H, T, T) | O (n, E) | dO (n, E) | dS^T (B, H, T, T) | dQKV (n, 3E)
+    //   | per (b, h) Q_h^T (Dh, T) in the forward, dO_h^T in the backward (scratch)
     private int pOff(int batch) {
         return batch * steps * 3 * embed;
     }
@@ -261,24 +263,24 @@ public final class MultiheadSelfAttention extends AbstractLayer {
             int v = q + 2 * embed;
             int pr = p.wo + pOff(batch) + i * t * t;   // P (T, T)
             int o = p.wo + oOff(batch) + b * t * embed + h * headDim; // O_h (T, Dh), ld E
-            int kt = p.wo + transposeOff(batch) + i * headDim * t; // K_h^T or V_h^T (Dh, T)
+            int ts = p.wo + transposeOff(batch) + i * headDim * t; // Q_h^T or dO_h^T (Dh, T)
             if (p.kind == FORWARD) {
-                Transpose.transpose(ws, k, e3, t, headDim, ws, kt, t);
-                SmallGemm.multiply(t, t, headDim, ws, q, e3, 1, ws, kt, t, ws, pr, t);          // S = Q K^T
-                AttentionSoftmax.forward(ws, pr, t, t, scale, causal, p.flags, b * t);
-                SmallGemm.multiply(t, headDim, t, ws, pr, t, 1, ws, v, e3, ws, o, embed);       // O_h = P V
+                Transpose.transpose(ws, q, e3, t, headDim, ws, ts, t);
+                SmallGemm.multiply(t, t, headDim, ws, k, e3, 1, ws, ts, t, ws, pr, t);          // S^T = K Q^T
+                AttentionSoftmax.forward(ws, pr, t, t, scale, causal, p.flags, b * t);         // P^T
+                SmallGemm.multiply(t, headDim, t, ws, pr, 1, t, ws, v, e3, ws, o, embed);       // O_h = P V
             } else {
                 int dO = p.wo + dOOff(batch) + b * t * embed + h * headDim;
                 int ds = p.wo + dSOff(batch) + i * t * t;
                 int dq = p.wo + dQkvOff(batch) + b * t * e3 + h * headDim;
                 int dk = dq + embed;
                 int dv = dq + 2 * embed;
-                SmallGemm.multiply(t, headDim, t, ws, pr, 1, t, ws, dO, embed, ws, dv, e3);     // dV = P^T dO
-                Transpose.transpose(ws, v, e3, t, headDim, ws, kt, t);
-                SmallGemm.multiply(t, t, headDim, ws, dO, embed, 1, ws, kt, t, ws, ds, t);      // dP = dO V^T
-                AttentionSoftmax.backward(ws, pr, ws, ds, t, t, scale);
-                SmallGemm.multiply(t, headDim, t, ws, ds, t, 1, ws, k, e3, ws, dq, e3);         // dQ = dS K
-                SmallGemm.multiply(t, headDim, t, ws, ds, 1, t, ws, q, e3, ws, dk, e3);         // dK = dS^T Q
+                SmallGemm.multiply(t, headDim, t, ws, pr, t, 1, ws, dO, embed, ws, dv, e3);     // dV = P^T dO
+                Transpose.transpose(ws, dO, embed, t, headDim, ws, ts, t);
+                SmallGemm.multiply(t, t, headDim, ws, v, e3, 1, ws, ts, t, ws, ds, t);          // dP^T = V dO^T
+                AttentionSoftmax.backward(ws, pr, ws, ds, t, t, scale);                        // dS^T
+                SmallGemm.multiply(t, headDim, t, ws, ds, 1, t, ws, k, e3, ws, dq, e3);         // dQ = dS K
+                SmallGemm.multiply(t, headDim, t, ws, ds, t, 1, ws, q, e3, ws, dk, e3);         // dK = dS^T Q
             }
         }
     }
