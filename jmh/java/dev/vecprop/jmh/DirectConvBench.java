@@ -89,7 +89,7 @@ public class DirectConvBench {
         DirectConv.packWeights(w, 0, k, OC, k, wp, 0);
         ldo = DirectConv.paddedColumns(N);
         out = new float[blocks * DirectConv.rows() * ldo];
-        ldt = (OC + DirectConv.channelStep() - 1) / DirectConv.channelStep() * DirectConv.channelStep();
+        ldt = (OC + DirectConv.channelStep(OC) - 1) / DirectConv.channelStep(OC) * DirectConv.channelStep(OC);
         dy = random(rnd, OC * OH * OH);
         dyt = new float[OH * OH * ldt];
         Transpose.transpose(dy, 0, OH * OH, OC, OH * OH, dyt, 0, ldt);

@@ -23,7 +23,7 @@ import dev.vecprop.simd.Simd;
  * tap ({@link #imageSlack()}).
  *
  * <p><b>Weight gradient.</b> With {@code dyt} the output gradient transposed to positions x channels
- * ({@link Transpose}), row length {@code ldt} (a multiple of {@link #channelStep()}, zero past the
+ * ({@link Transpose}), row length {@code ldt} (a multiple of {@link #channelStep(int)}, zero past the
  * channels), for taps {@code [r0, r1)}:
  * <pre>
  *   dwt[r][o] += sum over p < oh, q < ow of  img[io + tap[r] + p*pitch + q] * dyt[(p*ow + q)*ldt + o]
@@ -57,14 +57,29 @@ public final class DirectConv {
         return V ? DirectConvVector.L : 0;
     }
 
-    /** What the weight gradient's {@code ldt} must be a multiple of. */
-    public static int channelStep() {
-        return V ? DirectConvVector.OT : 1;
+    /**
+     * What the weight gradient's {@code ldt} must be a multiple of for a group of {@code channels}
+     * output channels: the tile's vectors of channels (one vector when they fit in one and the
+     * 32-register narrow tile exists, else the full tile's).
+     */
+    public static int channelStep(int channels) {
+        if (!V) {
+            return 1;
+        }
+        return narrow(channels) ? DirectConvVector.L : DirectConvVector.OT;
     }
 
-    /** Taps per weight-gradient tile: split taps over threads in multiples of it. */
-    public static int tapStep() {
-        return V ? DirectConvVector.MT : 1;
+    /** Whether a group of {@code channels} output channels takes the narrow weight-gradient tile. */
+    private static boolean narrow(int channels) {
+        return V && DirectConvVector.WIDE && channels <= DirectConvVector.L;
+    }
+
+    /** Taps per weight-gradient tile for {@code ldt} channels: split taps over threads in multiples of it. */
+    public static int tapStep(int ldt) {
+        if (!V) {
+            return 1;
+        }
+        return DirectConvVector.WIDE && ldt == DirectConvVector.L ? DirectConvVector.NT : DirectConvVector.MT;
     }
 
     /**
@@ -113,7 +128,7 @@ public final class DirectConv {
 
     /**
      * {@code sums[so + o] += sum over r < rows of t[to + r*ldt + o]} for {@code o < ldt} (a multiple of
-     * {@link #channelStep()}): the bias gradient from a transposed output gradient. Each column sums
+     * {@link #channelStep(int)}): the bias gradient from a transposed output gradient. Each column sums
      * its rows in order, in the vector form as in the twin: the two agree bit for bit.
      */
     public static void columnSums(float[] t, int to, int rows, int ldt, float[] sums, int so) {

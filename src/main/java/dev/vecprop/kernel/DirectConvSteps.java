@@ -24,7 +24,7 @@ public final class DirectConvSteps {
 
     /** Row length of the transposed gradient: the group's output channels rounded up to the tile. */
     public static int ldt(ConvGeometry g) {
-        int step = DirectConv.channelStep();
+        int step = DirectConv.channelStep(g.opg);
         return (g.opg + step - 1) / step * step;
     }
 
@@ -110,8 +110,8 @@ public final class DirectConvSteps {
      */
     public static void weightChunk(ConvGeometry g, ConvScratch sc, int chunk, int batch, float[] x, int xo,
                                    float[] dy, int dyo, float[] ws, int slot, boolean bias) {
-        int step = DirectConv.tapStep();
         int ldt = ldt(g);
+        int step = DirectConv.tapStep(ldt);
         int n = g.positions();
         int sumsAt = slot + g.groups * g.k * ldt;
         java.util.Arrays.fill(ws, slot, slot + chunkSize(g), 0f);

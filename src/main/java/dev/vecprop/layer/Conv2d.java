@@ -209,7 +209,10 @@ public final class Conv2d extends AbstractLayer {
         return stride == 1 && groups == 1 && geo.k <= 32 && (long) outC * geo.k <= 1024;
     }
 
-    /** Whether the tap-broadcast kernel takes the weight gradient: stride 1, its channel tile at most half padding. */
+    /**
+     * Whether the tap-broadcast kernel takes the weight gradient: stride 1, its channel tile (one vector
+     * for a group of at most L channels on 32 registers, else 4) at most half padding.
+     */
     private boolean directWeights() {
         return stride == 1 && !fewTapWeights() && DirectConvSteps.ldt(geo) <= 2 * geo.opg;
     }
