@@ -449,15 +449,15 @@ final class SgemmJob implements WorkerPool.Task {
                 case PANELS_TRANSPOSED -> {
                     if (NR == 16 && w == NR) {
                         gatherTransposed16(b, bOff + j * NR, ldb, p0, kc, dst, d);
+                    } else if (VECTOR && SgemmVectorKernels.TRANSPOSE16 && w == NR) {
+                        // 16-row blocks through registers; the rows before the first multiple of 16 and after the last by element
+                        int head = Math.min(kc, (16 - (p0 & 15)) & 15);
+                        int body = (kc - head) & ~15;
+                        gatherTransposedRows(j, w, p0, 0, head, dst, d);
+                        SgemmVectorKernels.transposePanelRows(b, bOff + j * NR, ldb, p0 + head, body, dst, d + head * NR);
+                        gatherTransposedRows(j, w, p0, head + body, kc, dst, d);
                     } else {
-                        for (int p = 0; p < kc; p++) {
-                            int pp = p0 + p;
-                            int src = bOff + (pp / NR) * ldb + pp % NR + j * NR;
-                            int dp = d + p * NR;
-                            for (int jj = 0; jj < w; jj++) {
-                                dst[dp + jj] = b[src + jj * NR];
-                            }
-                        }
+                        gatherTransposedRows(j, w, p0, 0, kc, dst, d);
                     }
                 }
                 default -> throw new IllegalStateException("B layout " + bLayout);
@@ -466,6 +466,18 @@ final class SgemmJob implements WorkerPool.Task {
                 for (int p = 0; p < kc; p++) {
                     java.util.Arrays.fill(dst, d + p * NR + w, d + (p + 1) * NR, 0f);
                 }
+            }
+        }
+    }
+
+    /** Rows {@code [from, to)} of a B panel from a PANELS_TRANSPOSED B, element by element: the definition. */
+    private void gatherTransposedRows(int j, int w, int p0, int from, int to, float[] dst, int d) {
+        for (int p = from; p < to; p++) {
+            int pp = p0 + p;
+            int src = bOff + (pp / NR) * ldb + pp % NR + j * NR;
+            int dp = d + p * NR;
+            for (int jj = 0; jj < w; jj++) {
+                dst[dp + jj] = b[src + jj * NR];
             }
         }
     }
