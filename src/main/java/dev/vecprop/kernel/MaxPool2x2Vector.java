@@ -28,6 +28,11 @@ final class MaxPool2x2Vector {
     /** 0, 2, 4, ...: the column of lane i's window, relative to the chunk. */
     private static final FloatVector COLS = FloatVector.fromArray(S, columns(), 0);
 
+    /** Lane i takes lane i/2: one output's value for both columns of its window. */
+    private static final VectorShuffle<Float> EXPAND = VectorShuffle.fromOp(S, i -> i / 2);
+    /** 0, 1, 2, ...: a lane's column relative to the chunk. */
+    private static final FloatVector IOTA = COLS.mul(0.5f);
+
     private static float[] columns() {
         float[] c = new float[L];
         for (int i = 0; i < L; i++) {
@@ -180,6 +185,42 @@ final class MaxPool2x2Vector {
                 int q = m % ow;
                 MaxPool2x2Ref.rows(x, in, w, p, q, q + 1, y, yo + out + p * ow, arg, ao + out + p * ow);
             }
+        }
+    }
+
+    /**
+     * Backward by input rows: L columns at a time, the H outputs above them loaded (masked at the
+     * row's end) and each spread over its window's two columns by a lane permute; a column's gradient
+     * is {@code 0 + dy} where the argmax is that column (and, with y, the pooled value is positive),
+     * else zero, stored with a mask at the row's end. Rows and columns outside every window (odd
+     * sizes) get zero.
+     */
+    static void backward(float[] dy, int dyo, float[] arg, int ao, float[] y, int yo, int planes, int h, int w,
+                         float[] dx, int dxo) {
+        int oh = h / 2;
+        int ow = w / 2;
+        FloatVector zero = FloatVector.zero(S);
+        for (int pl = 0; pl < planes; pl++) {
+            int in = dxo + pl * h * w;
+            int out = pl * oh * ow;
+            for (int r = 0; r < 2 * oh; r++) {
+                int orow = out + (r / 2) * ow;
+                int xrow = in + r * w;
+                float rowBase = r * w;
+                for (int j = 0; j < w; j += L) {
+                    int o = j / 2;
+                    VectorMask<Float> om = S.indexInRange(o, ow);
+                    FloatVector at = FloatVector.fromArray(S, arg, ao + orow + o, om).rearrange(EXPAND);
+                    FloatVector g = FloatVector.fromArray(S, dy, dyo + orow + o, om).rearrange(EXPAND);
+                    VectorMask<Float> hit = at.compare(VectorOperators.EQ, IOTA.add(rowBase + j));
+                    if (y != null) {
+                        hit = hit.and(FloatVector.fromArray(S, y, yo + orow + o, om).rearrange(EXPAND)
+                                .compare(VectorOperators.GT, 0f));
+                    }
+                    zero.blend(zero.add(g), hit).intoArray(dx, xrow + j, S.indexInRange(j, w));
+                }
+            }
+            java.util.Arrays.fill(dx, in + 2 * oh * w, in + h * w, 0f);
         }
     }
 

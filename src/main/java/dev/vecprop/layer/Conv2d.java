@@ -1,5 +1,6 @@
 package dev.vecprop.layer;
 
+import dev.vecprop.kernel.Activations;
 import dev.vecprop.kernel.ChannelSums;
 import dev.vecprop.kernel.ConvGeometry;
 import dev.vecprop.kernel.ConvScratch;
@@ -261,7 +262,33 @@ public final class Conv2d extends AbstractLayer {
     @Override
     public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
                          float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
-        // dy (B,OC,OH,OW) -> dW += .., db += .., dx (B,C,H,W)
+        backward(ctx, batch, x, xo, y, yo, dy, dyo, dx, dxo, ws, wo, false);
+    }
+
+    /**
+     * {@link #backward(Context, int, float[], int, float[], int, float[], int, float[], int, float[], int) Backward},
+     * optionally through a {@link ReLU} before this layer: with {@code reluInput}, {@code x} is the
+     * ReLU's output and {@code dx} receives the gradient at the ReLU's input, {@code dx = [x > 0] * dL/dx},
+     * applied to each sample's input gradient as soon as it is computed (while it is in cache), bit for
+     * bit what the ReLU's own backward would give. {@link Sequential} uses it for a ReLU followed by a Conv2d.
+     *
+     * @param ctx       the pass's context
+     * @param batch     the number of samples B, as in forward
+     * @param x         the forward's input batch, NCHW [B][C][H][W], from {@code x[xo ..]}
+     * @param xo        the offset of the first input in {@code x}
+     * @param y         the forward's output batch (not read)
+     * @param yo        the offset of the first output in {@code y}
+     * @param dy        dL/dy, NCHW [B][OC][OH][OW], from {@code dy[dyo ..]}
+     * @param dyo       the offset of dL/dy in {@code dy}
+     * @param dx        receives dL/dx (at the ReLU's input with {@code reluInput}), from {@code dx[dxo ..]}; null to skip it
+     * @param dxo       the offset of dL/dx in {@code dx}
+     * @param ws        the scratch the forward filled
+     * @param wo        the offset of the layer's scratch in {@code ws}
+     * @param reluInput whether to apply the preceding ReLU's backward
+     */
+    public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
+                         float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo, boolean reluInput) {
+        // dy (B,OC,OH,OW) -> dW += .., db += .., dx (B,C,H,W) (times [x > 0] with reluInput)
         boolean parallel = ctx.pool().threads() > 1;
         if (ctx.paramGrads()) {
             if (hasBias && !directWeights()) {
@@ -284,7 +311,7 @@ public final class Conv2d extends AbstractLayer {
             if (directInput()) {
                 DirectConvSteps.packInput(geo, v, wOff, ws, wo + inputWeightsAt());
             }
-            ParallelPass.get(body, INPUT, batch).grad(dy, dyo).inputGrad(dx, dxo).ws(ws, wo)
+            ParallelPass.get(body, INPUT, batch).in(x, xo).grad(dy, dyo).inputGrad(dx, dxo).ws(ws, wo).flag(reluInput)
                     .run(ctx.pool(), batch, 1, batch >= ctx.pool().threads());
         }
     }
@@ -330,6 +357,9 @@ public final class Conv2d extends AbstractLayer {
                     } else {
                         ImplicitGemmConv.inputSample(c, sc, p.dy, p.dyo + s * out, v, wOff, p.dx, p.dxo + s * in,
                                 gemmPool(p));
+                    }
+                    if (p.flag) { // the preceding ReLU's backward, in place while the sample is in cache
+                        Activations.reluBackward(p.x, p.xo + s * in, p.dx, p.dxo + s * in, p.dx, p.dxo + s * in, in);
                     }
                 }
             }
