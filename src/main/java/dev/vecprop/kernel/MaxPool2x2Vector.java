@@ -189,38 +189,88 @@ final class MaxPool2x2Vector {
     }
 
     /**
-     * Backward by input rows: L columns at a time, the H outputs above them loaded (masked at the
-     * row's end) and each spread over its window's two columns by a lane permute; a column's gradient
-     * is {@code 0 + dy} where the argmax is that column (and, with y, the pooled value is positive),
-     * else zero, stored with a mask at the row's end. Rows and columns outside every window (odd
-     * sizes) get zero.
+     * Backward by input rows: L columns at a time (the last L of a row overlapping the one before,
+     * so no store is masked), the outputs above them loaded whole and each spread over its window's
+     * two columns by a lane permute; a column's gradient is {@code 0 + dy} where the argmax is that
+     * column (and, with y, the pooled value is positive), else zero. Rows and columns outside every
+     * window (odd sizes) get zero; rows shorter than a vector, and planes whose outputs end less than a
+     * vector before an array's end, go through the twin by rows. (Masked loads and stores, or masks from
+     * {@code indexInRange}, made this slower than the scalar scatter.)
      */
     static void backward(float[] dy, int dyo, float[] arg, int ao, float[] y, int yo, int planes, int h, int w,
                          float[] dx, int dxo) {
         int oh = h / 2;
         int ow = w / 2;
-        FloatVector zero = FloatVector.zero(S);
+        int last = (w - L) & ~1; // the last chunk's first column
+        int reach = (oh - 1) * ow + last / 2 + L; // outputs a plane's chunks load, from the plane's first
         for (int pl = 0; pl < planes; pl++) {
             int in = dxo + pl * h * w;
             int out = pl * oh * ow;
-            for (int r = 0; r < 2 * oh; r++) {
-                int orow = out + (r / 2) * ow;
-                int xrow = in + r * w;
-                float rowBase = r * w;
-                for (int j = 0; j < w; j += L) {
-                    int o = j / 2;
-                    VectorMask<Float> om = S.indexInRange(o, ow);
-                    FloatVector at = FloatVector.fromArray(S, arg, ao + orow + o, om).rearrange(EXPAND);
-                    FloatVector g = FloatVector.fromArray(S, dy, dyo + orow + o, om).rearrange(EXPAND);
-                    VectorMask<Float> hit = at.compare(VectorOperators.EQ, IOTA.add(rowBase + j));
-                    if (y != null) {
-                        hit = hit.and(FloatVector.fromArray(S, y, yo + orow + o, om).rearrange(EXPAND)
-                                .compare(VectorOperators.GT, 0f));
-                    }
-                    zero.blend(zero.add(g), hit).intoArray(dx, xrow + j, S.indexInRange(j, w));
+            boolean whole = w >= L && ao + out + reach <= arg.length && dyo + out + reach <= dy.length
+                    && (y == null || yo + out + reach <= y.length);
+            if (!whole) {
+                for (int r = 0; r < 2 * oh; r++) {
+                    int orow = out + (r / 2) * ow;
+                    MaxPool2x2Ref.backwardRow(dy, dyo + orow, arg, ao + orow, y, yo + orow, ow, r, w, dx, in + r * w);
                 }
+            } else if (y == null) {
+                plane(dy, dyo + out, arg, ao + out, oh, ow, last, w, dx, in);
+            } else {
+                planeMasked(dy, dyo + out, arg, ao + out, y, yo + out, oh, ow, last, w, dx, in);
             }
             java.util.Arrays.fill(dx, in + 2 * oh * w, in + h * w, 0f);
+        }
+    }
+
+    /** One plane: outputs from dy[dyo] and arg[ao], gradients to dx[in ..]; each row's chunks at 0, L, .. and {@code last}. */
+    private static void plane(float[] dy, int dyo, float[] arg, int ao, int oh, int ow, int last, int w,
+                              float[] dx, int in) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < 2 * oh; r++) {
+            int orow = (r >> 1) * ow;
+            int xrow = in + r * w;
+            float rowBase = r * w;
+            for (int k = 0; ; k += L) {
+                int j = Math.min(k, last);
+                int o = orow + (j >> 1);
+                FloatVector at = FloatVector.fromArray(S, arg, ao + o).rearrange(EXPAND);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + o).rearrange(EXPAND);
+                VectorMask<Float> hit = at.compare(VectorOperators.EQ, IOTA.add(rowBase + j));
+                zero.blend(zero.add(g), hit).intoArray(dx, xrow + j);
+                if (j == last) {
+                    break;
+                }
+            }
+            if ((w & 1) != 0) {
+                dx[xrow + w - 1] = 0f;
+            }
+        }
+    }
+
+    /** {@link #plane} where the pooled output y is positive (a ReLU's mask), written out again (no merged masks). */
+    private static void planeMasked(float[] dy, int dyo, float[] arg, int ao, float[] y, int yo, int oh, int ow,
+                                    int last, int w, float[] dx, int in) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int r = 0; r < 2 * oh; r++) {
+            int orow = (r >> 1) * ow;
+            int xrow = in + r * w;
+            float rowBase = r * w;
+            for (int k = 0; ; k += L) {
+                int j = Math.min(k, last);
+                int o = orow + (j >> 1);
+                FloatVector at = FloatVector.fromArray(S, arg, ao + o).rearrange(EXPAND);
+                FloatVector g = FloatVector.fromArray(S, dy, dyo + o).rearrange(EXPAND);
+                FloatVector v = FloatVector.fromArray(S, y, yo + o).rearrange(EXPAND);
+                VectorMask<Float> hit = at.compare(VectorOperators.EQ, IOTA.add(rowBase + j))
+                        .and(v.compare(VectorOperators.GT, 0f));
+                zero.blend(zero.add(g), hit).intoArray(dx, xrow + j);
+                if (j == last) {
+                    break;
+                }
+            }
+            if ((w & 1) != 0) {
+                dx[xrow + w - 1] = 0f;
+            }
         }
     }
 
