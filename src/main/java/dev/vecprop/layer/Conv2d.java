@@ -291,7 +291,7 @@ public final class Conv2d extends AbstractLayer {
         // dy (B,OC,OH,OW) -> dW += .., db += .., dx (B,C,H,W) (times [x > 0] with reluInput)
         boolean parallel = ctx.pool().threads() > 1;
         if (ctx.paramGrads()) {
-            if (hasBias && !directWeights()) {
+            if (hasBias && !directWeights() && !fewTapWeights()) { // (those two take the bias gradient with the weights')
                 ParallelPass.get(body, BIAS, batch).grad(dy, dyo).run(ctx.pool(), outC, 1, parallel);
             }
             if (fewTapWeights()) {
@@ -370,7 +370,8 @@ public final class Conv2d extends AbstractLayer {
                             p.wo + accumulatorsAt() + chunk * DirectConvSteps.chunkSize(c), hasBias);
                 }
             }
-            case WEIGHTS_FEW_TAPS -> ConvWeightGrad.accumulateBatch(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, from, to, g, wOff);
+            case WEIGHTS_FEW_TAPS -> ConvWeightGrad.accumulateBatch(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, from, to, g, wOff,
+                    hasBias ? g : null, bOff);
             case WEIGHTS_BY_TAPS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, 0, c.opg,
                     from * GemmTiling.NR, Math.min(c.k, to * GemmTiling.NR), g, wOff);
             case WEIGHTS_BY_ROWS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo,
