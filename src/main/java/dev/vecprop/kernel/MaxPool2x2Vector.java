@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector form of {@link MaxPool2x2}: L outputs at a time from two vectors of each input row, split
  * into even and odd columns by lane permutes and a blend; the comparisons are masks and blends, so
- * no branch depends on the data. A row's ragged end takes masked loads and stores; rows shorter than
- * a vector (ConvNet's 12 columns at 16 lanes) go by whole planes, through gathers.
+ * no branch depends on the data. A row's ragged end takes masked loads and stores; rows of fewer
+ * outputs than a vector (ConvNet's 12 columns at 16 lanes) go by column maxima and then pairs, or,
+ * shorter still, by whole planes through gathers.
  */
 final class MaxPool2x2Vector {
     private MaxPool2x2Vector() {}
@@ -44,6 +45,10 @@ final class MaxPool2x2Vector {
     static void forward(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
         int oh = h / 2;
         int ow = w / 2;
+        if (ow < L && 2 * ow >= L && oh * ow >= L) {
+            forwardByColumns(x, xo, planes, h, w, y, yo, arg, ao);
+            return;
+        }
         if (ow < L) {
             forwardByPlane(x, xo, planes, h, w, y, yo, arg, ao);
             return;
@@ -113,6 +118,99 @@ final class MaxPool2x2Vector {
                     best.intoArray(y, yrow + full, end);
                     where.intoArray(arg, arow + full, end);
                 }
+            }
+        }
+    }
+
+    /** A thread's column maxima of one plane: value and index, {@code oh x 2*ow}; grown when a plane needs more. */
+    private static final class Columns {
+        float[] v = new float[0];
+        float[] at = new float[0];
+
+        Columns of(int n) {
+            if (v.length < n) {
+                v = new float[n];
+                at = new float[n];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<Columns> COLUMNS = ThreadLocal.withInitial(Columns::new);
+
+    /**
+     * Rows shorter than a vector of outputs but not of inputs (ConvNet's 24 columns at 16 lanes), no
+     * gathers: each window column's maximum of its two rows first (the top one on a tie, NaN first),
+     * L columns at a time, the last L of a row overlapping, into a plane of {@code oh x 2*ow} in the
+     * thread's scratch whose consecutive pairs are the windows in output order; then the pairs, L
+     * outputs at a time across row ends (split into even and odd columns as in the row kernel), the
+     * right column taking the window on a greater value, a NaN over a number, or a tie (equal, or both
+     * NaN) with the smaller index — which is the twin's first maximum in row-major order.
+     */
+    private static void forwardByColumns(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg,
+                                         int ao) {
+        int oh = h / 2;
+        int ow = w / 2;
+        int n = oh * ow;
+        Columns cs = COLUMNS.get().of(4 * n);
+        float[] cv = cs.v;
+        float[] ca = cs.at;
+        // plane pl's columns go to half pl % 2 of the scratch while the pairs of plane pl - 1 are read
+        // from the other: read right after they were stored (by overlapping stores), they stalled on
+        // store forwarding
+        for (int pl = 0; pl <= planes; pl++) {
+            if (pl < planes) {
+                columns(x, xo + pl * h * w, oh, ow, w, cv, ca, (pl & 1) * 2 * n);
+            }
+            if (pl > 0) {
+                int out = (pl - 1) * n;
+                pairs(cv, ca, ((pl - 1) & 1) * 2 * n, n, y, yo + out, arg, ao + out);
+            }
+        }
+    }
+
+    /** One plane's column maxima (value and index) into {@code cv, ca} from {@code c}, {@code oh x 2*ow}. */
+    private static void columns(float[] x, int in, int oh, int ow, int w, float[] cv, float[] ca, int c) {
+        int cw = 2 * ow; // the window columns of a row (an odd width's last column is in none)
+        int lastCol = cw - L;
+        for (int p = 0; p < oh; p++) {
+            int r0 = in + 2 * p * w;
+            int c0 = c + p * cw;
+            for (int k = 0; ; k += L) {
+                int j = Math.min(k, lastCol);
+                FloatVector top = FloatVector.fromArray(S, x, r0 + j);
+                FloatVector bottom = FloatVector.fromArray(S, x, r0 + w + j);
+                FloatVector at = IOTA.add(2 * p * w + j);
+                VectorMask<Float> t = takes(bottom, top);
+                top.blend(bottom, t).intoArray(cv, c0 + j);
+                at.blend(at.add(w), t).intoArray(ca, c0 + j);
+                if (j == lastCol) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** The n windows of one plane from its column maxima at {@code cv, ca[c ..]}, to y and arg. */
+    private static void pairs(float[] cv, float[] ca, int c, int n, float[] y, int yo, float[] arg, int ao) {
+        int lastOut = n - L;
+        for (int k = 0; ; k += L) {
+            int m = Math.min(k, lastOut);
+            FloatVector lo = FloatVector.fromArray(S, cv, c + 2 * m);
+            FloatVector hi = FloatVector.fromArray(S, cv, c + 2 * m + L);
+            FloatVector alo = FloatVector.fromArray(S, ca, c + 2 * m);
+            FloatVector ahi = FloatVector.fromArray(S, ca, c + 2 * m + L);
+            FloatVector left = lo.rearrange(EVEN_LO).blend(hi.rearrange(EVEN_HI), HIGH);
+            FloatVector right = lo.rearrange(ODD_LO).blend(hi.rearrange(ODD_HI), HIGH);
+            FloatVector atLeft = alo.rearrange(EVEN_LO).blend(ahi.rearrange(EVEN_HI), HIGH);
+            FloatVector atRight = alo.rearrange(ODD_LO).blend(ahi.rearrange(ODD_HI), HIGH);
+            VectorMask<Float> tie = right.compare(VectorOperators.EQ, left)
+                    .or(right.compare(VectorOperators.NE, right).and(left.compare(VectorOperators.NE, left)));
+            VectorMask<Float> t = takes(right, left).or(tie.and(atRight.compare(VectorOperators.LT, atLeft)));
+            left.blend(right, t).intoArray(y, yo + m);
+            atLeft.blend(atRight, t).intoArray(arg, ao + m);
+            if (m == lastOut) {
+                break;
             }
         }
     }
