@@ -181,7 +181,10 @@ final class MaxPool2x2Vector {
                 FloatVector top = FloatVector.fromArray(S, x, r0 + j);
                 FloatVector bottom = FloatVector.fromArray(S, x, r0 + w + j);
                 FloatVector at = IOTA.add(2 * p * w + j);
-                VectorMask<Float> t = takes(bottom, top);
+                // bottom replaces top: greater, or NaN over a number (written out: a helper taking
+                // vectors was not inlined here and boxed them)
+                VectorMask<Float> t = bottom.compare(VectorOperators.GT, top)
+                        .or(bottom.compare(VectorOperators.NE, bottom).andNot(top.compare(VectorOperators.NE, top)));
                 top.blend(bottom, t).intoArray(cv, c0 + j);
                 at.blend(at.add(w), t).intoArray(ca, c0 + j);
                 if (j == lastCol) {
@@ -204,9 +207,11 @@ final class MaxPool2x2Vector {
             FloatVector right = lo.rearrange(ODD_LO).blend(hi.rearrange(ODD_HI), HIGH);
             FloatVector atLeft = alo.rearrange(EVEN_LO).blend(ahi.rearrange(EVEN_HI), HIGH);
             FloatVector atRight = alo.rearrange(ODD_LO).blend(ahi.rearrange(ODD_HI), HIGH);
-            VectorMask<Float> tie = right.compare(VectorOperators.EQ, left)
-                    .or(right.compare(VectorOperators.NE, right).and(left.compare(VectorOperators.NE, left)));
-            VectorMask<Float> t = takes(right, left).or(tie.and(atRight.compare(VectorOperators.LT, atLeft)));
+            VectorMask<Float> rightNaN = right.compare(VectorOperators.NE, right);
+            VectorMask<Float> leftNaN = left.compare(VectorOperators.NE, left);
+            VectorMask<Float> tie = right.compare(VectorOperators.EQ, left).or(rightNaN.and(leftNaN));
+            VectorMask<Float> t = right.compare(VectorOperators.GT, left).or(rightNaN.andNot(leftNaN))
+                    .or(tie.and(atRight.compare(VectorOperators.LT, atLeft)));
             left.blend(right, t).intoArray(y, yo + m);
             atLeft.blend(atRight, t).intoArray(arg, ao + m);
             if (m == lastOut) {
