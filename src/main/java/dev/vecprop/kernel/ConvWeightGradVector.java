@@ -17,9 +17,9 @@ final class ConvWeightGradVector {
     }
 
     /**
-     * {@link ConvWeightGrad#accumulateBatch}: unpadded, the accumulators run over all the samples and
-     * each weight's lanes are summed once per batch (a lane sum per sample and weight cost as much as
-     * the products); padded, sample by sample through the scratch. The bias sums go channel by channel
+     * {@link ConvWeightGrad#accumulateBatch}: unpadded, the accumulators run over {@link #GROUP}
+     * samples at a time and each weight's lanes are summed once per group (a lane sum per sample and
+     * weight cost as much as the products); padded, sample by sample through the scratch. The bias sums go channel by channel
      * just before the channel's weights, so its gradient planes are in cache for them.
      */
     static void accumulateBatch(ConvGeometry g, ConvScratch sc, int batch, float[] x, int xo, float[] dy, int dyo,
@@ -33,7 +33,10 @@ final class ConvWeightGradVector {
             }
         }
         if (g.pad == 0) {
-            accumulate(x, xo, in, g.wp, g.tap, dy, dyo, g.oc * n, batch, g.oh, g.ow, o0, o1, 0, g.k, g.k, dw, dwo);
+            for (int s0 = 0; s0 < batch; s0 += GROUP) {
+                accumulate(x, xo + s0 * in, in, g.wp, g.tap, dy, dyo + s0 * g.oc * n, g.oc * n, Math.min(GROUP, batch - s0),
+                        g.oh, g.ow, o0, o1, 0, g.k, g.k, dw, dwo);
+            }
             return;
         }
         for (int s = 0; s < batch; s++) {
@@ -43,6 +46,13 @@ final class ConvWeightGradVector {
                     g.oh, g.ow, o0, o1, 0, g.k, g.k, dw, dwo);
         }
     }
+
+    /**
+     * Samples per accumulation: each weight's lanes are summed once per group. A whole batch in one
+     * call left the first calls of a run in slow code for a long time (one call of the interpreted or
+     * C1 code took 0.6 s) and read each channel pair's gradient planes of all samples from L2.
+     */
+    private static final int GROUP = 8;
 
     /** Sum of {@code n} floats from {@code dy[d + s*ds]} over samples s, lanes first, then lane by lane. */
     private static float planeSum(float[] dy, int d, int ds, int samples, int n, float[] tmp) {
