@@ -113,6 +113,9 @@ public final class GradCheckSuite {
         c.add(model("small LeNet-like CNN (ReLU, max pool)", () -> new Sequential(Shape.of(1, 12, 12),
                 new Conv2d(1, 4, 3), new ReLU(), new MaxPool2d(2), new Conv2d(4, 6, 3, 1, 1), new BatchNorm2d(6),
                 new ReLU(), AvgPool2d.global(), new Flatten(), new Linear(6, 5)), O.withBatch(3)));
+        c.add(model("ConvNet-like CNN (ReLU into the next Conv2d's input gradient and the pool's backward, Flatten view)",
+                () -> new Sequential(Shape.of(1, 10, 10), new Conv2d(1, 3, 3), new ReLU(), new Conv2d(3, 4, 3), new ReLU(),
+                        new MaxPool2d(2), new Dropout(0.25), new Flatten(), new Linear(4 * 3 * 3, 5)), O.withBatch(3)));
         c.add(layer(() -> new Residual(new Linear(9, 9), new Tanh(), new Linear(9, 9)), Shape.of(9), O));
         c.add(layer(() -> new Residual(new Linear(17, 17), new ReLU(), new Linear(17, 17)), Shape.of(17), O));
         c.add(model("MLP 13-33-17-10 (fused Linear+ReLU both ways)", () -> new Sequential(Shape.of(13),

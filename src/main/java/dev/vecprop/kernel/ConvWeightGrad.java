@@ -27,17 +27,14 @@ public final class ConvWeightGrad {
 
     /**
      * The weight gradient of output channels {@code [o0, o1)} of a stride-1, one-group convolution over
-     * a batch ({@code dw[dwo + o*k + t] +=} the sum over samples, in sample order), each sample's image
-     * zero-padded into the thread's scratch when the layer pads.
+     * a batch ({@code dw[dwo + o*k + t] +=} the sum over samples), each sample's image zero-padded into
+     * the thread's scratch when the layer pads; with {@code db} not null also the bias gradient
+     * {@code db[dbo + o] +=} the sum of channel o's output gradient over the batch. Any split of the
+     * channels gives the same bits.
      */
     public static void accumulateBatch(ConvGeometry g, ConvScratch sc, int batch, float[] x, int xo, float[] dy, int dyo,
-                                       int o0, int o1, float[] dw, int dwo) {
-        int n = g.positions();
-        for (int s = 0; s < batch; s++) {
-            int xs = xo + s * g.c * g.h * g.w;
-            float[] img = sc.image(g, x, xs);
-            int base = ConvScratch.imageBase(g, xs);
-            accumulate(img, base, g.wp, g.tap, dy, dyo + s * g.oc * n, g.oh, g.ow, o0, o1, 0, g.k, g.k, dw, dwo);
-        }
+                                       int o0, int o1, float[] dw, int dwo, float[] db, int dbo) {
+        if (V) ConvWeightGradVector.accumulateBatch(g, sc, batch, x, xo, dy, dyo, o0, o1, dw, dwo, db, dbo);
+        else ConvWeightGradRef.accumulateBatch(g, sc, batch, x, xo, dy, dyo, o0, o1, dw, dwo, db, dbo);
     }
 }

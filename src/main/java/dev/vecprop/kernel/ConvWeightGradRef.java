@@ -20,4 +20,19 @@ public final class ConvWeightGradRef {
             }
         }
     }
+
+    /** {@link ConvWeightGrad#accumulateBatch}: sample by sample, the bias as {@link ChannelSums}. */
+    public static void accumulateBatch(ConvGeometry g, ConvScratch sc, int batch, float[] x, int xo, float[] dy, int dyo,
+                                       int o0, int o1, float[] dw, int dwo, float[] db, int dbo) {
+        int n = g.positions();
+        if (db != null) {
+            ChannelSums.accumulate(dy, dyo, batch, g.oc, n, o0, o1, db, dbo);
+        }
+        for (int s = 0; s < batch; s++) {
+            int xs = xo + s * g.c * g.h * g.w;
+            float[] img = sc.image(g, x, xs);
+            accumulate(img, ConvScratch.imageBase(g, xs), g.wp, g.tap, dy, dyo + s * g.oc * n, g.oh, g.ow, o0, o1, 0, g.k,
+                    g.k, dw, dwo);
+        }
+    }
 }

@@ -12,6 +12,17 @@ public final class DropoutMaskRef {
         }
     }
 
+    public static void apply(long key, int first, float p, float scale, float[] x, int xo, float[] mask, int mo,
+                             float[] y, int yo, int n) {
+        int lo = (int) key;
+        int hi = (int) (key >>> 32);
+        for (int i = 0; i < n; i++) {
+            float m = draw(lo, hi, first + i) < p ? 0f : scale;
+            mask[mo + i] = m;
+            y[yo + i] = x[xo + i] * m;
+        }
+    }
+
     /** The uniform draw in [0, 1) for element i. */
     static float draw(int lo, int hi, int i) {
         int h = mix32(mix32(i * 0x9E3779B9 + lo) ^ hi);

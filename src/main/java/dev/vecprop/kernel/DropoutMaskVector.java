@@ -33,6 +33,30 @@ final class DropoutMaskVector {
         }
     }
 
+    static void apply(long key, int first, float p, float scale, float[] x, int xo, float[] mask, int mo,
+                      float[] y, int yo, int n) {
+        int lo = (int) key;
+        int hi = (int) (key >>> 32);
+        IntVector iota = IntVector.zero(I).addIndex(1);
+        FloatVector keep = FloatVector.broadcast(S, scale);
+        FloatVector drop = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            IntVector idx = iota.add(first + i);
+            IntVector h = mix32(mix32(idx.mul(0x9E3779B9).add(lo)).lanewise(VectorOperators.XOR, hi));
+            FloatVector u = ((FloatVector) h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0))
+                    .mul(0x1p-24f);
+            FloatVector m = keep.blend(drop, u.compare(VectorOperators.LT, p));
+            m.intoArray(mask, mo + i);
+            FloatVector.fromArray(S, x, xo + i).mul(m).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            float m = DropoutMaskRef.draw(lo, hi, first + i) < p ? 0f : scale;
+            mask[mo + i] = m;
+            y[yo + i] = x[xo + i] * m;
+        }
+    }
+
     private static IntVector mix32(IntVector x) {
         x = x.lanewise(VectorOperators.XOR, x.lanewise(VectorOperators.LSHR, 16));
         x = x.mul(0x7feb352d);

@@ -8,6 +8,11 @@ import dev.vecprop.simd.Simd;
  * index of the first maximum in row-major order within the plane (ties resolve to the earliest;
  * a NaN wins over numbers and the first NaN is kept, as PyTorch propagates NaN). Vector code when
  * the Vector API is on, else the scalar twin {@link MaxPool2x2Ref}, which defines the meaning.
+ *
+ * <p>Backward writes every input gradient of the planes: {@code 0 + dy} at each window's argmax and
+ * {@code +0} elsewhere; given the pooled outputs {@code y}, only where {@code y > 0}, which is the
+ * backward of a ReLU before the pool taken on in the same pass (the ReLU's output at the argmax is
+ * the pooled value).
  */
 public final class MaxPool2x2 {
     private MaxPool2x2() {}
@@ -18,5 +23,15 @@ public final class MaxPool2x2 {
     public static void forward(float[] x, int xo, int planes, int h, int w, float[] y, int yo, float[] arg, int ao) {
         if (V) MaxPool2x2Vector.forward(x, xo, planes, h, w, y, yo, arg, ao);
         else MaxPool2x2Ref.forward(x, xo, planes, h, w, y, yo, arg, ao);
+    }
+
+    /**
+     * dy (planes, h/2, w/2) and arg -> dx (planes, h, w), every element written; with {@code y} (the
+     * pooled outputs) not null, a gradient passes only where {@code y > 0} (a ReLU's mask).
+     */
+    public static void backward(float[] dy, int dyo, float[] arg, int ao, float[] y, int yo, int planes, int h, int w,
+                                float[] dx, int dxo) {
+        if (V) MaxPool2x2Vector.backward(dy, dyo, arg, ao, y, yo, planes, h, w, dx, dxo);
+        else MaxPool2x2Ref.backward(dy, dyo, arg, ao, y, yo, planes, h, w, dx, dxo);
     }
 }

@@ -16,6 +16,34 @@ public final class MaxPool2x2Ref {
         }
     }
 
+    public static void backward(float[] dy, int dyo, float[] arg, int ao, float[] y, int yo, int planes, int h, int w,
+                                float[] dx, int dxo) {
+        int n = (h / 2) * (w / 2);
+        java.util.Arrays.fill(dx, dxo, dxo + planes * h * w, 0f);
+        for (int pl = 0; pl < planes; pl++) {
+            int in = dxo + pl * h * w;
+            int out = pl * n;
+            for (int o = 0; o < n; o++) {
+                if (y == null || y[yo + out + o] > 0f) {
+                    dx[in + (int) arg[ao + out + o]] += dy[dyo + out + o];
+                }
+            }
+        }
+    }
+
+    /**
+     * Input row r of one plane, every element: {@code 0 + dy} where the window's argmax is the column
+     * (and, with y, y > 0), else 0, as {@link #backward} gives it; outputs from dy[dyo], arg[ao], y[yo].
+     */
+    static void backwardRow(float[] dy, int dyo, float[] arg, int ao, float[] y, int yo, int ow, int r, int w,
+                            float[] dx, int xrow) {
+        for (int j = 0; j < w; j++) {
+            int o = j / 2;
+            boolean hit = o < ow && (int) arg[ao + o] == r * w + j && (y == null || y[yo + o] > 0f);
+            dx[xrow + j] = hit ? 0f + dy[dyo + o] : 0f;
+        }
+    }
+
     /** Outputs [q0,q1) of output row p of one plane (input at x[in]). */
     static void rows(float[] x, int in, int w, int p, int q0, int q1, float[] y, int yo, float[] arg, int ao) {
         int r0 = in + 2 * p * w;

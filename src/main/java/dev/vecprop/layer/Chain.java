@@ -22,7 +22,13 @@ import java.util.SplittableRandom;
  * <p>Fusions: a {@link Linear} or {@link Conv2d} directly followed by a {@link ReLU} runs as GEMMs
  * with a bias+ReLU epilogue writing the ReLU's output (the layer's own output block stays unwritten:
  * neither backward reads it); in backward, a {@link Linear} whose input comes
- * from a {@link ReLU} writes the gradient at that ReLU's input directly (ReLU-mask epilogue).
+ * from a {@link ReLU} writes the gradient at that ReLU's input directly (ReLU-mask epilogue), and so
+ * do a {@link Conv2d} (the mask applied to each sample's input gradient in cache) and a
+ * {@link MaxPool2d} (the mask on the pooled outputs); the ReLU's backward pass is skipped. A
+ * {@link Flatten} between two layers is a view: the next layer reads its input's block and writes
+ * its input gradient where the Flatten's would go, which is the gradient the layer before reads, so
+ * neither pass copies (the Flatten's own output block stays unwritten). Every fused path gives the
+ * unfused path's bits.
  */
 final class Chain {
     /** Layers built into some model (weakly held): a layer instance belongs to one model. */
@@ -33,6 +39,8 @@ final class Chain {
     private final int[] outSizes;
     private final boolean[] fuseForward;   // layer i is a Linear followed by a ReLU
     private final boolean[] fuseBackward;  // layer i is a Linear preceded by a ReLU
+    private final boolean[] reluInput;     // layer i is a Conv2d or MaxPool2d preceded by a ReLU
+    private final boolean[] view;          // layer i is a Flatten between two layers: no copy
     private final Shape input;
     private final Shape output;
     private final Epilogue[] maskEpilogues; // benign-race cache, one per layer
@@ -86,6 +94,13 @@ final class Chain {
             // (a Linear on a sequence reads its input as B*T rows: the mask's row pitch would differ)
             fuseBackward[i] = layers[i] instanceof Linear && i >= 1 && layers[i - 1] instanceof ReLU
                     && layers[i].inputShape().rank() == 1;
+        }
+        reluInput = new boolean[n];
+        view = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            reluInput[i] = (layers[i] instanceof Conv2d || layers[i] instanceof MaxPool2d)
+                    && i >= 1 && layers[i - 1] instanceof ReLU;
+            view[i] = layers[i] instanceof Flatten && i >= 1 && i + 1 < n;
         }
         maskEpilogues = new Epilogue[n];
     }
@@ -179,6 +194,10 @@ final class Chain {
             int act = o;
             int scratch = act + 2 * batch * outSizes[i];
             int next = scratch + layers[i].workspaceSize(batch);
+            if (view[i]) { // the next layer reads this one's input
+                o = next;
+                continue;
+            }
             if (fuseForward[i]) {
                 // Linear/Conv2d i + ReLU i+1 as GEMMs with a ReLU epilogue, written into the ReLU's output block.
                 int reluAct = next;
@@ -221,11 +240,41 @@ final class Chain {
         while (i >= 0) {
             long t0 = prof == null ? 0 : System.nanoTime();
             int prevStart = i > 0 ? blockStart - blockSize(i - 1, batch) : -1;
-            // input of layer i: act_{i-1} or the chain input
-            float[] in = i > 0 ? ws : x;
-            int io = i > 0 ? prevStart : xo;
+            if (view[i]) { // the next layer wrote dL/d(input) where this one's output gradient is: g goes on
+                i--;
+                blockStart = prevStart;
+                continue;
+            }
+            // input of layer i: act_j of the nearest layer j < i that is not a view, or the chain input
+            int j = i - 1;
+            int io = prevStart;
+            while (j >= 0 && view[j]) {
+                j--;
+                io = j >= 0 ? io - blockSize(j, batch) : -1;
+            }
+            float[] in = j >= 0 ? ws : x;
+            io = j >= 0 ? io : xo;
             int act = blockStart;
             int scratch = act + 2 * batch * outSizes[i];
+            if (reluInput[i]) {
+                // Conv2d/MaxPool2d i whose input is ReLU i-1's output: dx lands at ReLU i-1's input.
+                int prevPrevStart = i > 1 ? prevStart - blockSize(i - 2, batch) : -1;
+                float[] target = i > 1 ? ws : dx;
+                int to = i > 1 ? prevPrevStart + batch * outSizes[i - 2] : dxo;
+                if (layers[i] instanceof Conv2d conv) {
+                    conv.backward(ctx, batch, in, io, ws, act, g, go, target, to, ws, scratch, true);
+                } else {
+                    ((MaxPool2d) layers[i]).backward(ctx, batch, in, io, ws, act, g, go, target, to, ws, scratch, true);
+                }
+                if (prof != null) {
+                    prof.backward(i, System.nanoTime() - t0);
+                }
+                g = target;
+                go = to;
+                i -= 2;
+                blockStart = prevPrevStart;
+                continue;
+            }
             if (fuseBackward[i]) {
                 // Linear i whose input is ReLU i-1's output: dx lands at ReLU i-1's input.
                 int prevPrevStart = i > 1 ? prevStart - blockSize(i - 2, batch) : -1;

@@ -1,5 +1,6 @@
 package dev.vecprop.layer;
 
+import dev.vecprop.kernel.Activations;
 import dev.vecprop.kernel.ChannelSums;
 import dev.vecprop.kernel.ConvGeometry;
 import dev.vecprop.kernel.ConvScratch;
@@ -269,10 +270,36 @@ public final class Conv2d extends AbstractLayer {
     @Override
     public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
                          float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
-        // dy (B,OC,OH,OW) -> dW += .., db += .., dx (B,C,H,W)
+        backward(ctx, batch, x, xo, y, yo, dy, dyo, dx, dxo, ws, wo, false);
+    }
+
+    /**
+     * {@link #backward(Context, int, float[], int, float[], int, float[], int, float[], int, float[], int) Backward},
+     * optionally through a {@link ReLU} before this layer: with {@code reluInput}, {@code x} is the
+     * ReLU's output and {@code dx} receives the gradient at the ReLU's input, {@code dx = [x > 0] * dL/dx},
+     * applied to each sample's input gradient as soon as it is computed (while it is in cache), bit for
+     * bit what the ReLU's own backward would give. {@link Sequential} uses it for a ReLU followed by a Conv2d.
+     *
+     * @param ctx       the pass's context
+     * @param batch     the number of samples B, as in forward
+     * @param x         the forward's input batch, NCHW [B][C][H][W], from {@code x[xo ..]}
+     * @param xo        the offset of the first input in {@code x}
+     * @param y         the forward's output batch (not read)
+     * @param yo        the offset of the first output in {@code y}
+     * @param dy        dL/dy, NCHW [B][OC][OH][OW], from {@code dy[dyo ..]}
+     * @param dyo       the offset of dL/dy in {@code dy}
+     * @param dx        receives dL/dx (at the ReLU's input with {@code reluInput}), from {@code dx[dxo ..]}; null to skip it
+     * @param dxo       the offset of dL/dx in {@code dx}
+     * @param ws        the scratch the forward filled
+     * @param wo        the offset of the layer's scratch in {@code ws}
+     * @param reluInput whether to apply the preceding ReLU's backward
+     */
+    public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
+                         float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo, boolean reluInput) {
+        // dy (B,OC,OH,OW) -> dW += .., db += .., dx (B,C,H,W) (times [x > 0] with reluInput)
         boolean parallel = ctx.pool().threads() > 1;
         if (ctx.paramGrads()) {
-            if (hasBias && !directWeights()) {
+            if (hasBias && !directWeights() && !fewTapWeights()) { // (those two take the bias gradient with the weights')
                 ParallelPass.get(body, BIAS, batch).grad(dy, dyo).run(ctx.pool(), outC, 1, parallel);
             }
             if (fewTapWeights()) {
@@ -292,7 +319,7 @@ public final class Conv2d extends AbstractLayer {
             if (directInput()) {
                 DirectConvSteps.packInput(geo, v, wOff, ws, wo + inputWeightsAt());
             }
-            ParallelPass.get(body, INPUT, batch).grad(dy, dyo).inputGrad(dx, dxo).ws(ws, wo)
+            ParallelPass.get(body, INPUT, batch).in(x, xo).grad(dy, dyo).inputGrad(dx, dxo).ws(ws, wo).flag(reluInput)
                     .run(ctx.pool(), batch, 1, batch >= ctx.pool().threads());
         }
     }
@@ -339,6 +366,9 @@ public final class Conv2d extends AbstractLayer {
                         ImplicitGemmConv.inputSample(c, sc, p.dy, p.dyo + s * out, v, wOff, p.dx, p.dxo + s * in,
                                 gemmPool(p));
                     }
+                    if (p.flag) { // the preceding ReLU's backward, in place while the sample is in cache
+                        Activations.reluBackward(p.x, p.xo + s * in, p.dx, p.dxo + s * in, p.dx, p.dxo + s * in, in);
+                    }
                 }
             }
             case BIAS -> ChannelSums.accumulate(p.dy, p.dyo, p.batch, outC, c.positions(), from, to, g, bOff);
@@ -348,7 +378,8 @@ public final class Conv2d extends AbstractLayer {
                             p.wo + accumulatorsAt() + chunk * DirectConvSteps.chunkSize(c), hasBias);
                 }
             }
-            case WEIGHTS_FEW_TAPS -> ConvWeightGrad.accumulateBatch(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, from, to, g, wOff);
+            case WEIGHTS_FEW_TAPS -> ConvWeightGrad.accumulateBatch(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, from, to, g, wOff,
+                    hasBias ? g : null, bOff);
             case WEIGHTS_BY_TAPS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo, 0, c.opg,
                     from * GemmTiling.NR, Math.min(c.k, to * GemmTiling.NR), g, wOff);
             case WEIGHTS_BY_ROWS -> ImplicitGemmConv.weightBlock(c, sc, p.batch, p.x, p.xo, p.dy, p.dyo,

@@ -63,8 +63,7 @@ public final class Dropout extends ElementwiseLayer {
         }
         float scale = p >= 1f ? 0f : 1f / (1f - p);
         long key = mix(ctx.seed() ^ mix(ctx.step() * 0x9E3779B97F4A7C15L + id));
-        DropoutMask.fill(key, 0, p, scale, ws, wo, n);
-        Activations.mul(x, xo, ws, wo, y, yo, n);
+        DropoutMask.apply(key, 0, p, scale, x, xo, ws, wo, y, yo, n);
     }
 
     @Override

@@ -5,7 +5,13 @@ import dev.vecprop.kernel.MaxPool2x2;
 /**
  * Max pooling over NCHW windows, as PyTorch's {@code MaxPool2d} (padding counts as minus infinity).
  * Forward records each window's argmax (the first maximum in row-major order, so ties resolve
- * deterministically) in the workspace; backward routes the gradient to it.
+ * deterministically) in the workspace; backward routes the gradient to it. The 2x2, stride-2,
+ * unpadded case runs as vector kernels both ways ({@link MaxPool2x2}).
+ *
+ * <p>After a {@link ReLU}, {@link Sequential} runs the ReLU's backward inside this layer's
+ * ({@link #backward(Context, int, float[], int, float[], int, float[], int, float[], int, float[], int, boolean)
+ * reluInput}): the ReLU's output at a window's argmax is the pooled value, so its mask is {@code y > 0}
+ * on the pooled outputs, and the ReLU's own pass over the un-pooled gradient disappears.
  */
 public final class MaxPool2d extends Pool2d {
     /**
@@ -95,19 +101,56 @@ public final class MaxPool2d extends Pool2d {
     public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
                          float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
         // dy (B,C,OH,OW) -> dx (B,C,H,W): each output's gradient to its argmax
+        backward(ctx, batch, x, xo, y, yo, dy, dyo, dx, dxo, ws, wo, false);
+    }
+
+    /**
+     * {@link #backward(Context, int, float[], int, float[], int, float[], int, float[], int, float[], int) Backward},
+     * optionally through a {@link ReLU} before this layer: with {@code reluInput}, {@code x} is the
+     * ReLU's output and {@code dx} receives the gradient at the ReLU's input, {@code dx = [x > 0] * dL/dx},
+     * bit for bit what the ReLU's own backward would give. {@link Sequential} uses it for a ReLU
+     * followed by a MaxPool2d.
+     *
+     * @param ctx       the pass's context
+     * @param batch     the number of samples B, as in forward
+     * @param x         the forward's input batch, NCHW [B][C][H][W], from {@code x[xo ..]}
+     * @param xo        the offset of the first input in {@code x}
+     * @param y         the forward's output batch, NCHW [B][C][OH][OW], from {@code y[yo ..]}
+     * @param yo        the offset of the first output in {@code y}
+     * @param dy        dL/dy, NCHW [B][C][OH][OW], from {@code dy[dyo ..]}
+     * @param dyo       the offset of dL/dy in {@code dy}
+     * @param dx        receives dL/dx (at the ReLU's input with {@code reluInput}), from {@code dx[dxo ..]}; null to skip it
+     * @param dxo       the offset of dL/dx in {@code dx}
+     * @param ws        the scratch the forward filled
+     * @param wo        the offset of the layer's scratch in {@code ws}
+     * @param reluInput whether to apply the preceding ReLU's backward
+     */
+    public void backward(Context ctx, int batch, float[] x, int xo, float[] y, int yo,
+                         float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo, boolean reluInput) {
         if (dx == null) {
             return;
         }
-        run(ctx, batch, false, null, 0, null, 0, dy, dyo, dx, dxo, ws, wo);
+        run(ctx, batch, false, null, 0, reluInput ? y : null, yo, dy, dyo, dx, dxo, ws, wo);
     }
 
-    private void backwardPlanes(int p0, int p1, float[] dy, int dyo, float[] dx, int dxo, float[] ws, int wo) {
+    /** Planes [p0,p1) of the backward; with y (the pooled outputs) not null, only where y > 0 (the ReLU's mask). */
+    private void backwardPlanes(int p0, int p1, float[] y, int yo, float[] dy, int dyo, float[] dx, int dxo,
+                                float[] ws, int wo) {
+        if (kh == 2 && kw == 2 && stride == 2 && pad == 0) {
+            int out = p0 * oh * ow;
+            MaxPool2x2.backward(dy, dyo + out, ws, wo + out, y, yo + out, p1 - p0, h, w, dx, dxo + p0 * h * w);
+            return;
+        }
         java.util.Arrays.fill(dx, dxo + p0 * h * w, dxo + p1 * h * w, 0f);
         for (int pl = p0; pl < p1; pl++) {
             int out = pl * oh * ow;
             int in = dxo + pl * h * w;
             for (int o = 0; o < oh * ow; o++) {
-                dx[in + (int) ws[wo + out + o]] += dy[dyo + out + o];
+                // every window whose argmax is one input has that input's value as its output, so
+                // y > 0 is the ReLU's mask at the input (the same for all of them)
+                if (y == null || y[yo + out + o] > 0f) {
+                    dx[in + (int) ws[wo + out + o]] += dy[dyo + out + o];
+                }
             }
         }
     }
@@ -133,7 +176,7 @@ public final class MaxPool2d extends Pool2d {
         if (p.kind == FORWARD) {
             forwardPlanes(from, to, p.x, p.xo, p.y, p.yo, p.ws, p.wo);
         } else {
-            backwardPlanes(from, to, p.dy, p.dyo, p.dx, p.dxo, p.ws, p.wo);
+            backwardPlanes(from, to, p.y, p.yo, p.dy, p.dyo, p.dx, p.dxo, p.ws, p.wo);
         }
     }
 }

@@ -55,6 +55,43 @@ class ConvWeightGradTest {
         }
     }
 
+    /**
+     * The batch entry point with the bias: vector against twin (to rounding) for batches that fill
+     * and do not fill the vector kernel's sample groups, unpadded and padded, over channel ranges.
+     */
+    @Test
+    void batchWithBiasMatchesScalarTwin() {
+        SplittableRandom rnd = new SplittableRandom(23);
+        ConvScratch sc = ConvScratch.get();
+        for (int pad : new int[]{0, 1}) {
+            for (int batch : new int[]{1, 8, 19}) {
+                ConvGeometry g = new ConvGeometry(1, 7, 3, 3, 1, pad, 1, 1, 13, 21);
+                float[] x = random(rnd, 5 + batch * 13 * 21);
+                float[] dy = random(rnd, 3 + batch * 7 * g.positions());
+                for (int[] rg : new int[][]{{0, 7}, {3, 6}}) {
+                    float[] dwWant = random(rnd, 63);
+                    float[] dbWant = random(rnd, 7);
+                    float[] dwGot = dwWant.clone();
+                    float[] dbGot = dbWant.clone();
+                    ConvWeightGradRef.accumulateBatch(g, sc, batch, x, 5, dy, 3, rg[0], rg[1], dwWant, 0, dbWant, 0);
+                    ConvWeightGrad.accumulateBatch(g, sc, batch, x, 5, dy, 3, rg[0], rg[1], dwGot, 0, dbGot, 0);
+                    double tol = 1e-4 * Math.sqrt(batch * g.positions()) + 1e-5;
+                    for (int i = 0; i < 63; i++) {
+                        assertThat(Math.abs(dwGot[i] - dwWant[i])).as("dw[%d], pad %d, batch %d", i, pad, batch)
+                                .isLessThanOrEqualTo((float) tol);
+                    }
+                    for (int i = 0; i < 7; i++) {
+                        assertThat(Math.abs(dbGot[i] - dbWant[i])).as("db[%d], pad %d, batch %d", i, pad, batch)
+                                .isLessThanOrEqualTo((float) tol);
+                        if (i < rg[0] || i >= rg[1]) {
+                            assertThat(dbGot[i]).isEqualTo(dbWant[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void twinIsTheDefinition() {
         // 1 channel, 2x2 image, 1x1 kernel, one output channel: dw = sum dy * x

@@ -24,6 +24,36 @@ class DropoutMaskTest {
         }
     }
 
+    /** The one-pass dropout: the vector kernel and the twin give fill's mask and the separate product, bit for bit. */
+    @Test
+    void applyEqualsFillThenMultiply() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int n : new int[]{0, 1, 7, 16, 17, 63, 65, 1000}) {
+            float[] x = new float[n + 3];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextInt(9) == 0 ? -0f : (float) rnd.nextGaussian();
+            }
+            float[] mask = new float[n + 2];
+            DropoutMaskRef.fill(77L, 5, 0.25f, 4f / 3, mask, 2, n);
+            float[] want = new float[n + 1];
+            ActivationsRef.mul(x, 3, mask, 2, want, 1, n);
+            for (boolean vector : new boolean[]{false, true}) {
+                float[] m = new float[n + 2];
+                float[] y = new float[n + 1];
+                if (vector) {
+                    DropoutMask.apply(77L, 5, 0.25f, 4f / 3, x, 3, m, 2, y, 1, n);
+                } else {
+                    DropoutMaskRef.apply(77L, 5, 0.25f, 4f / 3, x, 3, m, 2, y, 1, n);
+                }
+                assertThat(m).as("mask, n=%d", n).containsExactly(mask);
+                for (int i = 0; i < y.length; i++) {
+                    assertThat(Float.floatToRawIntBits(y[i])).as("y[%d], n=%d", i, n)
+                            .isEqualTo(Float.floatToRawIntBits(want[i]));
+                }
+            }
+        }
+    }
+
     @Test
     void dropsTheRightFractionWithoutPatterns() {
         int n = 1 << 20;

@@ -70,6 +70,59 @@ class MaxPool2x2Test {
         }
     }
 
+    /**
+     * Backward, with and without the ReLU mask: the vector kernel equals the twin bit for bit (every
+     * element of dx written, including the rows and columns outside every window), and the twin is
+     * the scatter of {@code 0 + dy} to the argmax where {@code y > 0}.
+     */
+    @Test
+    void backwardVectorKernelEqualsScalarTwin() {
+        int[] hs = {2, 3, 5, 24};
+        int[] ws = {2, 3, 4, 5, 15, 16, 17, 24, 31, 32, 33, 48, 66};
+        SplittableRandom rnd = new SplittableRandom(6);
+        for (int h : hs) {
+            for (int w : ws) {
+                int planes = 3;
+                int n = planes * (h / 2) * (w / 2);
+                float[] x = new float[planes * h * w];
+                for (int i = 0; i < x.length; i++) {
+                    int r = rnd.nextInt(20);
+                    x[i] = r == 0 ? Float.NaN : r < 8 ? (float) rnd.nextInt(3) - 1 : (float) rnd.nextGaussian();
+                }
+                float[] y = new float[n + 3];
+                float[] arg = new float[n + 5];
+                MaxPool2x2Ref.forward(x, 0, planes, h, w, y, 3, arg, 5);
+                float[] dy = new float[n + 1];
+                for (int i = 1; i < dy.length; i++) {
+                    int r = rnd.nextInt(10);
+                    dy[i] = r == 0 ? -0f : r == 1 ? Float.NaN : (float) rnd.nextGaussian();
+                }
+                for (boolean masked : new boolean[]{false, true}) {
+                    float[] yy = masked ? y : null;
+                    float[] d1 = new float[2 + planes * h * w + 2];
+                    float[] d2 = new float[d1.length];
+                    Arrays.fill(d1, 9f);
+                    Arrays.fill(d2, 9f);
+                    MaxPool2x2Ref.backward(dy, 1, arg, 5, yy, 3, planes, h, w, d1, 2);
+                    MaxPool2x2.backward(dy, 1, arg, 5, yy, 3, planes, h, w, d2, 2);
+                    assertThat(floatBits(d2)).as("dx, %dx%d, mask %s", h, w, masked).isEqualTo(floatBits(d1));
+                    float[] want = new float[d1.length];
+                    Arrays.fill(want, 9f);
+                    Arrays.fill(want, 2, 2 + planes * h * w, 0f);
+                    for (int pl = 0; pl < planes; pl++) {
+                        for (int o = 0; o < n / planes; o++) {
+                            int k = pl * (n / planes) + o;
+                            if (!masked || y[3 + k] > 0f) {
+                                want[2 + pl * h * w + (int) arg[5 + k]] = 0f + dy[1 + k];
+                            }
+                        }
+                    }
+                    assertThat(floatBits(d1)).as("twin vs scatter, %dx%d, mask %s", h, w, masked).isEqualTo(floatBits(want));
+                }
+            }
+        }
+    }
+
     private static int[] floatBits(float[] a) {
         int[] b = new int[a.length];
         for (int i = 0; i < a.length; i++) {

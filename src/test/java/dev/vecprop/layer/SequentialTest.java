@@ -108,6 +108,71 @@ class SequentialTest {
         }
     }
 
+    /**
+     * The convolution fusions (Conv2d + ReLU forward; ReLU backward inside the next Conv2d's input
+     * gradient and inside MaxPool2d's backward, 2x2 and general windows; Flatten as a view) give the
+     * unfused computation's values (a LeakyReLU(0), which nothing fuses, in place of each ReLU), for
+     * 1 and 2 threads, and the fused model's gradients are bit-identical across thread counts.
+     */
+    @Test
+    void fusedConvReluPoolEqualsTheUnfusedComputation() {
+        Random rnd = new Random(6);
+        int b = 5;
+        float[] x = new float[b * 2 * 14 * 14];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        float[][] fusedGrads = new float[2][];
+        for (int t = 1; t <= 2; t++) {
+            try (WorkerPool pool = new WorkerPool(t)) {
+                for (boolean general : new boolean[]{false, true}) {
+                    Sequential fused = convNet(true, general);
+                    Sequential plain = convNet(false, general);
+                    float[] outF = runConv(fused, x, b, pool);
+                    float[] outP = runConv(plain, x, b, pool);
+                    for (int i = 0; i < outF.length; i++) {
+                        assertThat(outF[i] == outP[i]).as("output %d", i).isTrue();
+                    }
+                    float[] gF = fused.params().grads();
+                    float[] gP = plain.params().grads();
+                    for (int i = 0; i < gF.length; i++) {
+                        assertThat(gF[i] == gP[i]).as("gradient %d (general pool %s, %d threads): %s vs %s",
+                                i, general, t, gF[i], gP[i]).isTrue();
+                    }
+                    if (!general) {
+                        fusedGrads[t - 1] = gF.clone();
+                    }
+                }
+            }
+        }
+        assertThat(fusedGrads[1]).containsExactly(fusedGrads[0]);
+    }
+
+    private static Sequential convNet(boolean relu, boolean generalPool) {
+        Sequential m = new Sequential(Shape.of(2, 14, 14),
+                new Conv2d(2, 3, 3), relu ? new ReLU() : new LeakyReLU(0f),
+                new Conv2d(3, 4, 3), relu ? new ReLU() : new LeakyReLU(0f),
+                generalPool ? new MaxPool2d(3, 2, 1) : new MaxPool2d(2),
+                new Flatten(), new Linear(generalPool ? 4 * 5 * 5 : 4 * 5 * 5, 7));
+        m.initialize(8);
+        return m;
+    }
+
+    private static float[] runConv(Sequential m, float[] x, int b, WorkerPool pool) {
+        Workspace ws = m.workspace(b);
+        Context ctx = new Context(pool, true, 3).step(1);
+        int yo = m.forward(ctx, ws, x, 0, b);
+        float[] out = java.util.Arrays.copyOfRange(ws.data(), yo, yo + b * 7);
+        int[] labels = new int[b];
+        for (int i = 0; i < b; i++) {
+            labels[i] = i % 7;
+        }
+        new SoftmaxCrossEntropy().compute(ws.data(), yo, b, 7, Targets.labels(labels, 0), ws.data(), ws.outputGradOffset());
+        m.params().zeroGrads();
+        m.backward(ctx, ws, x, 0, b, null, 0);
+        return out;
+    }
+
     private static float[] run(Sequential m, float[] x, int b) {
         Workspace ws = m.workspace(b);
         Context ctx = Context.training(1);
