@@ -302,6 +302,12 @@ final class MaxPool2x2Vector {
      */
     static void backward(float[] dy, int dyo, float[] arg, int ao, float[] y, int yo, int planes, int h, int w,
                          float[] dx, int dxo) {
+        if (w < L) {
+            // rows narrower than a vector (LeNet's 8 x 8 planes): the twin's zero fill and scatter, one
+            // pass over all planes, ~10x faster per element than the row-by-row fallback below
+            MaxPool2x2Ref.backward(dy, dyo, arg, ao, y, yo, planes, h, w, dx, dxo);
+            return;
+        }
         int oh = h / 2;
         int ow = w / 2;
         int last = (w - L) & ~1; // the last chunk's first column
