@@ -66,7 +66,7 @@ public final class DirectConv {
         if (!V) {
             return 1;
         }
-        return narrow(channels) ? DirectConvVector.L : DirectConvVector.OT;
+        return narrow(channels) ? DirectConvVector.L : DirectConvWeightGradVector.OT;
     }
 
     /** Whether a group of {@code channels} output channels takes the narrow weight-gradient tile. */
@@ -79,7 +79,7 @@ public final class DirectConv {
         if (!V) {
             return 1;
         }
-        return DirectConvVector.WIDE && ldt == DirectConvVector.L ? DirectConvVector.NT : DirectConvVector.MT;
+        return DirectConvVector.WIDE && ldt == DirectConvVector.L ? DirectConvWeightGradVector.NT : DirectConvWeightGradVector.MT;
     }
 
     /**
@@ -132,7 +132,7 @@ public final class DirectConv {
      * its rows in order, in the vector form as in the twin: the two agree bit for bit.
      */
     public static void columnSums(float[] t, int to, int rows, int ldt, float[] sums, int so) {
-        if (V) DirectConvVector.columnSums(t, to, rows, ldt, sums, so);
+        if (V) DirectConvWeightGradVector.columnSums(t, to, rows, ldt, sums, so);
         else DirectConvRef.columnSums(t, to, rows, ldt, sums, so);
     }
 
@@ -142,7 +142,7 @@ public final class DirectConv {
      */
     public static void weightGrad(float[] img, int io, int pitch, int[] tap, int r0, int r1, float[] dyt, int dto,
                                   int ldt, int oh, int ow, float[] dwt, int dwo) {
-        if (V) DirectConvVector.weightGrad(img, io, pitch, tap, r0, r1, dyt, dto, ldt, oh, ow, dwt, dwo);
+        if (V) DirectConvWeightGradVector.weightGrad(img, io, pitch, tap, r0, r1, dyt, dto, ldt, oh, ow, dwt, dwo);
         else DirectConvRef.weightGrad(img, io, pitch, tap, r0, r1, dyt, dto, ldt, oh, ow, dwt, dwo);
     }
 }
